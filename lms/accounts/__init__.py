@@ -1,0 +1,1 @@
+"""Accounts area: units, learner profiles, role grants and the standalone log-in accounts."""

@@ -1,0 +1,1 @@
+"""Admin area: units, accounts and role grants."""

@@ -1,0 +1,277 @@
+"""Admin pages: people (accounts, profiles, role grants) and the unit tree, within the admin's
+own subtrees.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from lms import db
+from lms.accounts import services
+from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant, Unit
+from lms.accounts.permissions import (
+    can,
+    get_profile_or_404,
+    get_unit_or_404,
+    in_scope_clause,
+    scope_units,
+)
+from lms.admin.forms import ConfirmForm, GrantForm, NewAccountForm, ProfileAdminForm, UnitForm
+from lms.extension import state
+from lms.forms import select_choices
+from lms.security import access
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+ADMIN = Role.ADMIN
+
+
+def _unit_pairs(blank: str | None) -> list[tuple[str, str]]:
+    """(id, indented name) of the admin's units that can still take people."""
+    units = services.unit_tree(scope_units(ADMIN))
+    pairs = [("", blank)] if blank is not None else []
+    return pairs + [
+        (str(u.id), f"{'— ' * max(u.depth, 0)}{u.name} ({u.code})") for u in units if not u.retired
+    ]
+
+
+def _unit_choices(blank: str | None) -> list[SelectChoice]:
+    return select_choices(_unit_pairs(blank))
+
+
+def _chosen_unit(value: str) -> Unit | None:
+    if not value:
+        return None
+    return get_unit_or_404(int(value), need=ADMIN) if value.isdigit() else abort(400)
+
+
+@bp.route("/")
+@access("role", ADMIN)
+def index():
+    return redirect(url_for(".people"))
+
+
+@bp.route("/people")
+@access("role", ADMIN)
+def people():
+    unit = _chosen_unit(request.args.get("unit", ""))
+    page = services.people_in_scope(
+        in_scope_clause(LearnerProfile.unit_id, ADMIN),
+        search=request.args.get("q", ""),
+        unit=unit,
+        page=request.args.get("page", 1, type=int),
+    )
+    accounts = services.accounts_by_user_id([p.user_id for p in page.people])
+    return render_template(
+        "lms/admin/people.html",
+        page=page,
+        accounts=accounts,
+        units=_unit_pairs(_("All my units")),
+        standalone=state().standalone,
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@access("role", ADMIN)
+def new_person():
+    """Create a standalone account (a host portal creates its users itself)."""
+    if not state().standalone:
+        abort(404)
+    form = NewAccountForm()
+    form.unit_id.choices = _unit_choices(_("— no unit —"))
+    if form.validate_on_submit():
+        password = form.password.data or services.generate_password()
+        try:
+            account = services.create_person(
+                services.NewPerson(
+                    username=form.username.data,
+                    full_name=form.full_name.data,
+                    password=password,
+                    role=form.role.data,
+                    unit=_chosen_unit(form.unit_id.data),
+                    official_code=form.official_code.data,
+                    date_of_birth=form.date_of_birth.data,
+                    position=form.position.data,
+                    rank=form.rank.data,
+                    education_level=form.education_level.data,
+                    email=form.email.data,
+                    must_change_password=True,
+                )
+            )
+        except services.ServiceError as error:
+            form.username.errors.append(str(error))
+        else:
+            flash(
+                _(
+                    "Account %(u)s created. Initial password: %(p)s — give it to the person; "
+                    "they must change it at first log-in.",
+                    u=account.username,
+                    p=password,
+                ),
+                "success",
+            )
+            return redirect(url_for(".person", user_id=str(account.id)))
+    status = 422 if form.errors else 200
+    return render_template("lms/admin/new_person.html", form=form), status
+
+
+@bp.route("/people/<user_id>", methods=["GET", "POST"])
+@access("role", ADMIN)
+def person(user_id: str):
+    profile = get_profile_or_404(user_id, need=ADMIN)
+    form = ProfileAdminForm(obj=profile)
+    form.unit_id.choices = _unit_choices(_("— no unit —"))
+    if request.method == "GET":
+        form.unit_id.data = str(profile.unit_id or "")
+    if form.validate_on_submit():
+        try:
+            services.save_profile(
+                profile.user_id,
+                full_name=form.full_name.data,
+                official_code=form.official_code.data,
+                date_of_birth=form.date_of_birth.data,
+                unit=_chosen_unit(form.unit_id.data),
+                position=form.position.data,
+                rank=form.rank.data,
+                education_level=form.education_level.data,
+                email=form.email.data,
+            )
+        except services.ServiceError as error:
+            form.full_name.errors.append(str(error))
+        else:
+            flash(_("The profile was saved."), "success")
+            return redirect(url_for(".person", user_id=user_id))
+    grant_form = GrantForm()
+    grant_form.unit_id.choices = _unit_choices(None)
+    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.user_id == user_id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "lms/admin/person.html",
+        profile=profile,
+        form=form,
+        grant_form=grant_form,
+        grants=list(grants),
+        account=_account(user_id),
+        confirm=ConfirmForm(),
+    ), status
+
+
+def _account(user_id: str) -> Account | None:
+    if not state().standalone:
+        return None
+    return services.accounts_by_user_id([user_id]).get(user_id)
+
+
+def _account_or_404(user_id: str) -> Account:
+    get_profile_or_404(user_id, need=ADMIN)
+    account = _account(user_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+@bp.route("/people/<user_id>/active", methods=["POST"])
+@access("role", ADMIN)
+def set_active(user_id: str):
+    account = _account_or_404(user_id)
+    active = request.form.get("active") == "1"
+    services.set_active(account, active)
+    flash(_("The account was enabled.") if active else _("The account was disabled."), "success")
+    return redirect(url_for(".person", user_id=user_id))
+
+
+@bp.route("/people/<user_id>/reset-password", methods=["POST"])
+@access("role", ADMIN)
+def reset_password(user_id: str):
+    account = _account_or_404(user_id)
+    password = services.reset_password(account)
+    flash(
+        _(
+            "New password for %(u)s: %(p)s — they must change it at next log-in.",
+            u=account.username,
+            p=password,
+        ),
+        "success",
+    )
+    return redirect(url_for(".person", user_id=user_id))
+
+
+@bp.route("/people/<user_id>/grants", methods=["POST"])
+@access("role", ADMIN)
+def add_grant(user_id: str):
+    get_profile_or_404(user_id, need=ADMIN)
+    form = GrantForm()
+    form.unit_id.choices = _unit_choices(None)
+    if not form.validate_on_submit():
+        abort(400)
+    unit = _chosen_unit(form.unit_id.data)
+    if unit is None:
+        abort(400)
+    try:
+        services.grant_role(user_id, form.role.data, unit)
+    except services.ServiceError:
+        abort(400)
+    flash(_("The role was granted."), "success")
+    return redirect(url_for(".person", user_id=user_id))
+
+
+@bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
+@access("role", ADMIN)
+def revoke_grant(grant_id: int):
+    grant = db.session.get(RoleGrant, grant_id)
+    if grant is None:
+        abort(404)
+    if not can(ADMIN, grant.unit):
+        abort(403)
+    services.revoke_role(grant)
+    flash(_("The role was removed."), "success")
+    return redirect(url_for(".person", user_id=grant.user_id))
+
+
+@bp.route("/units")
+@access("role", ADMIN)
+def units():
+    return render_template("lms/admin/units.html", units=services.unit_tree(scope_units(ADMIN)))
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@access("role", ADMIN)
+def new_unit():
+    form = UnitForm()
+    form.parent_id.choices = _unit_choices(_("— top level —"))
+    if request.method == "GET":
+        form.parent_id.data = request.args.get("parent", "")
+    if form.validate_on_submit():
+        parent = _chosen_unit(form.parent_id.data)
+        if parent is None and not any(top.parent_id is None for top in scope_units(ADMIN)):
+            abort(403)
+        try:
+            unit = services.create_unit(form.code.data, form.name.data, form.kind.data, parent)
+        except services.ServiceError as error:
+            form.code.errors.append(str(error))
+        else:
+            flash(_("Unit %(c)s created.", c=unit.code), "success")
+            return redirect(url_for(".units"))
+    status = 422 if form.errors else 200
+    return render_template("lms/admin/unit_form.html", form=form, unit=None), status
+
+
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@access("role", ADMIN)
+def edit_unit(unit_id: int):
+    unit = get_unit_or_404(unit_id, need=ADMIN)
+    form = UnitForm(obj=unit)
+    # A unit keeps its code and its place in the tree: ids in old records point at it.
+    del form.parent_id
+    form.code.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        try:
+            services.update_unit(unit, form.name.data, form.kind.data, form.retired.data)
+        except services.ServiceError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Unit %(c)s saved.", c=unit.code), "success")
+            return redirect(url_for(".units"))
+    status = 422 if form.errors else 200
+    return render_template("lms/admin/unit_form.html", form=form, unit=unit), status

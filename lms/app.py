@@ -1,0 +1,71 @@
+"""The standalone host: its own database, accounts and log-in pages, mounting the LMS at `/`."""
+
+from pathlib import Path
+
+from flask import Flask, session
+from flask_login import LoginManager
+from flask_sqlalchemy import SQLAlchemy
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms import config
+from lms.extension import LMS
+from lms.security import LMSSessionInterface
+
+ACCOUNT_SESSION_KEY = "lms_account_version"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the standalone app; refuses to start without a secret key (see config.py)."""
+    app = Flask("lms", instance_path=config.instance_path(), instance_relative_config=True)
+    # Flask's defaults already hold these keys, so they are set here, before any override.
+    app.config.update(
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_NAME="lms_session",
+    )
+    config.load_environment(app)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.load_secret_key(app)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path, 'lms.sqlite3')}"
+    )
+    app.session_interface = LMSSessionInterface()
+    proxies = int(app.config.get("LMS_PROXY_COUNT", 0) or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    SQLAlchemy(app, engine_options=_engine_options(app))
+    _init_login(app)
+    LMS(app, url_prefix="", standalone=True)
+    return app
+
+
+def _engine_options(app: Flask) -> dict:
+    uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+def _init_login(app: Flask) -> None:
+    from lms import db
+    from lms.accounts.models import Account
+
+    manager = LoginManager(app)
+    manager.login_view = "lms.auth.login"
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def load_account(user_id: str):
+        if not user_id.isdigit():
+            return None
+        account = db.session.get(Account, int(user_id))
+        # A password change or a disable bumps the version: older sessions end here.
+        if account is None or not account.active:
+            return None
+        if session.get(ACCOUNT_SESSION_KEY) != account.session_version:
+            return None
+        return account

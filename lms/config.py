@@ -1,0 +1,82 @@
+"""Configuration defaults (all `LMS_*`) and the secret-key rule of the standalone app."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS: dict[str, object] = {
+    #: Template that LMS pages extend; a host sets its own layout (blocks `title` and `content`).
+    "LMS_LAYOUT_TEMPLATE": "lms/layout.html",
+    "LMS_REDIS_URL": None,
+    #: Failed log-ins allowed per account and per IP address before answering 429.
+    "LMS_LOGIN_LIMIT": "10 per 15 minutes",
+    "LMS_LANGUAGES": ("vi", "en"),
+    "LMS_DEFAULT_LOCALE": "vi",
+    "LMS_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LMS_CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'self'"
+    ),
+    "LMS_PAGE_SIZE": 50,
+    #: Werkzeug hash method for passwords (scrypt); tests use a cheap one to stay fast.
+    "LMS_PASSWORD_METHOD": "scrypt",
+}
+
+SECRET_KEY_FILE = "secret_key"
+
+#: Environment variables the standalone app reads, and the config key each one sets.
+ENVIRONMENT = {
+    "LMS_SECRET_KEY": "SECRET_KEY",
+    "LMS_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "LMS_REDIS_URL": "LMS_REDIS_URL",
+    "LMS_LAYOUT_TEMPLATE": "LMS_LAYOUT_TEMPLATE",
+    "LMS_LOGIN_LIMIT": "LMS_LOGIN_LIMIT",
+    "LMS_PROXY_COUNT": "LMS_PROXY_COUNT",
+    "LMS_DEFAULT_LOCALE": "LMS_DEFAULT_LOCALE",
+}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start safely; the message tells the operator what to do."""
+
+
+def load_environment(app: Flask) -> None:
+    for variable, key in ENVIRONMENT.items():
+        if os.environ.get(variable):
+            app.config[key] = os.environ[variable]
+
+
+def apply_defaults(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+
+
+def instance_path() -> str | None:
+    """The instance folder chosen with LMS_INSTANCE_PATH, or None for Flask's default."""
+    path = os.environ.get("LMS_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
+def load_secret_key(app: Flask) -> str:
+    """Return the secret key from LMS_SECRET_KEY or the instance folder, or refuse to start."""
+    key_file = Path(app.instance_path) / SECRET_KEY_FILE
+    if key_file.is_file():
+        return key_file.read_text(encoding="utf-8").strip()
+    raise ConfigError(
+        "No secret key: set LMS_SECRET_KEY in the environment, or run `lms demo` once to store "
+        f"a key in {key_file}. Sessions cannot be protected without one."
+    )
+
+
+def create_secret_key_file(instance: Path) -> Path:
+    """Create the instance folder's secret key (owner-only) unless one exists already."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / SECRET_KEY_FILE
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file

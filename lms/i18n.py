@@ -1,0 +1,66 @@
+"""Language choice and the Vietnamese formats of dates and numbers (dd/mm/yyyy, 1.719)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, session
+from flask_babel import get_locale
+
+SESSION_KEY = "lms_locale"
+
+
+def select_locale() -> str:
+    """The language chosen with the switch, else Vietnamese (not the browser's language)."""
+    chosen = session.get(SESSION_KEY)
+    if chosen in current_app.config["LMS_LANGUAGES"]:
+        return chosen
+    return current_app.config["LMS_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else current_app.config["LMS_DEFAULT_LOCALE"]
+
+
+def format_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy in every language (Vietnamese practice, and unambiguous)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def local_time(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"]))
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return local_time(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_number(value: int | float | None, digits: int = 0) -> str:
+    """1.719 and 62,8 in Vietnamese; 1,719 and 62.8 in English."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def parse_date(text: str) -> date:
+    """Read dd/mm/yyyy (leading zeros optional) or ISO yyyy-mm-dd; ValueError otherwise."""
+    text = text.strip()
+    if "/" in text:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        vdate=format_date, vdatetime=format_datetime, vnumber=format_number
+    )
+    app.jinja_env.globals.update(lms_language=current_language)

@@ -1,0 +1,1 @@
+"""Main area: home pages of each role, health check, language switch."""

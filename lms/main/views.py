@@ -1,0 +1,56 @@
+"""Home pages, the language switch and the health check."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from lms import db
+from lms.accounts.models import Role
+from lms.accounts.permissions import current_grants, roles_held, scope_units
+from lms.accounts.services import ensure_profile
+from lms.i18n import SESSION_KEY
+from lms.security import LOGIN, PUBLIC, access
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@access(LOGIN)
+def home():
+    """The learner's home: everyone signed in is a learner."""
+    profile = ensure_profile(current_user)
+    return render_template(
+        "lms/main/home.html", profile=profile, grants=current_grants(), roles=roles_held()
+    )
+
+
+@bp.route("/trainer")
+@access("role", Role.TRAINER)
+def trainer_home():
+    return render_template("lms/main/trainer_home.html", units=scope_units(Role.TRAINER))
+
+
+@bp.route("/language", methods=["POST"])
+@access(PUBLIC)
+def set_language():
+    """Remember the chosen language for this session, then go back where the user was."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LMS_LANGUAGES"]:
+        session[SESSION_KEY] = language
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("lms.main.home")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+@access(PUBLIC)
+def healthz():
+    """200 when the database answers, 503 when it does not (for load balancers and monitors)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,1 @@
+"""Organizer area: the people of the units an organizer is responsible for."""
