@@ -239,8 +239,8 @@ def demo(no_serve: bool, host: str, port: int) -> None:
         serve_app(host, port, workers=2)
 
 
-def main() -> None:
-    """Entry point of the `lms` console script."""
+def build_cli() -> FlaskGroup:
+    """The standalone `lms` command: the shared `lms` group's commands plus demo and serve."""
     group = FlaskGroup(
         create_app=_standalone_app,
         add_version_option=False,
@@ -250,8 +250,13 @@ def main() -> None:
         group.add_command(command, name)
     group.add_command(demo)
     group.add_command(serve)
+    return group
+
+
+def main() -> None:
+    """Entry point of the `lms` console script."""
     try:
-        group.main(prog_name="lms")
+        build_cli().main(prog_name="lms")
     except config.ConfigError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
