@@ -1,6 +1,6 @@
-"""Every LMS route × every role against a declared access table.
+"""Every LMS route × every role against the declared access tables in tests/access/.
 
-A new route without a line in ACCESS fails `test_every_route_is_declared`.
+A new route without a declared rule fails `test_every_route_is_declared`.
 """
 
 import pytest
@@ -9,47 +9,14 @@ from flask import url_for
 from lms import db
 from lms.accounts import services
 from lms.accounts.models import Role
+from tests.access import area_modules
 from tests.conftest import csrf_token, login
 
 ROLES = ("anonymous", "learner", "trainer", "organizer_a", "organizer_b", "admin")
-LOGIN = 302  # anonymous visitors are sent to the log-in page
-
-# endpoint: (method, {role: status}); roles not named get `other`.
-ACCESS: dict[str, tuple[str, dict[str, int]]] = {
-    "lms.static": ("GET", {"*": 200}),
-    "lms.main.healthz": ("GET", {"*": 200}),
-    "lms.main.set_language": ("POST", {"*": 302}),
-    "lms.main.home": ("GET", {"anonymous": LOGIN, "*": 200}),
-    "lms.main.trainer_home": ("GET", {"anonymous": LOGIN, "trainer": 200, "admin": 200, "*": 403}),
-    "lms.accounts.profile": ("GET", {"anonymous": LOGIN, "*": 200}),
-    "lms.auth.login": ("GET", {"anonymous": 200, "*": 302}),
-    "lms.auth.logout": ("POST", {"anonymous": LOGIN, "*": 302}),
-    "lms.auth.password": ("GET", {"anonymous": LOGIN, "*": 200}),
-    "lms.admin.index": ("GET", {"anonymous": LOGIN, "admin": 302, "*": 403}),
-    "lms.admin.people": ("GET", {"anonymous": LOGIN, "admin": 200, "*": 403}),
-    "lms.admin.new_person": ("GET", {"anonymous": LOGIN, "admin": 200, "*": 403}),
-    "lms.admin.person": ("GET", {"anonymous": LOGIN, "admin": 200, "*": 403}),
-    "lms.admin.set_active": ("POST", {"anonymous": LOGIN, "admin": 302, "*": 403}),
-    "lms.admin.reset_password": ("POST", {"anonymous": LOGIN, "admin": 302, "*": 403}),
-    "lms.admin.add_grant": ("POST", {"anonymous": LOGIN, "admin": 302, "*": 403}),
-    "lms.admin.revoke_grant": ("POST", {"anonymous": LOGIN, "admin": 302, "*": 403}),
-    "lms.admin.units": ("GET", {"anonymous": LOGIN, "admin": 200, "*": 403}),
-    "lms.admin.new_unit": ("GET", {"anonymous": LOGIN, "admin": 200, "*": 403}),
-    "lms.admin.edit_unit": ("GET", {"anonymous": LOGIN, "admin": 200, "*": 403}),
-    "lms.organizer.home": (
-        "GET",
-        {"anonymous": LOGIN, "organizer_a": 200, "organizer_b": 200, "admin": 200, "*": 403},
-    ),
-    "lms.organizer.people": (
-        "GET",
-        {"anonymous": LOGIN, "organizer_a": 200, "organizer_b": 200, "admin": 200, "*": 403},
-    ),
-    # The person lives in unit A: organizer B is refused.
-    "lms.organizer.person": (
-        "GET",
-        {"anonymous": LOGIN, "organizer_a": 200, "admin": 200, "*": 403},
-    ),
-}
+AREAS = list(area_modules())
+ACCESS: dict[str, tuple[str, dict[str, int]]] = {}
+for _area in AREAS:
+    ACCESS.update(_area.ACCESS)
 
 
 @pytest.fixture
@@ -68,35 +35,25 @@ def world(app, make_unit, make_person):
     extra = make_person("giangvienphu", unit=unit_a)
     grant = services.grant_role(str(extra.id), Role.TRAINER, unit_a)
     db.session.commit()
-    return {"unit_a": unit_a, "people": people, "grant": grant}
+    world = {"province": province, "unit_a": unit_a, "unit_b": unit_b, "people": people,
+             "grant": grant}
+    for area in AREAS:
+        if hasattr(area, "extend_world"):
+            area.extend_world(world)
+    db.session.commit()
+    return world
 
 
-def url_args(world) -> dict[str, dict]:
-    learner_id = str(world["people"]["learner"].id)
-    return {
-        "lms.static": {"filename": "css/lms.css"},
-        "lms.admin.person": {"user_id": learner_id},
-        "lms.admin.set_active": {"user_id": learner_id},
-        "lms.admin.reset_password": {"user_id": learner_id},
-        "lms.admin.add_grant": {"user_id": learner_id},
-        "lms.admin.revoke_grant": {"grant_id": world["grant"].id},
-        "lms.admin.edit_unit": {"unit_id": world["unit_a"].id},
-        "lms.organizer.person": {"user_id": learner_id},
-    }
-
-
-def form_data(endpoint: str, world) -> dict:
-    if endpoint == "lms.admin.add_grant":
-        return {"role": "trainer", "unit_id": str(world["unit_a"].id)}
-    if endpoint == "lms.main.set_language":
-        return {"language": "en"}
-    if endpoint == "lms.admin.set_active":
-        return {"active": "1"}
-    return {}
+def _merged(name: str, world) -> dict:
+    merged: dict = {}
+    for area in AREAS:
+        if hasattr(area, name):
+            merged.update(getattr(area, name)(world))
+    return merged
 
 
 def test_every_route_is_declared(app):
-    """Every LMS endpoint has a line in the access table, and every line names a real one."""
+    """Every LMS endpoint has a line in the access tables, and every line names a real one."""
     endpoints = {
         rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("lms.")
     }
@@ -120,11 +77,12 @@ def test_route_access(app, world, endpoint, role):
     if role != "anonymous":
         login(client, world["people"][role])
     with app.test_request_context():
-        url = url_for(endpoint, **url_args(world).get(endpoint, {}))
+        url = url_for(endpoint, **_merged("url_args", world).get(endpoint, {}))
     if method == "GET":
         response = client.get(url)
     else:
         token = csrf_token(client, "/profile" if role != "anonymous" else "/login")
-        response = client.post(url, data={"csrf_token": token, **form_data(endpoint, world)})
+        data = _merged("form_data", world).get(endpoint, {})
+        response = client.post(url, data={"csrf_token": token, **data})
     response.close()
     assert response.status_code == status, f"{role} {method} {url}"

@@ -1,0 +1,107 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against the test app served on a real
+socket, with every console error, uncaught exception and CSP violation failing the test.
+"""
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from playwright.sync_api import ConsoleMessage, Error, Page, Response
+from werkzeug.serving import make_server
+
+BROWSER_DIR = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+FAILED_LOAD = "Failed to load resource:"
+# Quiet, offline Chromium: nothing may call home during a test run.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """Replaces pytest-playwright's fallback, an instance-method session fixture that pytest 9
+    deprecates (an error under `filterwarnings = error`); `browser_context_args` sets the URL.
+    """
+    return None
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test app on a free port of 127.0.0.1; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict, live_server: str) -> dict:
+    """Relative URLs in `page.goto` go to the live server."""
+    return {**browser_context_args, "base_url": live_server}
+
+
+@pytest.fixture(autouse=True)
+def page_errors(page: Page) -> Iterator[list[str]]:
+    """Every console error, uncaught exception and CSP violation ("Refused to …") the page
+    reports; the test fails at teardown if there is any.
+    """
+    messages: list[tuple[str, str]] = []
+    # A page re-shown with its form errors answers 422 on purpose; Chromium logs that too.
+    form_error_pages: set[str] = set()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            messages.append((message.text, message.location.get("url", "")))
+
+    def on_page_error(error: Error) -> None:
+        messages.append((f"uncaught {error.name}: {error.message}", page.url))
+
+    def on_response(response: Response) -> None:
+        if response.request.resource_type == "document" and response.status == 422:
+            form_error_pages.add(response.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    page.on("response", on_response)
+    errors: list[str] = []
+    yield errors
+    errors.extend(
+        f"{text} ({url})"
+        for text, url in messages
+        if not (text.startswith(FAILED_LOAD) and (url in form_error_pages or is_favicon(url)))
+    )
+    assert not errors, "the page reported errors:\n" + "\n".join(errors)
+
+
+def is_favicon(url: str) -> bool:
+    """Chromium asks for /favicon.ico by itself; the LMS has none yet (reported, not ours)."""
+    return urlsplit(url).path == "/favicon.ico"
