@@ -18,13 +18,20 @@ from sqlalchemy import select
 from lms import config, db
 from lms.accounts import importing, services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
+from lms.classes.cli import classes_group, enrol_group
+from lms.content import loader as content_loader
+from lms.resources import data_dir
 from lms.text import name_sort_key
 
 lms_group = AppGroup("lms", help="Training LMS commands.")
 db_group = AppGroup("db", help="Create and upgrade the LMS tables (lms_* only).")
 users_group = AppGroup("users", help="Standalone accounts and learner profiles.")
+content_group = AppGroup("content", help="Course content folders: check, load, export.")
 lms_group.add_command(db_group)
 lms_group.add_command(users_group)
+lms_group.add_command(content_group)
+lms_group.add_command(classes_group)
+lms_group.add_command(enrol_group)
 
 
 def _in_default_language(command):
@@ -172,6 +179,57 @@ def users_list(fmt: str) -> None:
     else:
         for row in rows:
             click.echo("  ".join(cell for cell in row[1:6] if cell))
+
+
+@content_group.command("check")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def content_check(path: Path) -> None:
+    """Check a course folder (or a folder of courses); print `file:line: reason` per problem."""
+    problems = content_loader.check(path)
+    for problem in problems:
+        click.echo(str(problem))
+    courses = content_loader.find_courses(path)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {len(courses)} course(s).", err=True)
+        sys.exit(1)
+    click.echo(f"{len(courses)} course(s), no problems.")
+
+
+@content_group.command("load")
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@with_appcontext
+@_in_default_language
+def content_load(path: Path | None) -> None:
+    """Load course folders (default: the shipped courses); unchanged courses are left alone."""
+    from lms.courses import services as course_services
+
+    path = path or data_dir("courses")
+    problems = content_loader.check(path)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    for folder in content_loader.find_courses(path):
+        result = course_services.load_source(content_loader.read_course(folder))
+        click.echo(f"{result.slug}: {result.outcome} (v{result.version})")
+    db.session.commit()
+
+
+@content_group.command("export")
+@click.argument("slug")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def content_export(slug: str, directory: Path) -> None:
+    """Write course SLUG's newest published version to DIRECTORY/SLUG in the folder format."""
+    from lms.courses import services as course_services
+
+    course = course_services.find_course(slug)
+    if course is None:
+        raise click.ClickException(f"No course {slug!r}.")
+    folder = course_services.export_course(course, directory / slug)
+    click.echo(str(folder))
 
 
 # --- standalone-only commands ----------------------------------------------------------------

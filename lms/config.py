@@ -21,6 +21,10 @@ DEFAULTS: dict[str, object] = {
         "frame-ancestors 'self'"
     ),
     "LMS_PAGE_SIZE": 50,
+    #: Attachment store (default: uploads/ in the instance folder), size limit and allowed types.
+    "LMS_UPLOAD_PATH": None,
+    "LMS_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "LMS_UPLOAD_EXTENSIONS": ("png", "jpg", "jpeg", "gif", "webp", "pdf"),
     #: Werkzeug hash method for passwords (scrypt); tests use a cheap one to stay fast.
     "LMS_PASSWORD_METHOD": "scrypt",
 }
@@ -36,6 +40,7 @@ ENVIRONMENT = {
     "LMS_LOGIN_LIMIT": "LMS_LOGIN_LIMIT",
     "LMS_PROXY_COUNT": "LMS_PROXY_COUNT",
     "LMS_DEFAULT_LOCALE": "LMS_DEFAULT_LOCALE",
+    "LMS_UPLOAD_PATH": "LMS_UPLOAD_PATH",
 }
 
 

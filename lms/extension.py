@@ -107,6 +107,10 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.accounts.views import bp as accounts_bp
     from lms.accounts.views import standalone_bp
     from lms.admin.views import bp as admin_bp
+    from lms.classes.views import bp as classes_bp
+    from lms.courses.authoring import bp as authoring_bp
+    from lms.courses.learning import bp as learn_bp
+    from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.organizer.views import bp as organizer_bp
 
@@ -117,7 +121,16 @@ def _build_blueprint(standalone: bool) -> Blueprint:
         static_folder=str(Path(PACKAGE_DIR, "static")),
         static_url_path="/static",
     )
-    for child in (main_bp, accounts_bp, admin_bp, organizer_bp):
+    for child in (
+        main_bp,
+        accounts_bp,
+        admin_bp,
+        organizer_bp,
+        courses_bp,
+        learn_bp,
+        authoring_bp,
+        classes_bp,
+    ):
         parent.register_blueprint(child)
     if standalone:
         parent.register_blueprint(standalone_bp)

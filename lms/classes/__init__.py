@@ -1,0 +1,1 @@
+"""Classes area: classes (lớp) of a course version, trainers, enrolment and rosters."""

@@ -1,0 +1,1 @@
+"""Courses area: course versions and modules, authoring, catalog and learning progress."""
