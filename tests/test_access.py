@@ -35,8 +35,13 @@ def world(app, make_unit, make_person):
     extra = make_person("giangvienphu", unit=unit_a)
     grant = services.grant_role(str(extra.id), Role.TRAINER, unit_a)
     db.session.commit()
-    world = {"province": province, "unit_a": unit_a, "unit_b": unit_b, "people": people,
-             "grant": grant}
+    world = {
+        "province": province,
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+        "people": people,
+        "grant": grant,
+    }
     for area in AREAS:
         if hasattr(area, "extend_world"):
             area.extend_world(world)
