@@ -20,6 +20,8 @@ from lms.accounts import importing, services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
 from lms.classes.cli import classes_group, enrol_group
 from lms.content import loader as content_loader
+from lms.i18n import in_default_language
+from lms.quizzes.cli import quiz_group
 from lms.resources import data_dir
 from lms.text import name_sort_key
 
@@ -32,18 +34,7 @@ lms_group.add_command(users_group)
 lms_group.add_command(content_group)
 lms_group.add_command(classes_group)
 lms_group.add_command(enrol_group)
-
-
-def _in_default_language(command):
-    """Run a command with the LMS's default language, so its messages are Vietnamese."""
-    import functools
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        with force_locale(current_app.config["LMS_DEFAULT_LOCALE"]):
-            return command(*args, **kwargs)
-
-    return wrapper
+lms_group.add_command(quiz_group)
 
 
 def _migrations_dir() -> str:
@@ -79,7 +70,7 @@ def _standalone_only() -> None:
 @click.option("--official-code", default="", help="Mã CBCCVC.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
-@_in_default_language
+@in_default_language
 def users_create(username, full_name, role, unit_code, official_code, password_stdin) -> None:
     """Create an account with its profile (and its role on --unit)."""
     _standalone_only()
@@ -118,7 +109,7 @@ def users_create(username, full_name, role, unit_code, official_code, password_s
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every row, write nothing.")
 @with_appcontext
-@_in_default_language
+@in_default_language
 def users_import(path: Path, dry_run: bool) -> None:
     """Import people from a CSV or XLSX file: all rows or none."""
     _standalone_only()
@@ -200,7 +191,7 @@ def content_check(path: Path) -> None:
     "path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
 @with_appcontext
-@_in_default_language
+@in_default_language
 def content_load(path: Path | None) -> None:
     """Load course folders (default: the shipped courses); unchanged courses are left alone."""
     from lms.courses import services as course_services

@@ -1,11 +1,12 @@
 """Language choice and the Vietnamese formats of dates and numbers (dd/mm/yyyy, 1.719)."""
 
+import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app, session
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 
 SESSION_KEY = "lms_locale"
 
@@ -57,6 +58,17 @@ def parse_date(text: str) -> date:
         day, month, year = (int(part) for part in text.split("/"))
         return date(year, month, day)
     return date.fromisoformat(text)
+
+
+def in_default_language(command):
+    """Run a CLI command in the LMS's default language, so its messages are Vietnamese."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with force_locale(current_app.config["LMS_DEFAULT_LOCALE"]):
+            return command(*args, **kwargs)
+
+    return wrapper
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -4,5 +4,6 @@ from lms.accounts import models as accounts_models
 from lms.audit import models as audit_models
 from lms.classes import models as classes_models
 from lms.courses import models as courses_models
+from lms.quizzes import models as quizzes_models
 
-__all__ = ["accounts_models", "audit_models", "classes_models", "courses_models"]
+__all__ = ["accounts_models", "audit_models", "classes_models", "courses_models", "quizzes_models"]
