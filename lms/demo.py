@@ -166,6 +166,29 @@ def seed_people(units: dict[str, Unit]) -> dict[str, str]:
     return passwords
 
 
+def seed_content() -> None:
+    """The shipped courses and question banks (unchanged ones are left alone)."""
+    from lms.content.loader import find_courses, read_course
+    from lms.courses.services import load_source
+    from lms.quizzes import bank as banks
+    from lms.quizzes.formats import parse_gift
+    from lms.resources import data_dir
+
+    titles = {}
+    for folder in find_courses(data_dir("courses")):
+        source = read_course(folder)
+        load_source(source)
+        titles[source.slug] = source.title
+    for path in sorted(data_dir("quizzes").glob("*.gift")):
+        parsed = parse_gift(path.read_bytes(), str(path))
+        if parsed.errors:
+            raise RuntimeError("\n".join(str(error) for error in parsed.errors))
+        bank = banks.get_or_create_bank(path.stem, title=titles.get(path.stem))
+        banks.import_questions(bank, parsed.questions)
+
+
 def seed() -> dict[str, str]:
     """All demo data; returns the passwords of role accounts created by this run."""
-    return seed_people(seed_units())
+    passwords = seed_people(seed_units())
+    seed_content()
+    return passwords
