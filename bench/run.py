@@ -1,0 +1,344 @@
+"""The benchmark runner: a throwaway instance, the LMS and the hello ceiling under gunicorn, and
+every selected scenario; prints a table and writes bench/results/latest.json.
+
+    python -m bench [--duration 10] [--concurrency 4] [--workers 2] [--only home]
+    python bench/run.py ...            (the same)
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if not __package__:  # run as `python bench/run.py`: import `bench` from the repository root
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.load import percentile
+from bench.measure import measure_function
+from bench.scenarios import CEILING, SCENARIOS, FunctionScenario, HttpScenario
+from bench.servers import (
+    ROOT,
+    BenchError,
+    Children,
+    Instance,
+    Server,
+    prepare_instance,
+    start_gunicorn,
+    wait_until_ready,
+)
+
+LOAD_SCRIPT = Path(__file__).with_name("load.py")
+RESULTS = Path(__file__).with_name("results") / "latest.json"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Benchmark the LMS beside a bare Flask ceiling."
+    )
+    parser.add_argument(
+        "--duration", type=float, default=10.0, help="recorded seconds per scenario (10)"
+    )
+    parser.add_argument("--concurrency", type=int, default=4, help="client connections (4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(SCENARIOS),
+        metavar="SCENARIO",
+        help="run only this scenario (repeatable); default: all",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternations of ceiling and scenario (3)"
+    )
+    parser.add_argument("--warmup", type=float, default=1.0, help="unrecorded seconds per run")
+    parser.add_argument("--max-requests", type=int, default=200_000, help="cap per run")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    args = parser.parse_args(argv)
+    if min(args.duration, args.concurrency, args.workers, args.rounds) <= 0:
+        parser.error("--duration, --concurrency, --workers and --rounds must be positive")
+    return args
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_load(
+    server: Server,
+    scenario: HttpScenario,
+    path: str,
+    seconds: float,
+    instance: Instance,
+    args: argparse.Namespace,
+    children: Children,
+    latencies: Path,
+) -> dict:
+    """One load run in its own process; its JSON figures (or an `error`) and its latencies."""
+    command = [
+        sys.executable,
+        str(LOAD_SCRIPT),
+        f"--url={server.base_url}{path}",
+        f"--duration={seconds}",
+        f"--warmup={args.warmup}",
+        f"--concurrency={args.concurrency}",
+        f"--max-requests={args.max_requests}",
+        f"--method={scenario.method}",
+        f"--content-type={scenario.content_type}",
+        f"--expect-status={scenario.expect_status}",
+        f"--latencies={latencies}",
+    ]
+    env = dict(instance.env)
+    if scenario.body is not None:
+        command.append(f"--body={scenario.body}")
+    if scenario.login:
+        command.append(f"--login-user={instance.username}")
+        env["BENCH_PASSWORD"] = instance.password
+    if scenario.csrf_from:
+        command.append(f"--csrf-from={scenario.csrf_from}")
+    process = children.start(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        output, errors = process.communicate(timeout=args.warmup + seconds + 120)
+    except subprocess.TimeoutExpired:
+        return {"error": "the load client did not finish in time"}
+    finally:
+        children.stop(process)
+    lines = output.strip().splitlines()
+    if not lines:
+        return {"error": (errors.strip().splitlines() or ["no output"])[-1]}
+    figures = json.loads(lines[-1])
+    if "error" not in figures:
+        figures["latencies_ms"] = [float(v) for v in latencies.read_text().split()]
+        latencies.unlink()
+    return figures
+
+
+def run_http(names: list[str], instance: Instance, args, children: Children, logs: Path) -> dict:
+    """Start both servers; for each scenario alternate ceiling and scenario runs, round by round.
+
+    Alternating short runs, rather than one long run of each, spreads a noisy neighbour's bursts
+    over both sides of the comparison.
+    """
+    lms = start_gunicorn(children, "lms", "lms:create_app()", instance.env, args.workers, logs)
+    hello = start_gunicorn(
+        children, "hello", "bench.hello:create_app()", instance.env, args.workers, logs
+    )
+    wait_until_ready(lms, "/healthz")
+    wait_until_ready(hello, "/")
+    seconds = args.duration / args.rounds
+    ceilings, rows = [], []
+    for name in names:
+        scenario = SCENARIOS[name]
+        path = scenario.resolve_path(instance)
+        mine, theirs = [], []
+        for number in range(1, args.rounds + 1):
+            say(
+                f"  {name} round {number}/{args.rounds}: hello, then {scenario.method} {path}, "
+                f"{seconds:.1f} s each …"
+            )
+            file = logs / "latencies.txt"
+            theirs.append(run_load(hello, CEILING, "/", seconds, instance, args, children, file))
+            mine.append(run_load(lms, scenario, path, seconds, instance, args, children, file))
+        ceilings += theirs
+        row = {"scenario": name, "description": scenario.description, "path": path}
+        failed = [run["error"] for run in mine + theirs if "error" in run]
+        if failed:
+            row["error"] = failed[0]
+        else:
+            row.update(pool(mine))
+            ceiling = pool(theirs)
+            row["ceiling_rps"] = ceiling["rps"]
+            row["ratio"] = round(row["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None
+        row["runs"] = {"scenario": strip(mine), "hello": strip(theirs)}
+        rows.append(row)
+    good = [run for run in ceilings if "error" not in run]
+    hello_row = {"scenario": "hello", "description": CEILING.description, **pool(good)}
+    hello_row["ratio"] = 1.0
+    return {"ceiling": hello_row, "scenarios": rows}
+
+
+def pool(runs: list[dict]) -> dict:
+    """Figures over several runs as if they were one: total rate, percentiles of all latencies."""
+    latencies = sorted(value for run in runs for value in run["latencies_ms"])
+    seconds = sum(run["seconds"] for run in runs)
+    return {
+        "requests": sum(run["requests"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+        "seconds": round(seconds, 3),
+        "rps": round(len(latencies) / seconds, 1) if seconds else 0.0,
+        "p50_ms": round(percentile(latencies, 0.50), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
+    }
+
+
+def strip(runs: list[dict]) -> list[dict]:
+    """Each run's own figures for the JSON file, without its raw latencies."""
+    return [{k: v for k, v in run.items() if k != "latencies_ms"} for run in runs]
+
+
+def run_functions(names: list[str], instance: Instance, children: Children) -> list[dict]:
+    rows = []
+    for name in names:
+        scenario = SCENARIOS[name]
+        say(f"  {name}: {scenario.target} …")
+        figures = measure_function(scenario, instance.env, children, ROOT)
+        rows.append({"scenario": name, "description": scenario.description, **figures})
+    return rows
+
+
+def _cell(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def format_tables(results: dict) -> str:
+    lines = []
+    http = results.get("http")
+    if http:
+        header = ("scenario", "req/s", "p50 ms", "p95 ms", "errors", "hello req/s", "ratio")
+        table = [header]
+        ceiling = http["ceiling"]
+        table.append(
+            (
+                "hello",
+                _cell(ceiling["rps"]),
+                _cell(ceiling["p50_ms"], 2),
+                _cell(ceiling["p95_ms"], 2),
+                _cell(ceiling["errors"]),
+                "",
+                "1.00",
+            )
+        )
+        for row in http["scenarios"]:
+            if "error" in row:
+                table.append((row["scenario"], f"failed: {row['error']}", "", "", "", "", ""))
+                continue
+            table.append(
+                (
+                    row["scenario"],
+                    _cell(row["rps"]),
+                    _cell(row["p50_ms"], 2),
+                    _cell(row["p95_ms"], 2),
+                    _cell(row["errors"]),
+                    _cell(row["ceiling_rps"]),
+                    _cell(row["ratio"], 2),
+                )
+            )
+        lines += _align(table)
+    functions = results.get("functions")
+    if functions:
+        if lines:
+            lines.append("")
+        table = [("scenario", "seconds", "max RSS MB", "RSS growth MB", "Python peak MB", "items")]
+        for row in functions:
+            if "error" in row:
+                table.append((row["scenario"], f"failed: {row['error']}", "", "", "", ""))
+                continue
+            table.append(
+                (
+                    row["scenario"],
+                    _cell(row["seconds"], 3),
+                    _cell(row["max_rss_mb"]),
+                    _cell(row["rss_growth_mb"]),
+                    _cell(row["tracemalloc_peak_mb"]),
+                    _cell(row["items"]),
+                )
+            )
+        lines += _align(table)
+    return "\n".join(lines)
+
+
+def _align(table: list[tuple]) -> list[str]:
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    out = []
+    for number, row in enumerate(table):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        out.append("  ".join(cells).rstrip())
+        if number == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def _stop_on_signal(signum, _frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.list:
+        for name, scenario in SCENARIOS.items():
+            print(f"{name:<16} {scenario.description}")
+        return 0
+    names = args.only or list(SCENARIOS)
+    http_names = [n for n in names if isinstance(SCENARIOS[n], HttpScenario)]
+    function_names = [n for n in names if isinstance(SCENARIOS[n], FunctionScenario)]
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
+
+    results: dict = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "settings": {
+            "duration_s": args.duration,
+            "rounds": args.rounds,
+            "warmup_s": args.warmup,
+            "concurrency": args.concurrency,
+            "workers": args.workers,
+            "max_requests": args.max_requests,
+            "server": "gunicorn (sync workers)",
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "loadavg_start": os.getloadavg(),
+        },
+    }
+    children = Children()
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lms-bench-")))
+        stack.callback(children.stop_all)  # runs first: no child outlives the run
+        try:
+            say(f"Preparing a demo instance in {folder} …")
+            instance = prepare_instance(folder, children)
+            if http_names:
+                say(f"Serving with gunicorn, {args.workers} sync workers each; measuring:")
+                results["http"] = run_http(http_names, instance, args, children, folder)
+            if function_names:
+                say("Measuring functions (time, peak memory):")
+                results["functions"] = run_functions(function_names, instance, children)
+        except BenchError as error:
+            say(f"bench: {error}")
+            return 1
+        except KeyboardInterrupt:
+            say("Interrupted: stopping every process this run started.")
+            return 130
+    results["machine"]["loadavg_end"] = os.getloadavg()
+    print(format_tables(results))
+    start, end = results["machine"]["loadavg_start"][0], results["machine"]["loadavg_end"][0]
+    print(f"\nLoad average {start:.1f} before, {end:.1f} after, on {os.cpu_count()} CPUs.")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    say(f"\nWritten to {args.output}")
+    failed = [
+        row
+        for row in results.get("http", {}).get("scenarios", []) + results.get("functions", [])
+        if "error" in row or row.get("errors")
+    ]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

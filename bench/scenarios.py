@@ -1,0 +1,80 @@
+"""The scenario registry: what `python -m bench` measures, by name.
+
+Two kinds, and the runner knows how to run each:
+
+- `HttpScenario`: load on one URL of the LMS under gunicorn, beside the hello ceiling.
+- `FunctionScenario`: one call of a function (an export, a bulk job) in a fresh subprocess, for its
+  time and peak memory; see bench/measure.py.
+
+A new benchmark is one `register(...)` call here; the runner does not change.
+
+    register("module", HttpScenario("Course module page", path=first_module_path))
+    register("roster-xlsx", FunctionScenario("Roster export, 20,000 rows",
+                                             target="bench.exports:roster_xlsx",
+                                             setup="bench.exports:seed_roster"))
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench.servers import Instance
+
+
+@dataclass(frozen=True)
+class HttpScenario:
+    """Load on one request of the LMS; its figures are set beside the hello ceiling."""
+
+    description: str
+    #: A path, or a function of the prepared instance for paths that depend on seeded data.
+    path: str | Callable[[Instance], str]
+    #: Log in as the bench account first (and send its session cookie).
+    login: bool = True
+    method: str = "GET"
+    body: str | None = None
+    content_type: str = "application/x-www-form-urlencoded"
+    #: Any other status counts as an error (a redirect to /login would mean the session was lost).
+    expect_status: int = 200
+    #: A page whose csrf_token is sent as X-CSRFToken, for scenarios that change state.
+    csrf_from: str | None = None
+
+    def resolve_path(self, instance: Instance) -> str:
+        return self.path(instance) if callable(self.path) else self.path
+
+
+@dataclass(frozen=True)
+class FunctionScenario:
+    """One call of `target` ("module:function"), timed and measured for peak memory.
+
+    It runs in a fresh process inside an app context of the bench instance. `setup`
+    ("module:function", optional) receives the app and prepares data outside the measurement;
+    `target` receives what `setup` returned (or the app). A target that returns an iterator
+    (a streaming export) is consumed to the end inside the measurement.
+    """
+
+    description: str
+    target: str
+    setup: str | None = None
+    #: Seconds before the measuring process is killed.
+    timeout: float = 600.0
+
+
+Scenario = HttpScenario | FunctionScenario
+
+SCENARIOS: dict[str, Scenario] = {}
+
+#: The ceiling every HTTP scenario is compared with: bench/hello.py under the same gunicorn.
+CEILING = HttpScenario("Bare Flask hello page, same gunicorn settings", "/", login=False)
+
+
+def register(name: str, scenario: Scenario) -> Scenario:
+    if name in SCENARIOS or name == "hello":
+        raise ValueError(f"scenario {name!r} is already registered")
+    SCENARIOS[name] = scenario
+    return scenario
+
+
+register("home", HttpScenario("Learner's home page, logged in (GET /)", "/"))
+register(
+    "healthz",
+    HttpScenario("Health check: one SELECT 1, no session (GET /healthz)", "/healthz", login=False),
+)
