@@ -5,7 +5,6 @@ socket, with every console error, uncaught exception and CSP violation failing t
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -96,11 +95,7 @@ def page_errors(page: Page) -> Iterator[None]:
     errors = [
         f"{text} ({url or 'no URL'})"
         for text, url in messages
-        if not (text.startswith(FAILED_LOAD) and (url in form_error_pages or is_favicon(url)))
+        if not (text.startswith(FAILED_LOAD) and url in form_error_pages)
     ]
     assert not errors, "the page reported errors:\n" + "\n".join(errors)
 
-
-def is_favicon(url: str) -> bool:
-    """Chromium asks for /favicon.ico by itself; the LMS has none yet (reported, not ours)."""
-    return urlsplit(url).path == "/favicon.ico"

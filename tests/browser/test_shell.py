@@ -63,7 +63,7 @@ def test_wrong_password_stays_on_login(page: Page, people):
     expect(page).to_have_url(re.compile(r"/login$"))
 
 
-def test_language_switch_to_english_and_back(page: Page, live_server):
+def test_language_switch_to_english_and_back(page: Page):
     """The header button switches the page to English and back to Vietnamese."""
     page.goto("/login")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
@@ -112,7 +112,7 @@ def test_phone_menu_items_are_touch_sized(page: Page, people):
     assert all(height >= TOUCH_TARGET_PX for height in heights.values()), heights
 
 
-def test_tab_then_enter_skips_to_main(page: Page, live_server):
+def test_tab_then_enter_skips_to_main(page: Page):
     """The first Tab focuses the skip link; Enter moves the focus to the main content."""
     page.goto("/login")
     page.keyboard.press("Tab")
@@ -135,7 +135,7 @@ def test_form_error_focuses_first_invalid_field(page: Page, people):
     expect(date_of_birth).to_be_focused()
 
 
-def test_no_request_leaves_the_server(page: Page, people, live_server):
+def test_no_request_leaves_the_server(page: Page, people):
     """Pages, styles, scripts and fonts all come from the LMS server itself."""
     hosts: set[str | None] = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname))
