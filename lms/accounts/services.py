@@ -42,22 +42,23 @@ class ServiceError(ValueError):
 def collation_string(full_name: str) -> str:
     """Encode the Vietnamese name-order key as a string that sorts the same way in any database.
 
-    Every tuple element becomes four hex digits (value + 1) and every tuple ends with "0000", so a
-    shorter key sorts first, exactly as Python compares the tuples.
+    Every tuple element becomes six hex digits (value + 1; letter weights exceed 0xFFFF) and
+    every tuple ends with "000000", so a shorter key sorts first, exactly as Python compares
+    the tuples.
     """
     parts: list[str] = []
 
     def emit(value) -> None:
         if isinstance(value, int | bool):
-            parts.append(f"{min(int(value) + 1, 0xFFFF):04x}")
+            parts.append(f"{min(int(value) + 1, 0xFFFFFF):06x}")
         elif isinstance(value, str):
             for char in value:
-                parts.append(f"{min(ord(char) + 1, 0xFFFF):04x}")
-            parts.append("0000")
+                parts.append(f"{min(ord(char) + 1, 0xFFFFFF):06x}")
+            parts.append("000000")
         else:
             for item in value:
                 emit(item)
-            parts.append("0000")
+            parts.append("000000")
 
     emit(name_sort_key(full_name))
     return "".join(parts)[:1024]
