@@ -206,7 +206,17 @@ def test_demo_twice_changes_nothing(tmp_path, monkeypatch):
         with engine.connect() as conn:
             return {
                 table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-                for table in ("lms_units", "lms_accounts", "lms_profiles", "lms_role_grants")
+                for table in (
+                    "lms_units",
+                    "lms_accounts",
+                    "lms_profiles",
+                    "lms_role_grants",
+                    "lms_course_versions",
+                    "lms_questions",
+                    "lms_classes",
+                    "lms_enrolments",
+                    "lms_module_completions",
+                )
             }, conn.execute(text("SELECT password_hash FROM lms_accounts")).scalars().all()
 
     before = snapshot()
@@ -214,6 +224,8 @@ def test_demo_twice_changes_nothing(tmp_path, monkeypatch):
     assert second.exit_code == 0, second.output
     assert snapshot() == before
     assert before[0]["lms_units"] >= 10
+    assert before[0]["lms_course_versions"] == 4 and before[0]["lms_classes"] == 4
+    assert before[0]["lms_questions"] >= 120 and before[0]["lms_module_completions"] > 0
     assert "quantri" not in second.output
     engine.dispose()
 
