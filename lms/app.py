@@ -40,6 +40,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     SQLAlchemy(app, engine_options=_engine_options(app))
     _init_login(app)
     LMS(app, url_prefix="", standalone=True)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Refuse oversized requests before the CSRF check reads a form into a temp file
+        # (a host portal sets its own limit for its whole site).
+        app.config["MAX_CONTENT_LENGTH"] = app.config["LMS_UPLOAD_MAX_BYTES"] + 2**20
     return app
 
 

@@ -58,6 +58,7 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "LMS_PASSWORD_METHOD": "pbkdf2:sha256:1000",
+            "LMS_UPLOAD_PATH": str(tmp_path / "uploads"),
         }
     )
     app.test_client_class = RequestPerContextClient
