@@ -1,5 +1,190 @@
-"""A learner studying in a class: class page, module pages, completion and resume."""
+"""A learner studying in a class: my classes, the class page, module pages, completion and
+resume, and the files modules link to.
 
-from flask import Blueprint
+Enrolled learners read and complete modules; the class's trainers and the organizers of its
+unit may open the same pages read-only, to see what learners see.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms import db
+from lms.accounts.models import Role
+from lms.accounts.permissions import can
+from lms.classes.models import Enrolment, TrainingClass
+from lms.courses import progress, storage
+from lms.courses.models import Attachment, Module
+from lms.courses.views import label_helpers
+from lms.rendering import render_markdown
+from lms.security import LOGIN, access
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
+bp.context_processor(label_helpers)
+
+#: Attachment types a browser may show in the page; anything else is offered as a download.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+
+
+@dataclass
+class Seat:
+    """Who is looking at a class: an enrolled learner, or (enrolment None) a previewer."""
+
+    training_class: TrainingClass
+    enrolment: Enrolment | None
+
+    @property
+    def preview(self) -> bool:
+        return self.enrolment is None
+
+
+def get_seat_or_404(class_id: int) -> Seat:
+    """Load a class, then check the user studies in it, teaches it or organizes it."""
+    training_class = db.session.get(TrainingClass, class_id)
+    if training_class is None:
+        abort(404)
+    user_id = str(current_user.get_id())
+    enrolment = progress.find_enrolment(class_id, user_id)
+    if enrolment is None and not (
+        can(Role.ORGANIZER, training_class.unit) or progress.teaches(class_id, user_id)
+    ):
+        abort(403)
+    return Seat(training_class, enrolment)
+
+
+def get_module_or_404(seat: Seat, position: int) -> Module:
+    module = progress.find_module(seat.training_class.course_version_id, position)
+    if module is None:
+        abort(404)
+    return module
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/")
+@access(LOGIN)
+def index():
+    """The classes the learner is enrolled in, with progress and a resume link."""
+    return render_template(
+        "lms/learn/index.html", classes=progress.my_classes(str(current_user.get_id()))
+    )
+
+
+@bp.route("/<int:class_id>")
+@access(LOGIN)
+def class_home(class_id: int):
+    seat = get_seat_or_404(class_id)
+    return render_template(
+        "lms/learn/class_home.html",
+        seat=seat,
+        class_progress=progress.class_progress(seat.training_class, seat.enrolment),
+    )
+
+
+@bp.route("/<int:class_id>/modules/<int:position>")
+@access(LOGIN)
+def module(class_id: int, position: int):
+    """One module to read, with previous/next links; opening it moves the resume point."""
+    seat = get_seat_or_404(class_id)
+    current = get_module_or_404(seat, position)
+    outline = progress.class_progress(seat.training_class, seat.enrolment)
+    positions = [state.module.position for state in outline.modules]
+    index = positions.index(current.position)
+    if seat.enrolment is not None:
+        progress.record_visit(seat.enrolment, current)
+    return render_template(
+        "lms/learn/module.html",
+        seat=seat,
+        module=current,
+        body=render_markdown(current.body),
+        outline=outline,
+        number=index + 1,
+        done=outline.modules[index].done,
+        previous=outline.modules[index - 1].module if index > 0 else None,
+        next=outline.modules[index + 1].module if index + 1 < len(positions) else None,
+        by_reading=progress.completes_by_reading(current),
+    )
+
+
+@bp.route("/<int:class_id>/modules/<int:position>/complete", methods=["POST"])
+@access(LOGIN)
+def complete(class_id: int, position: int):
+    """Mark a module read to the end (once, however often sent); JSON for the page's script."""
+    seat = get_seat_or_404(class_id)
+    current = get_module_or_404(seat, position)
+    if seat.enrolment is None:
+        abort(403)
+    if not progress.completes_by_reading(current):
+        message = _("This module is completed by passing its quiz.")
+        if wants_json():
+            return jsonify(error=message), 409
+        return render_template(
+            "lms/errors/error.html", code=409, title=_("Not allowed"), message=message
+        ), 409
+    recorded = progress.complete_module(seat.enrolment, current)
+    message = _("You have finished this module.")
+    if wants_json():
+        return jsonify(completed=True, recorded=recorded, message=message)
+    flash(message, "success")
+    following = progress.next_position(seat.training_class.course_version_id, position)
+    if following is not None:
+        return redirect(url_for(".module", class_id=class_id, position=following), 303)
+    return redirect(url_for(".class_home", class_id=class_id), 303)
+
+
+@bp.route("/<int:class_id>/modules/<name>.md")
+@access(LOGIN)
+def module_file(class_id: int, name: str):
+    """A link between modules written as in the content folder (`02-name.md`) opens it."""
+    seat = get_seat_or_404(class_id)
+    position = db.session.scalar(
+        select(Module.position).where(
+            Module.version_id == seat.training_class.course_version_id, Module.slug == name
+        )
+    )
+    if position is None:
+        abort(404)
+    return redirect(url_for(".module", class_id=class_id, position=position))
+
+
+@bp.route("/<int:class_id>/modules/assets/<path:name>")
+@access(LOGIN)
+def asset(class_id: int, name: str):
+    """A file a module links to as `assets/<name>`, from the class's course."""
+    seat = get_seat_or_404(class_id)
+    attachment = db.session.scalar(
+        select(Attachment).where(
+            Attachment.course_id == seat.training_class.course_version.course_id,
+            Attachment.name == name,
+        )
+    )
+    if attachment is None:
+        abort(404)
+    path = storage.path_of(attachment.sha256)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=attachment.content_type, conditional=True)
+    disposition = "inline" if attachment.content_type in INLINE_TYPES else "attachment"
+    filename = name.rsplit("/", 1)[-1]
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

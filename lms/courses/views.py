@@ -1,5 +1,75 @@
-"""Learner-facing course pages: the catalog and a course's description."""
+"""Learner-facing course pages: the catalog and a course's description, with the classes a
+learner may join on their own.
+"""
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
+
+from lms.accounts.services import ensure_profile
+from lms.classes.forms import mode_label
+from lms.courses import progress
+from lms.courses.forms import topic_choices
+from lms.security import LOGIN, access
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+#: How pages name each topic: the labels the authoring form offers, in the same order.
+TOPIC_LABELS: dict[str, str] = dict(topic_choices())
+
+#: The endpoint (built by the classes area) that a self-enrolment form posts to.
+SELF_ENROL_ENDPOINT = "lms.classes.self_enrol"
+
+CATALOG_PAGE_SIZE = 20
+
+
+def topic_label(topic: str) -> str:
+    return str(TOPIC_LABELS.get(topic, topic))
+
+
+def label_helpers() -> dict:
+    """Template helpers naming topics and class modes (for this area's and the learn pages)."""
+    return {"topic_label": topic_label, "class_mode_label": mode_label}
+
+
+bp.context_processor(label_helpers)
+
+
+@bp.route("/")
+@access(LOGIN)
+def catalog():
+    """Published courses, searched without diacritics and filtered by topic."""
+    search = request.args.get("q", "").strip()
+    topic = request.args.get("topic", "")
+    page = progress.catalog_page(
+        search,
+        topic,
+        page=request.args.get("page", 1, type=int),
+        per_page=CATALOG_PAGE_SIZE,
+    )
+    return render_template(
+        "lms/courses/catalog.html",
+        page=page,
+        search=search,
+        topic=topic if topic in TOPIC_LABELS else "",
+        topics=TOPIC_LABELS,
+    )
+
+
+@bp.route("/<slug>")
+@access(LOGIN)
+def course(slug: str):
+    """A course's description, the learner's classes of it and the classes open to join."""
+    version = progress.published_course(slug)
+    if version is None:
+        abort(404)
+    profile = ensure_profile(current_user)
+    offers = progress.self_enrol_offers(version.course_id, profile, progress.local_today())
+    return render_template(
+        "lms/courses/course.html",
+        version=version,
+        enrolments=progress.enrolments_in_course(version.course_id, profile.user_id),
+        offers=offers,
+        enrolled=progress.enrolled_counts([c.id for c in offers]),
+        can_self_enrol=SELF_ENROL_ENDPOINT in current_app.view_functions,
+        self_enrol_endpoint=SELF_ENROL_ENDPOINT,
+    )

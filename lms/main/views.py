@@ -9,6 +9,7 @@ from lms import db
 from lms.accounts.models import Role
 from lms.accounts.permissions import current_grants, roles_held, scope_units
 from lms.accounts.services import ensure_profile
+from lms.courses.progress import my_classes
 from lms.i18n import SESSION_KEY
 from lms.security import LOGIN, PUBLIC, access
 
@@ -21,14 +22,23 @@ def home():
     """The learner's home: everyone signed in is a learner."""
     profile = ensure_profile(current_user)
     return render_template(
-        "lms/main/home.html", profile=profile, grants=current_grants(), roles=roles_held()
+        "lms/main/home.html",
+        profile=profile,
+        grants=current_grants(),
+        roles=roles_held(),
+        classes=my_classes(profile.user_id),
     )
 
 
 @bp.route("/trainer")
 @access("role", Role.TRAINER)
 def trainer_home():
-    return render_template("lms/main/trainer_home.html", units=scope_units(Role.TRAINER))
+    """The trainer's courses: current version, draft, and which classes use which version."""
+    from lms.courses.editing import course_rows
+
+    return render_template(
+        "lms/main/trainer_home.html", units=scope_units(Role.TRAINER), rows=course_rows()
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,339 @@
+"""The learner's side of courses: the catalog, classes open for self-enrolment, a learner's
+classes with their progress and resume points, and module completion (recorded once).
+
+Every function runs a fixed number of queries, however many courses, modules or classes there
+are: pages built on them stay bounded (the tests count).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only, selectinload
+
+from lms import db
+from lms.accounts.models import LearnerProfile
+from lms.classes.models import (
+    ClassTrainer,
+    Enrolment,
+    EnrolmentStatus,
+    ModuleCompletion,
+    TrainingClass,
+)
+from lms.courses.models import Course, CourseVersion, Module, Topic
+from lms.courses.services import published_versions_query
+from lms.db import utcnow
+from lms.i18n import local_time
+from lms.text import fold
+
+#: Module columns an outline shows; the body is only loaded for the module being read.
+OUTLINE_COLUMNS = (
+    Module.id,
+    Module.version_id,
+    Module.position,
+    Module.title,
+    Module.minutes,
+    Module.required,
+    Module.quiz_slug,
+)
+
+
+def local_today() -> date:
+    """Today in the LMS's time zone: enrolment windows are dates as the organizer wrote them."""
+    return local_time(utcnow()).date()
+
+
+# --- catalog ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogPage:
+    versions: list[CourseVersion]
+    total: int
+    page: int
+    pages: int
+
+
+def catalog_page(search: str = "", topic: str = "", page: int = 1, per_page: int = 20):
+    """A page of published courses (their current version), searched without diacritics."""
+    query = published_versions_query().options(
+        selectinload(CourseVersion.modules).load_only(Module.minutes, Module.position)
+    )
+    for word in fold(search).split():
+        query = query.where(CourseVersion.search_text.contains(word, autoescape=True))
+    if topic in set(Topic):
+        query = query.where(CourseVersion.topic == topic)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    versions = db.session.scalars(
+        query.order_by(CourseVersion.search_text, CourseVersion.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return CatalogPage(list(versions), total, page, pages)
+
+
+def published_course(slug: str) -> CourseVersion | None:
+    """The current published version of the course `slug`, its module outline loaded."""
+    query = published_versions_query().options(
+        selectinload(CourseVersion.modules).load_only(*OUTLINE_COLUMNS)
+    )
+    return db.session.scalar(query.join(Course).where(Course.slug == slug))
+
+
+def self_enrol_offers(course_id: int, profile: LearnerProfile, today: date) -> list[TrainingClass]:
+    """Classes of this course the person may enrol in themselves today.
+
+    Self-enrolment must be on, the window open, and the person's unit inside the class's
+    self-enrolment unit (the organizer unit when none is named). Classes the person is already
+    enrolled in are left out; full classes stay in (the page says they are full).
+    """
+    if profile.unit is None:
+        return []
+    ancestors = [int(part) for part in profile.unit.path.strip("/").split("/") if part]
+    already = select(Enrolment.class_id).where(
+        Enrolment.user_id == profile.user_id, Enrolment.status == EnrolmentStatus.ENROLLED
+    )
+    query = (
+        select(TrainingClass)
+        .join(CourseVersion, TrainingClass.course_version_id == CourseVersion.id)
+        .where(
+            CourseVersion.course_id == course_id,
+            TrainingClass.self_enrol.is_(True),
+            or_(TrainingClass.enrol_opens_on.is_(None), TrainingClass.enrol_opens_on <= today),
+            or_(TrainingClass.enrol_closes_on.is_(None), TrainingClass.enrol_closes_on >= today),
+            func.coalesce(TrainingClass.self_enrol_unit_id, TrainingClass.unit_id).in_(ancestors),
+            TrainingClass.id.not_in(already),
+        )
+        .order_by(TrainingClass.starts_on, TrainingClass.code)
+    )
+    return list(db.session.scalars(query))
+
+
+def enrolled_counts(class_ids: list[int]) -> dict[int, int]:
+    """How many learners are enrolled (now) in each class, in one grouped query."""
+    if not class_ids:
+        return {}
+    rows = db.session.execute(
+        select(Enrolment.class_id, func.count())
+        .where(Enrolment.class_id.in_(class_ids), Enrolment.status == EnrolmentStatus.ENROLLED)
+        .group_by(Enrolment.class_id)
+    )
+    return {class_id: count for class_id, count in rows}
+
+
+# --- enrolments and progress --------------------------------------------------------------------
+
+
+def find_enrolment(class_id: int, user_id: str) -> Enrolment | None:
+    """The person's current (enrolled, not withdrawn) place in the class."""
+    return db.session.scalar(
+        select(Enrolment).where(
+            Enrolment.class_id == class_id,
+            Enrolment.user_id == user_id,
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+        )
+    )
+
+
+def teaches(class_id: int, user_id: str) -> bool:
+    return (
+        db.session.scalar(
+            select(ClassTrainer.id).where(
+                ClassTrainer.class_id == class_id, ClassTrainer.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+@dataclass
+class ModuleState:
+    """One line of a class outline: a module and whether this learner has finished it."""
+
+    module: Module
+    done: bool
+
+
+@dataclass
+class ClassProgress:
+    """A class seen by one learner (or by a trainer previewing it, with no enrolment)."""
+
+    training_class: TrainingClass
+    enrolment: Enrolment | None
+    modules: list[ModuleState]
+
+    @property
+    def required_total(self) -> int:
+        return sum(1 for state in self.modules if state.module.required)
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for state in self.modules if state.module.required and state.done)
+
+    @property
+    def percent(self) -> int:
+        if not self.required_total:
+            return 100 if self.modules else 0
+        return self.required_done * 100 // self.required_total
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.modules) and self.required_done == self.required_total
+
+    @property
+    def resume_position(self) -> int | None:
+        """Where "resume" goes: the last module opened, else the first one not done yet."""
+        if not self.modules:
+            return None
+        last_id = self.enrolment.last_module_id if self.enrolment else None
+        for state in self.modules:
+            if state.module.id == last_id:
+                return state.module.position
+        for state in self.modules:
+            if not state.done:
+                return state.module.position
+        return self.modules[0].module.position
+
+
+def outlines(version_ids: list[int]) -> dict[int, list[Module]]:
+    """Module outlines (no bodies) of several course versions, in one query."""
+    result: dict[int, list[Module]] = {version_id: [] for version_id in version_ids}
+    if not version_ids:
+        return result
+    modules = db.session.scalars(
+        select(Module)
+        .options(load_only(*OUTLINE_COLUMNS))
+        .where(Module.version_id.in_(version_ids))
+        .order_by(Module.version_id, Module.position)
+    )
+    for module in modules:
+        result[module.version_id].append(module)
+    return result
+
+
+def completed_module_ids(enrolment_ids: list[int]) -> dict[int, set[int]]:
+    """The modules each enrolment has finished, in one query."""
+    result: dict[int, set[int]] = {enrolment_id: set() for enrolment_id in enrolment_ids}
+    if not enrolment_ids:
+        return result
+    rows = db.session.execute(
+        select(ModuleCompletion.enrolment_id, ModuleCompletion.module_id).where(
+            ModuleCompletion.enrolment_id.in_(enrolment_ids)
+        )
+    )
+    for enrolment_id, module_id in rows:
+        result[enrolment_id].add(module_id)
+    return result
+
+
+def class_progress(training_class: TrainingClass, enrolment: Enrolment | None) -> ClassProgress:
+    """One class's outline with this learner's done marks (two queries)."""
+    modules = outlines([training_class.course_version_id])[training_class.course_version_id]
+    done = completed_module_ids([enrolment.id])[enrolment.id] if enrolment else set()
+    return ClassProgress(training_class, enrolment, [ModuleState(m, m.id in done) for m in modules])
+
+
+def my_classes(user_id: str) -> list[ClassProgress]:
+    """Every class the person is enrolled in, newest first, with progress (three queries)."""
+    enrolments = list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(Enrolment.user_id == user_id, Enrolment.status == EnrolmentStatus.ENROLLED)
+            .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+        )
+    )
+    by_version = outlines(sorted({e.training_class.course_version_id for e in enrolments}))
+    done = completed_module_ids([e.id for e in enrolments])
+    return [
+        ClassProgress(
+            enrolment.training_class,
+            enrolment,
+            [
+                ModuleState(module, module.id in done[enrolment.id])
+                for module in by_version[enrolment.training_class.course_version_id]
+            ],
+        )
+        for enrolment in enrolments
+    ]
+
+
+def enrolments_in_course(course_id: int, user_id: str) -> list[Enrolment]:
+    """The person's current places in classes of any version of this course."""
+    return list(
+        db.session.scalars(
+            select(Enrolment)
+            .join(TrainingClass, Enrolment.class_id == TrainingClass.id)
+            .join(CourseVersion, TrainingClass.course_version_id == CourseVersion.id)
+            .where(
+                CourseVersion.course_id == course_id,
+                Enrolment.user_id == user_id,
+                Enrolment.status == EnrolmentStatus.ENROLLED,
+            )
+            .order_by(Enrolment.enrolled_at.desc())
+        )
+    )
+
+
+# --- reading and completing ---------------------------------------------------------------------
+
+
+def find_module(version_id: int, position: int) -> Module | None:
+    return db.session.scalar(
+        select(Module).where(Module.version_id == version_id, Module.position == position)
+    )
+
+
+def next_position(version_id: int, position: int) -> int | None:
+    """The position of the module after `position` (positions may have gaps after edits)."""
+    return db.session.scalar(
+        select(Module.position)
+        .where(Module.version_id == version_id, Module.position > position)
+        .order_by(Module.position)
+        .limit(1)
+    )
+
+
+def record_visit(enrolment: Enrolment, module: Module) -> None:
+    """Remember where the learner is, for "resume" and the roster's last activity."""
+    enrolment.last_module_id = module.id
+    enrolment.last_activity_at = utcnow()
+
+
+def completes_by_reading(module: Module) -> bool:
+    """A module with a quiz completes when the quiz is passed, not by reading to the end."""
+    return not module.quiz_slug
+
+
+def is_completed(enrolment: Enrolment, module: Module) -> bool:
+    return (
+        db.session.scalar(
+            select(ModuleCompletion.id).where(
+                ModuleCompletion.enrolment_id == enrolment.id,
+                ModuleCompletion.module_id == module.id,
+            )
+        )
+        is not None
+    )
+
+
+def complete_module(enrolment: Enrolment, module: Module) -> bool:
+    """Record that the learner finished `module`; False when it was recorded already.
+
+    Two tabs or a double click may send this at once: the unique constraint decides, and the
+    loser's insert is undone in its savepoint without touching the rest of the request.
+    """
+    # Writing the enrolment first opens the real transaction (pysqlite would otherwise let the
+    # savepoint below commit on its own) and, on PostgreSQL, makes a second tab wait here.
+    enrolment.last_activity_at = utcnow()
+    db.session.flush()
+    if is_completed(enrolment, module):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(ModuleCompletion(enrolment_id=enrolment.id, module_id=module.id))
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,80 @@
+"""Learning in a real browser: a module on a 360 px phone, completion by scrolling to the end
+(and by the button without JavaScript), and the printed page.
+"""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
+
+from lms import db
+from lms.classes.models import ModuleCompletion
+from tests.access.learning import enrol, make_class, shipped_version
+from tests.browser.test_shell import PHONE, log_in
+
+#: Module 1 of the one-stop course has a wide comparison table.
+TABLE_MODULE = 1
+
+
+@pytest.fixture
+def seat(make_unit, make_person):
+    unit = make_unit("HN-SNV", "Sở Nội vụ")
+    learner = make_person("hocvien", unit=unit, full_name="Trần Thị Học")
+    enrolment = enrol(make_class(shipped_version(), unit, "MC-01", "Lớp Một cửa"), learner)
+    db.session.commit()
+    return enrolment
+
+
+def completions(enrolment) -> int:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count()).where(ModuleCompletion.enrolment_id == enrolment.id)
+    )
+
+
+def test_module_fits_a_phone(page: Page, seat):
+    """On a 360 px phone the page never scrolls sideways; a wide table scrolls inside itself."""
+    page.set_viewport_size(PHONE)
+    log_in(page, "hocvien")
+    page.goto(f"/learn/{seat.class_id}/modules/{TABLE_MODULE}")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1]
+    table = page.locator(".module-body table").first
+    assert table.evaluate("t => getComputedStyle(t).overflowX") == "auto"
+    assert table.bounding_box()["width"] <= PHONE["width"]
+
+
+def test_scrolling_to_the_end_completes_the_module(page: Page, seat):
+    """Reaching the end marker records completion once, and the button gives way to a note."""
+    log_in(page, "hocvien")
+    page.goto(f"/learn/{seat.class_id}/modules/2")
+    form = page.locator("form[data-complete-on-view]")
+    expect(form).to_have_count(1)
+    page.mouse.wheel(0, 200)
+    page.locator("#module-end").scroll_into_view_if_needed()
+    expect(form).to_have_count(0)
+    expect(page.locator("#completion-status .badge")).to_be_visible()
+    assert completions(seat) == 1
+
+
+def test_button_completes_without_javascript(browser: Browser, live_server: str, seat):
+    """With JavaScript off, the end-of-module button records completion and opens the next."""
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "hocvien")
+    page.goto(f"/learn/{seat.class_id}/modules/2")
+    page.locator("form[data-complete-on-view] button").click()
+    expect(page).to_have_url(f"{live_server}/learn/{seat.class_id}/modules/3")
+    assert completions(seat) == 1
+    context.close()
+
+
+def test_printed_module_has_no_navigation(page: Page, seat):
+    """Printing keeps the module text and drops menus, links to other modules and the button."""
+    log_in(page, "hocvien")
+    page.goto(f"/learn/{seat.class_id}/modules/2")
+    page.emulate_media(media="print")
+    expect(page.locator(".module-body")).to_be_visible()
+    for hidden in (".site-header", ".module-nav", "form[data-complete-on-view]"):
+        expect(page.locator(hidden)).to_be_hidden()
