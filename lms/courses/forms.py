@@ -1,0 +1,104 @@
+"""Forms of the authoring pages: a course's details, a module, an attachment upload."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import TextInput
+
+from lms.content.fields import SLUG
+from lms.content.model import DEFAULT_PASS_MARK
+from lms.forms import select_choices
+
+#: A module body is a page of reading, not a book: this keeps one request small.
+MAX_BODY_CHARS = 200_000
+#: Whole numbers typed in a text box (styled like the others) with the phone's number keypad.
+NUMERIC = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
+SLUG_MESSAGE = _l("Use lowercase letters without accents, digits and dashes, like mot-cua.")
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    return [
+        ("one-stop", _l("One-stop mechanism")),
+        ("it-skills", _l("IT skills")),
+        ("communication", _l("Communication and conduct with citizens")),
+        ("tthc-simplification", _l("Reviewing and simplifying administrative procedures")),
+        ("other", _l("Other")),
+    ]
+
+
+def _quiz_field() -> StringField:
+    return StringField(
+        _l("Quiz bank (short name, optional)"),
+        validators=[Optional(), Length(max=64), Regexp(f"^{SLUG.pattern}$", message=SLUG_MESSAGE)],
+    )
+
+
+class CourseForm(FlaskForm):
+    """A course's details; a new course also takes its short name and owner unit."""
+
+    slug = StringField(
+        _l("Short name (used in links and file names)"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(f"^{SLUG.pattern}$", message=SLUG_MESSAGE),
+        ],
+    )
+    owner_unit_id = SelectField(_l("Unit whose trainers maintain it"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired()], render_kw={"rows": 3})
+    topic = SelectField(_l("Topic"), choices=select_choices(topic_choices()))
+    audience = TextAreaField(
+        _l("Who it is for"), validators=[DataRequired()], render_kw={"rows": 2}
+    )
+    objectives = TextAreaField(
+        _l("Objectives, one per line"), validators=[DataRequired()], render_kw={"rows": 5}
+    )
+    pass_mark = IntegerField(
+        _l("Pass mark, in percent"),
+        default=DEFAULT_PASS_MARK,
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        widget=TextInput(),
+        render_kw=NUMERIC,
+    )
+    quiz_slug = _quiz_field()
+
+    def objective_lines(self) -> list[str]:
+        return [line.strip() for line in (self.objectives.data or "").splitlines() if line.strip()]
+
+
+class EditCourseForm(CourseForm):
+    """The details of an existing course: its short name and owner stay as they are."""
+
+    slug = None
+    owner_unit_id = None
+
+
+class ModuleForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
+    minutes = IntegerField(
+        _l("Minutes of study"),
+        validators=[DataRequired(), NumberRange(min=1, max=2000)],
+        widget=TextInput(),
+        render_kw=NUMERIC,
+    )
+    required = BooleanField(_l("Required to complete the course"), default=True)
+    quiz_slug = _quiz_field()
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        validators=[Length(max=MAX_BODY_CHARS)],
+        render_kw={"rows": 18, "spellcheck": "true", "data-preview-source": ""},
+    )
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
