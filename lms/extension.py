@@ -113,6 +113,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.organizer.views import bp as organizer_bp
+    from lms.quizzes.views import bp as quiz_bp
 
     parent = Blueprint(
         "lms",
@@ -130,6 +131,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
         learn_bp,
         authoring_bp,
         classes_bp,
+        quiz_bp,
     ):
         parent.register_blueprint(child)
     if standalone:

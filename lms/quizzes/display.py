@@ -1,0 +1,119 @@
+"""How the quiz pages show things: a question of an attempt with its type's template and its
+choices in the attempt's order, the pages of an attempt, marks and the countdown as text.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from flask_babel import gettext as _
+
+from lms.i18n import format_number
+from lms.quizzes import attempts as service
+from lms.quizzes import forms
+from lms.quizzes.bank import as_data
+from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
+from lms.quizzes.types import Question, QuestionType, answer_field, get_question_type
+from lms.rendering import render_inline, render_markdown
+from lms.text import vi_sort_key
+
+
+def template_helpers() -> dict:
+    """Functions the quiz templates call."""
+    return {
+        "markdown": render_markdown,
+        "inline": render_inline,
+        "grading_method_label": forms.grading_method_label,
+        "overdue_rule_label": forms.overdue_rule_label,
+        "state_label": forms.state_label,
+        "percent": lambda fraction: None if fraction is None else fraction * 100,
+        "points": points,
+        "points_label": lambda value: _("Points: %(n)s", n=points(value)),
+        "clock": clock,
+    }
+
+
+def points(value: float) -> str:
+    """A mark as people write it: 1, 0,5, 2,25 (two decimals at most, no trailing zeros)."""
+    return format_number(round(value, 2), 2).rstrip("0").rstrip(",.")
+
+
+def clock(seconds: int) -> str:
+    """Seconds as a countdown shows them: 1:05:09 or 05:09."""
+    hours, rest = divmod(max(0, seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+@dataclass
+class ShownQuestion:
+    """One question of an attempt as a page shows it (its type picks the template)."""
+
+    record: AttemptQuestion
+
+    @cached_property
+    def question(self) -> Question:
+        return as_data(self.record.question_version, "")
+
+    @cached_property
+    def qtype(self) -> QuestionType:
+        return get_question_type(self.question.qtype)
+
+    @property
+    def position(self) -> int:
+        return self.record.position
+
+    @property
+    def response(self) -> Any:
+        return self.record.response
+
+    @property
+    def answered(self) -> bool:
+        return service.is_answered(self.record.response)
+
+    @property
+    def templates(self) -> list[str]:
+        # A type without its own template answers in one text box (the base type's reading).
+        return [f"lms/quizzes/types/{self.question.qtype}.html", "lms/quizzes/types/_text.html"]
+
+    def field(self, part: int | None = None) -> str:
+        return answer_field(service.field_prefix(self.position), part)
+
+    def ordered(self, items: list) -> list[tuple[int, Any]]:
+        """(index, item) in the attempt's display order (the author's order when unshuffled)."""
+        order = self.record.choice_order or range(len(items))
+        return [(index, items[index]) for index in order if 0 <= index < len(items)]
+
+    def scrambled(self, items: list[str]) -> list[tuple[int, str]]:
+        """Items to put in order: shuffled, or alphabetical, never in the answer's own order."""
+        if self.record.choice_order:
+            return self.ordered(items)
+        return sorted(enumerate(items), key=lambda pair: vi_sort_key(pair[1]))
+
+    @property
+    def response_text(self) -> str:
+        return self.qtype.response_text(self.question, self.record.response)
+
+    @property
+    def right_answer_text(self) -> str:
+        return self.qtype.right_answer_text(self.question)
+
+    @property
+    def mark(self) -> float | None:
+        fraction = self.record.fraction
+        return None if fraction is None else fraction * self.record.max_mark
+
+
+def shown(attempt: Attempt, positions: list[int] | None = None) -> list[ShownQuestion]:
+    wanted = set(positions) if positions is not None else None
+    return [
+        ShownQuestion(record)
+        for record in attempt.questions
+        if wanted is None or record.position in wanted
+    ]
+
+
+def quiz_pages(attempt: Attempt, quiz: Quiz) -> list[list[int]]:
+    count = len(attempt.questions)
+    pages = service.page_count(count, quiz.questions_per_page)
+    return [service.page_positions(count, quiz.questions_per_page, page) for page in range(pages)]

@@ -1,0 +1,394 @@
+"""Quiz settings: creating a class's quiz from a bank (fixed questions, or N questions drawn at
+random from a category), checking settings, per-learner overrides, the dates, time and attempts in
+force for one learner, and what a learner may see when reviewing an attempt.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms import db
+from lms.accounts.services import ServiceError
+from lms.audit.services import record
+from lms.classes.models import TrainingClass
+from lms.courses.models import Module
+from lms.quizzes.models import (
+    GradingMethod,
+    OverdueRule,
+    Question,
+    QuestionBank,
+    QuestionCategory,
+    Quiz,
+    QuizOverride,
+    QuizSlot,
+)
+
+#: Moments a learner may review an attempt (Moodle's): right after it, later while the quiz is
+#: open, after the quiz has closed.
+REVIEW_MOMENTS = ("after", "open", "closed")
+REVIEW_ITEMS = ("answers", "marks", "right_answers", "feedback")
+NAVIGATIONS = ("free", "sequential")
+
+#: Settings a trainer may set on a quiz (everything else is the quiz's identity or its slots).
+SETTING_NAMES = (
+    "open_at",
+    "close_at",
+    "time_limit_minutes",
+    "overdue_rule",
+    "grace_minutes",
+    "attempts_allowed",
+    "grading_method",
+    "pass_mark",
+    "shuffle_questions",
+    "shuffle_choices",
+    "questions_per_page",
+    "navigation",
+    "review",
+)
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What a learner sees when reviewing a finished attempt at one moment."""
+
+    answers: bool = True
+    marks: bool = True
+    right_answers: bool = True
+    feedback: bool = True
+
+    @property
+    def anything(self) -> bool:
+        return any(getattr(self, item) for item in REVIEW_ITEMS)
+
+    @classmethod
+    def everything(cls) -> "ReviewOptions":
+        return cls()
+
+
+def review_options(quiz: Quiz, moment: str) -> ReviewOptions:
+    """The quiz's review options at `moment`; anything it leaves unsaid is shown (as in Moodle)."""
+    chosen = (quiz.review or {}).get(moment) or {}
+    return ReviewOptions(**{item: bool(chosen.get(item, True)) for item in REVIEW_ITEMS})
+
+
+@dataclass(frozen=True)
+class EffectiveSettings:
+    """Dates, time limit and attempts for one learner: the quiz's, with their override applied."""
+
+    open_at: datetime | None
+    close_at: datetime | None
+    time_limit_minutes: int | None
+    #: 0 means unlimited.
+    attempts_allowed: int
+    overridden: bool = False
+
+
+def apply_override(quiz: Quiz, override: QuizOverride | None) -> EffectiveSettings:
+    """Merge an override into the quiz's settings: what the override leaves empty stays as is."""
+    base = EffectiveSettings(
+        quiz.open_at, quiz.close_at, quiz.time_limit_minutes, quiz.attempts_allowed
+    )
+    if override is None:
+        return base
+    values = {
+        field.name: getattr(override, field.name)
+        if getattr(override, field.name) is not None
+        else getattr(base, field.name)
+        for field in fields(EffectiveSettings)
+        if field.name != "overridden"
+    }
+    return EffectiveSettings(**values, overridden=True)
+
+
+def find_override(quiz_id: int, user_id: str) -> QuizOverride | None:
+    return db.session.scalar(
+        select(QuizOverride).where(QuizOverride.quiz_id == quiz_id, QuizOverride.user_id == user_id)
+    )
+
+
+def effective_settings(quiz: Quiz, user_id: str) -> EffectiveSettings:
+    """The settings in force for one learner (one query)."""
+    return apply_override(quiz, find_override(quiz.id, user_id))
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+
+def _check_review(review: Any) -> None:
+    if not isinstance(review, dict) or not set(review) <= set(REVIEW_MOMENTS):
+        raise ServiceError(_("The review options are not valid."))
+    for options in review.values():
+        if not isinstance(options, dict) or not set(options) <= set(REVIEW_ITEMS):
+            raise ServiceError(_("The review options are not valid."))
+
+
+def check_settings(values: dict[str, Any]) -> None:
+    """Raise ServiceError (translated) for the first setting a trainer got wrong."""
+    unknown = set(values) - set(SETTING_NAMES)
+    if unknown:
+        raise ServiceError(_("Unknown quiz setting: %(name)s.", name=", ".join(sorted(unknown))))
+    open_at, close_at = values.get("open_at"), values.get("close_at")
+    if open_at and close_at and close_at <= open_at:
+        raise ServiceError(_("The quiz must close after it opens."))
+    limit = values.get("time_limit_minutes")
+    if limit is not None and limit <= 0:
+        raise ServiceError(_("The time limit must be a positive number of minutes."))
+    if "overdue_rule" in values and values["overdue_rule"] not in set(OverdueRule):
+        raise ServiceError(_("Unknown rule for overdue attempts."))
+    if values.get("grace_minutes", 0) < 0:
+        raise ServiceError(_("The grace period cannot be negative."))
+    if values.get("attempts_allowed", 0) < 0:
+        raise ServiceError(_("The number of attempts cannot be negative."))
+    if "grading_method" in values and values["grading_method"] not in set(GradingMethod):
+        raise ServiceError(_("Unknown grading method."))
+    if not 0 <= values.get("pass_mark", 0) <= 100:
+        raise ServiceError(_("The pass mark must be between 0 and 100 percent."))
+    if values.get("questions_per_page", 0) < 0:
+        raise ServiceError(_("The number of questions per page cannot be negative."))
+    if "navigation" in values and values["navigation"] not in NAVIGATIONS:
+        raise ServiceError(_("Unknown navigation method."))
+    if "review" in values:
+        _check_review(values["review"])
+
+
+# --- slots ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    """One place of a quiz: a fixed question, or `count` questions drawn from a category.
+
+    `mark` is what each question of the slot is worth.
+    """
+
+    question_id: int | None = None
+    category_id: int | None = None
+    count: int = 1
+    include_subcategories: bool = True
+    mark: float = 1.0
+
+
+def category_ids(bank_id: int, category: QuestionCategory, include_subcategories: bool) -> set[int]:
+    """The category, and with `include_subcategories` every category below it (one query)."""
+    if not include_subcategories:
+        return {category.id}
+    rows = db.session.scalars(
+        select(QuestionCategory.id).where(
+            QuestionCategory.bank_id == bank_id,
+            (QuestionCategory.path == category.path)
+            | QuestionCategory.path.startswith(category.path + "/", autoescape=True),
+        )
+    )
+    return set(rows)
+
+
+def questions_in(bank_id: int, ids: set[int]) -> int:
+    return db.session.scalar(
+        select(func.count(Question.id)).where(
+            Question.bank_id == bank_id, Question.category_id.in_(ids)
+        )
+    )
+
+
+def _check_slot(bank: QuestionBank, spec: SlotSpec) -> None:
+    if (spec.question_id is None) == (spec.category_id is None):
+        raise ServiceError(_("A quiz slot holds either one question or a category to draw from."))
+    if spec.mark < 0:
+        raise ServiceError(_("A question's mark cannot be negative."))
+    if spec.question_id is not None:
+        question = db.session.get(Question, spec.question_id)
+        if question is None or question.bank_id != bank.id:
+            raise ServiceError(_("The question is not in this quiz's bank."))
+        return
+    category = db.session.get(QuestionCategory, spec.category_id)
+    if category is None or category.bank_id != bank.id:
+        raise ServiceError(_("The category is not in this quiz's bank."))
+    if spec.count < 1:
+        raise ServiceError(_("Draw at least one question from a category."))
+    available = questions_in(bank.id, category_ids(bank.id, category, spec.include_subcategories))
+    if available < spec.count:
+        raise ServiceError(
+            _(
+                "The category %(path)s has %(n)d questions; the quiz asks for %(count)d.",
+                path=category.path,
+                n=available,
+                count=spec.count,
+            )
+        )
+
+
+def set_slots(quiz: Quiz, bank: QuestionBank, specs: list[SlotSpec]) -> None:
+    """Replace the quiz's slots; attempts already started keep the questions they drew."""
+    if not specs:
+        raise ServiceError(_("A quiz needs at least one question."))
+    for spec in specs:
+        _check_slot(bank, spec)
+    quiz.slots.clear()
+    db.session.flush()
+    quiz.slots.extend(
+        QuizSlot(
+            position=position,
+            question_id=spec.question_id,
+            category_id=spec.category_id,
+            draw_count=spec.count if spec.category_id is not None else 1,
+            include_subcategories=spec.include_subcategories,
+            mark=spec.mark,
+        )
+        for position, spec in enumerate(specs, start=1)
+    )
+    db.session.flush()
+
+
+# --- quizzes -------------------------------------------------------------------------------------
+
+
+def create_quiz(
+    training_class: TrainingClass,
+    bank: QuestionBank,
+    title: str,
+    slots: list[SlotSpec],
+    module: Module | None = None,
+    **settings: Any,
+) -> Quiz:
+    """A quiz of a class, drawing from `bank`; `module` makes it the quiz that completes it."""
+    title = title.strip()
+    if not title:
+        raise ServiceError(_("The quiz needs a title."))
+    if module is not None and module.version_id != training_class.course_version_id:
+        raise ServiceError(_("The module is not part of this class's course."))
+    check_settings(settings)
+    quiz = Quiz(
+        title=title,
+        bank_id=bank.id,
+        class_id=training_class.id,
+        module_id=module.id if module is not None else None,
+        **settings,
+    )
+    db.session.add(quiz)
+    db.session.flush()
+    set_slots(quiz, bank, slots)
+    record("quiz.create", "quiz", quiz.id, after={"title": title, "class_id": training_class.id})
+    return quiz
+
+
+def update_settings(quiz: Quiz, **settings: Any) -> Quiz:
+    """Change settings; each change is audited since dates and attempts decide grades."""
+    check_settings(settings)
+    merged = {name: getattr(quiz, name) for name in ("open_at", "close_at")} | settings
+    check_settings({name: merged[name] for name in ("open_at", "close_at")})
+    before = {name: _plain(getattr(quiz, name)) for name in settings}
+    for name, value in settings.items():
+        setattr(quiz, name, value)
+    db.session.flush()
+    record(
+        "quiz.settings",
+        "quiz",
+        quiz.id,
+        before=before,
+        after={name: _plain(value) for name, value in settings.items()},
+    )
+    return quiz
+
+
+def category_by_path(bank: QuestionBank, path: str) -> QuestionCategory:
+    """The bank's category at `path`, made when missing (a parent such as the bank's root holds
+    no questions of its own, so an import never creates it).
+    """
+    path = path.strip("/")
+    category = db.session.scalar(
+        select(QuestionCategory).where(
+            QuestionCategory.bank_id == bank.id, QuestionCategory.path == path
+        )
+    )
+    if category is None:
+        category = QuestionCategory(bank_id=bank.id, path=path)
+        db.session.add(category)
+        db.session.flush()
+    return category
+
+
+def leaf_categories(bank: QuestionBank) -> list[QuestionCategory]:
+    """The bank's categories that hold questions, in path order (one module each, by custom)."""
+    return list(
+        db.session.scalars(
+            select(QuestionCategory)
+            .where(
+                QuestionCategory.bank_id == bank.id,
+                QuestionCategory.id.in_(select(Question.category_id).distinct()),
+            )
+            .order_by(QuestionCategory.path)
+        )
+    )
+
+
+def final_quiz(
+    training_class: TrainingClass,
+    bank: QuestionBank,
+    per_category: int = 2,
+    title: str | None = None,
+    **settings: Any,
+) -> Quiz:
+    """A course's final quiz: `per_category` questions drawn from each category of its bank."""
+    slots = [
+        SlotSpec(category_id=category.id, count=per_category, include_subcategories=False)
+        for category in leaf_categories(bank)
+    ]
+    return create_quiz(training_class, bank, title or bank.title, slots, **settings)
+
+
+# --- overrides -----------------------------------------------------------------------------------
+
+
+def set_override(
+    quiz: Quiz,
+    user_id: str,
+    *,
+    open_at: datetime | None = None,
+    close_at: datetime | None = None,
+    time_limit_minutes: int | None = None,
+    attempts_allowed: int | None = None,
+) -> QuizOverride:
+    """Give one learner other dates, more time or more attempts (empty values keep the quiz's)."""
+    values = {
+        "open_at": open_at,
+        "close_at": close_at,
+        "time_limit_minutes": time_limit_minutes,
+        "attempts_allowed": attempts_allowed,
+    }
+    given = {name: value for name, value in values.items() if value is not None}
+    if not given:
+        raise ServiceError(_("The override changes nothing."))
+    check_settings(given)
+    effective = {"open_at": open_at or quiz.open_at, "close_at": close_at or quiz.close_at}
+    check_settings(effective)
+    override = find_override(quiz.id, user_id)
+    before = None
+    if override is None:
+        override = QuizOverride(quiz_id=quiz.id, user_id=user_id)
+        db.session.add(override)
+    else:
+        before = {name: _plain(getattr(override, name)) for name in values}
+    for name, value in values.items():
+        setattr(override, name, value)
+    db.session.flush()
+    after = {"user_id": user_id, **{name: _plain(value) for name, value in values.items()}}
+    record("quiz.override", "quiz", quiz.id, before=before, after=after)
+    return override
+
+
+def remove_override(quiz: Quiz, user_id: str) -> bool:
+    override = find_override(quiz.id, user_id)
+    if override is None:
+        return False
+    db.session.delete(override)
+    db.session.flush()
+    record("quiz.override.remove", "quiz", quiz.id, before={"user_id": user_id})
+    return True
+
+
+def _plain(value: Any) -> Any:
+    """A value as an audit event stores it (JSON)."""
+    return value.isoformat() if isinstance(value, datetime) else value
