@@ -78,3 +78,32 @@ register(
     "healthz",
     HttpScenario("Health check: one SELECT 1, no session (GET /healthz)", "/healthz", login=False),
 )
+register(
+    "module",
+    HttpScenario(
+        "Module page of a class, enrolled learner (GET /learn/<id>/modules/2)",
+        path=lambda instance: _courses().module_page_path(instance),
+    ),
+)
+register(
+    "roster-xlsx",
+    FunctionScenario(
+        "Roster export of 2,000 learners as XLSX",
+        target="bench.courses:roster_xlsx",
+        setup="bench.courses:seed_roster",
+    ),
+)
+register(
+    "roster-csv",
+    FunctionScenario(
+        "Roster export of 2,000 learners as CSV (streamed)",
+        target="bench.courses:roster_csv",
+        setup="bench.courses:seed_roster",
+    ),
+)
+
+
+def _courses():
+    from bench import courses
+
+    return courses
