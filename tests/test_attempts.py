@@ -102,7 +102,7 @@ def test_only_enrolled_learners_start(small_quiz, make_person):
 def test_start_waits_for_the_open_date_unless_overridden(training_class, uid):
     """Before the open date the learner is refused; an override opens it for them."""
     quiz = make_quiz(training_class, small_bank(), open_at=utcnow() + timedelta(days=1))
-    with pytest.raises(attempts.AttemptError, match="opens"):
+    with pytest.raises(attempts.AttemptError, match=r"mở lúc|opens"):
         attempts.start_attempt(quiz, uid)
     settings.set_override(quiz, uid, open_at=utcnow() - timedelta(hours=1))
     assert attempts.start_attempt(quiz, uid).number == 1
@@ -276,7 +276,7 @@ def test_saving_after_the_deadline_is_refused(training_class, uid):
     attempt = attempts.start_attempt(quiz, uid)
     answer(attempt, quiz, {"tn-1": "0"})
     move_back(attempt, 11)
-    with pytest.raises(attempts.AttemptError, match=r"Hết giờ|Time is up"):
+    with pytest.raises(attempts.AttemptError, match=r"(?i)hết giờ|time is up"):
         answer(attempt, quiz, {"tn-1": "1"})
     assert attempt.questions[by_name(attempt)["tn-1"] - 1].response == 0
 
