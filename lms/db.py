@@ -70,3 +70,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_begin_before_savepoint(connection, name) -> None:
+    """Open SQLite's transaction before a savepoint that would otherwise start it.
+
+    pysqlite emits BEGIN only before INSERT/UPDATE/DELETE, so a SAVEPOINT issued first starts the
+    transaction itself and its RELEASE commits for real: a later rollback could not undo it. An
+    explicit BEGIN keeps the savepoint nested in the request's one transaction (SQLAlchemy's
+    pysqlite notes describe the problem; this is the narrow form of their recipe, which leaves
+    plain reads outside transactions as pysqlite has them).
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("BEGIN")
+        cursor.close()
