@@ -14,9 +14,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import LearnerProfile, Role
-from lms.accounts.permissions import can
-from lms.courses import progress
+from lms.accounts.models import LearnerProfile
 from lms.courses.learning import get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
@@ -24,6 +22,7 @@ from lms.quizzes import attempts as service
 from lms.quizzes import forms, scoring
 from lms.quizzes.display import quiz_pages, shown, template_helpers
 from lms.quizzes.models import Attempt, AttemptState, Quiz
+from lms.quizzes.permissions import may_manage_class
 from lms.quizzes.settings import (
     ReviewOptions,
     apply_override,
@@ -58,13 +57,6 @@ def get_own_attempt_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
     if attempt.user_id != str(current_user.get_id()):
         abort(403)
     return attempt, db.session.get(Quiz, attempt.quiz_id)
-
-
-def may_mark(quiz: Quiz) -> bool:
-    """Whether the user teaches the quiz's class or organizes its unit (staff see everything)."""
-    training_class = get_seat_or_404(quiz.class_id).training_class
-    user_id = str(current_user.get_id())
-    return can(Role.ORGANIZER, training_class.unit) or progress.teaches(quiz.class_id, user_id)
 
 
 # --- a class's quizzes and a quiz's start page ---------------------------------------------------
@@ -291,7 +283,7 @@ def review(attempt_id: int):
         abort(404)
     quiz = db.session.get(Quiz, attempt.quiz_id)
     own = attempt.user_id == str(current_user.get_id())
-    if not own and not may_mark(quiz):
+    if not own and not may_manage_class(get_seat_or_404(quiz.class_id).training_class):
         abort(403)
     now = utcnow()
     service.settle_overdue(attempt, quiz, now)
