@@ -113,6 +113,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.organizer.views import bp as organizer_bp
+    from lms.quizzes.grading_views import bp as grading_bp
     from lms.quizzes.views import bp as quiz_bp
 
     parent = Blueprint(
@@ -132,6 +133,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
         authoring_bp,
         classes_bp,
         quiz_bp,
+        grading_bp,
     ):
         parent.register_blueprint(child)
     if standalone:
