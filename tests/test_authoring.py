@@ -28,12 +28,6 @@ from tests.access.authoring import (
 from tests.conftest import csrf_token, login
 
 
-@pytest.fixture(autouse=True)
-def uploads(app, tmp_path):
-    """Attachments of each test go to its own temporary folder."""
-    app.config["LMS_UPLOAD_PATH"] = str(tmp_path / "uploads")
-
-
 @pytest.fixture
 def units(make_unit):
     return authoring_units(make_unit)

@@ -10,37 +10,20 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import Role
 from lms.courses.models import Attachment
+from tests import test_authoring
 from tests.access.authoring import (
     BODY,
     PNG,
-    authoring_units,
     english,
     fetch,
     make_course,
     post,
     versions,
 )
-from tests.conftest import login
 
-
-@pytest.fixture(autouse=True)
-def uploads(app, tmp_path):
-    """Attachments of each test go to its own temporary folder."""
-    app.config["LMS_UPLOAD_PATH"] = str(tmp_path / "uploads")
-
-
-@pytest.fixture
-def units(make_unit):
-    return authoring_units(make_unit)
-
-
-@pytest.fixture
-def trainer(client, units, make_person):
-    """The client, logged in as a trainer of department A."""
-    login(client, make_person("giangvien", role=Role.TRAINER, unit=units.a))
-    return client
+# The units and the signed-in trainer of the authoring tests.
+units, trainer = test_authoring.units, test_authoring.trainer
 
 
 def upload(client, course, name, data):

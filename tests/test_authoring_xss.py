@@ -24,12 +24,6 @@ MODULE_BODY = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def uploads(app, tmp_path):
-    """Attachments of each test go to its own temporary folder."""
-    app.config["LMS_UPLOAD_PATH"] = str(tmp_path / "uploads")
-
-
 @pytest.fixture
 def admin(client, make_unit, make_person):
     """The client, logged in as an admin of the province (shipped courses are theirs to edit)."""

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
+from lms.accounts.models import LearnerProfile
+from lms.classes import enrolment as enrolments
 from lms.classes.models import Enrolment, EnrolmentStatus
 from lms.courses import progress, services, views
 from lms.courses.models import Course, CourseVersion, Module, VersionStatus
@@ -146,7 +148,7 @@ def test_unknown_or_unpublished_course_is_404(client, learner, tmp_path):
 
 
 def open_class(version, unit, code: str, **fields):
-    today = progress.local_today()
+    today = enrolments.today()
     defaults = {
         "self_enrol": True,
         "enrol_opens_on": today - timedelta(days=1),
@@ -163,7 +165,7 @@ def offered(client, slug: str = "mot-cua") -> set[str]:
 def test_course_page_offers_open_classes_of_my_units(client, shipped, unit, learner, make_unit):
     """Classes open to the learner's unit subtree, with the window open, offer a form."""
     version = shipped["mot-cua"]
-    today = progress.local_today()
+    today = enrolments.today()
     other = make_unit("SO-KHAC", "Sở Khác")
     upper = unit.parent
     expected = {
@@ -179,6 +181,58 @@ def test_course_page_offers_open_classes_of_my_units(client, shipped, unit, lear
     db.session.commit()
     login(client, learner)
     assert offered(client) == {str(c.id) for c in expected}
+
+
+def test_course_page_leaves_out_classes_that_ended(client, shipped, unit, learner):
+    """A class that ended is not offered, even when its enrolment window was left open."""
+    yesterday = enrolments.today() - timedelta(days=1)
+    open_class(
+        shipped["mot-cua"],
+        unit,
+        "HET-1",
+        starts_on=yesterday - timedelta(days=30),
+        ends_on=yesterday,
+        enrol_closes_on=None,
+    )
+    db.session.commit()
+    page = login(client, learner).get("/courses/mot-cua").get_data(as_text=True)
+    assert "HET-1" not in page and offered(client) == set()
+
+
+def test_upcoming_classes_show_when_enrolment_opens(client, shipped, unit, learner):
+    """A class whose window opens later is listed with its opening date and no button."""
+    opens = enrolments.today() + timedelta(days=5)
+    upcoming = open_class(shipped["mot-cua"], unit, "SAP-1", enrol_opens_on=opens)
+    db.session.commit()
+    page = login(client, learner).get("/courses/mot-cua").get_data(as_text=True)
+    assert "SAP-1" in page
+    assert f"Mở đăng ký từ {opens:%d/%m/%Y}" in page
+    assert str(upcoming.id) not in offered(client)
+
+
+def test_course_page_offers_exactly_what_the_endpoint_accepts(
+    app, client, shipped, unit, learner, make_unit
+):
+    """Every class with a button is one the self-enrolment service takes, and no other."""
+    version, today = shipped["mot-cua"], enrolments.today()
+    day = timedelta(days=1)
+    classes = [
+        open_class(version, unit, "A-1"),
+        open_class(version, unit, "A-2", enrol_opens_on=None, enrol_closes_on=None),
+        open_class(version, unit, "A-3", enrol_closes_on=today),
+        open_class(version, unit, "A-4", enrol_opens_on=today, ends_on=today),
+        open_class(version, unit, "B-1", enrol_closes_on=None, ends_on=today - day),
+        open_class(version, unit, "B-2", enrol_opens_on=today + day),
+        open_class(version, unit, "B-3", enrol_closes_on=today - day),
+        open_class(version, unit, "B-4", self_enrol=False),
+        open_class(version, make_unit("SO-KHAC", "Sở Khác"), "B-5"),
+    ]
+    db.session.commit()
+    profile = db.session.get(LearnerProfile, str(learner.id))
+    with app.test_request_context():
+        accepted = {str(c.id) for c in classes if enrolments.self_enrol_refusal(c, profile) == ""}
+    assert {c.code for c in classes if str(c.id) in accepted} == {"A-1", "A-2", "A-3", "A-4"}
+    assert offered(login(client, learner)) == accepted
 
 
 def test_classes_i_am_in_are_linked_not_offered(client, shipped, unit, learner):

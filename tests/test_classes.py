@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
-from lms.classes import services
+from lms.classes import enrolment as enrolments
+from lms.classes import listing, services
 from lms.classes.models import ClassTrainer, TrainingClass
 from lms.courses.models import VersionStatus
 from tests.access.classes import open_class, small_version
@@ -180,7 +181,7 @@ def test_capacity_cannot_drop_below_the_enrolled_count(app, make_unit, make_pers
     unit = make_unit()
     training_class = open_class(unit)
     for _ in range(2):
-        services.enrol(training_class, str(make_person(unit=unit).id))
+        enrolments.enrol(training_class, str(make_person(unit=unit).id))
     db.session.commit()
     problems = problems_of(unit, training_class.course_version, current=training_class, capacity=1)
     assert set(problems) == {"capacity"}
@@ -194,7 +195,7 @@ def test_course_version_is_fixed_once_learners_are_enrolled(app, make_unit, make
     services.update_class(training_class, data(unit, other))
     db.session.commit()
     assert training_class.course_version_id == other.id
-    services.enrol(training_class, str(make_person(unit=unit).id))
+    enrolments.enrol(training_class, str(make_person(unit=unit).id))
     db.session.commit()
     third = small_version("khoa-thu-ba", "Khóa thứ ba")
     assert set(problems_of(unit, third, current=training_class)) == {"course_version"}
@@ -219,7 +220,7 @@ def test_decision_label_is_written_the_vietnamese_way(app, make_unit):
         decision_date=date(2025, 3, 5),
         decision_issuer="Ủy ban nhân dân tỉnh Quảng Nam",
     )
-    label = services.decision_label(training_class)
+    label = listing.decision_label(training_class)
     assert "123/QĐ-UBND" in label and "05/03/2025" in label and "Quảng Nam" in label
 
 
@@ -246,18 +247,18 @@ def test_status_follows_the_dates(app, make_unit):
     open_class(unit, "DANG", version, starts_on=date(2025, 5, 1), ends_on=date(2025, 6, 30))
     open_class(unit, "XONG", version, starts_on=date(2025, 1, 1), ends_on=date(2025, 2, 1))
     open_class(unit, "KHONG-NGAY", version)
-    for status in services.STATUSES:
+    for status in listing.STATUSES:
         codes = set(
-            db.session.scalars(select(TrainingClass.code).where(services.status_clause(status, on)))
+            db.session.scalars(select(TrainingClass.code).where(listing.status_clause(status, on)))
         )
         expected = {
             c.code
             for c in db.session.scalars(select(TrainingClass))
-            if services.status_of(c, on) == status
+            if listing.status_of(c, on) == status
         }
         assert codes == expected
-    assert services.status_of(services.find_class("SAP"), on) == "upcoming"
-    assert services.status_of(services.find_class("KHONG-NGAY"), on) == "running"
+    assert listing.status_of(services.find_class("SAP"), on) == "upcoming"
+    assert listing.status_of(services.find_class("KHONG-NGAY"), on) == "running"
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -267,11 +268,9 @@ def run(app, *args):
     return app.test_cli_runner().invoke(args=["lms", *args])
 
 
-def test_cli_creates_a_class(app, make_unit):
-    """`lms classes create` opens a class of the course's current version with dd/mm/yyyy dates."""
-    make_unit("SNV", "Sở Nội vụ", kind="province")
-    version = small_version()
-    result = run(
+def create(app, *options):
+    """`lms classes create` of class MC-01 of the small course, with more `options`."""
+    return run(
         app,
         "classes",
         "create",
@@ -281,6 +280,16 @@ def test_cli_creates_a_class(app, make_unit):
         "Lớp một cửa",
         "--course",
         "thu-nghiem",
+        *options,
+    )
+
+
+def test_cli_creates_a_class(app, make_unit):
+    """`lms classes create` opens a class of the course's current version with dd/mm/yyyy dates."""
+    make_unit("SNV", "Sở Nội vụ", kind="province")
+    version = small_version()
+    result = create(
+        app,
         "--starts",
         "10/3/2025",
         "--ends",
@@ -304,21 +313,7 @@ def test_cli_refuses_a_bad_class_and_writes_nothing(app, make_unit):
     """Dates out of order: exit 1, the reason printed, no class stored."""
     make_unit("SNV", kind="province")
     small_version()
-    result = run(
-        app,
-        "classes",
-        "create",
-        "--code",
-        "MC-01",
-        "--name",
-        "Lớp",
-        "--course",
-        "thu-nghiem",
-        "--starts",
-        "10/03/2025",
-        "--ends",
-        "01/03/2025",
-    )
+    result = create(app, "--starts", "10/03/2025", "--ends", "01/03/2025")
     assert result.exit_code == 1
     assert db.session.scalar(select(func.count()).select_from(TrainingClass)) == 0
 
@@ -334,7 +329,7 @@ def test_cli_lists_classes_as_csv(app, make_unit, make_person):
     """`lms classes list --format csv` gives one row per class with its enrolled count."""
     unit = make_unit("SNV")
     training_class = open_class(unit, "MC-01", capacity=25, starts_on=date(2025, 3, 10))
-    services.enrol(training_class, str(make_person(unit=unit).id))
+    enrolments.enrol(training_class, str(make_person(unit=unit).id))
     db.session.commit()
     result = run(app, "classes", "list", "--format", "csv")
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import Role
+from lms.classes import enrolment as enrolments
 from lms.classes import services
 from lms.classes.models import TrainingClass
 from tests.access.classes import open_class, small_version
@@ -116,7 +117,7 @@ def test_organizer_b_cannot_see_or_touch_unit_a_classes(client, province, make_p
     """Every page of unit A's class answers 403 to organizer B, and the list leaves it out."""
     training_class = open_class(province["a"], "LOP-A", name="Lớp của Sở A")
     learner = make_person(unit=province["a"])
-    enrolment = services.enrol(training_class, str(learner.id))
+    enrolment = enrolments.enrol(training_class, str(learner.id))
     db.session.commit()
     login(client, province["organizer_b"])
     assert "Lớp của Sở A" not in client.get("/classes/").get_data(as_text=True)
@@ -172,7 +173,7 @@ def test_list_filters_by_course_unit_and_status_with_counts(
     open_class(division, "LOP-TH", two, starts_on=date(2999, 1, 1))
     open_class(province["b"], "LOP-B", one)
     for _ in range(3):
-        services.enrol(first, str(make_person(unit=province["a"]).id))
+        enrolments.enrol(first, str(make_person(unit=province["a"]).id))
     db.session.commit()
     login(client, province["organizer_a"])
     everything = client.get("/classes/").get_data(as_text=True)

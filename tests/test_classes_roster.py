@@ -15,7 +15,8 @@ from sqlalchemy import insert
 from lms import db
 from lms.accounts.models import LearnerProfile, Role
 from lms.accounts.services import collation_string, save_profile
-from lms.classes import exports, services
+from lms.classes import enrolment as enrolments
+from lms.classes import exports
 from lms.classes.models import Enrolment, ModuleCompletion
 from lms.db import utcnow
 from lms.text import fold
@@ -63,9 +64,9 @@ def roster(make_unit, make_person):
             date_of_birth=date(1990, 1, number + 1),
             position='=HYPERLINK("http://x")' if name == "Lê Văn Bình" else "Chuyên viên",
         )
-        services.enrol(training_class, f"hv-{number}")
+        enrolments.enrol(training_class, f"hv-{number}")
     db.session.commit()
-    an = services.find_enrolment(training_class, "hv-6")  # Nguyễn Văn An
+    an = enrolments.find_enrolment(training_class, "hv-6")  # Nguyễn Văn An
     modules = training_class.course_version.modules
     db.session.add_all(
         [
@@ -105,10 +106,29 @@ def test_roster_shows_progress_and_last_activity(client, roster):
     assert "Sở A" in page
 
 
+def test_class_pages_call_a_module_bai_hoc(client, roster):
+    """In Vietnamese a course module is "bài học" on the class pages too, never "học phần"."""
+    login(client, roster["organizer"])
+    class_id = roster["class"].id
+    roster_page = client.get(f"/classes/{class_id}/roster").get_data(as_text=True)
+    assert "1/2 bài học (50%)" in roster_page
+    for url in ("", "/roster", "/enrol", "/edit"):
+        page = client.get(f"/classes/{class_id}{url}").get_data(as_text=True)
+        assert "học phần" not in page.lower(), url
+
+
+def test_vietnamese_export_headers_say_bai_hoc(client, roster):
+    """The roster file's progress columns count "bài học" as well."""
+    login(client, roster["organizer"])
+    with client.get(f"/classes/{roster['class'].id}/export/roster.csv") as response:
+        header = next(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert header[7:9] == ["Số bài học bắt buộc đã hoàn thành", "Số bài học bắt buộc"]
+
+
 def test_withdrawn_learners_have_their_own_tab(client, roster):
     """A withdrawn learner leaves the roster and appears under Withdrawn."""
-    enrolment = services.find_enrolment(roster["class"], "hv-0")
-    services.withdraw(enrolment)
+    enrolment = enrolments.find_enrolment(roster["class"], "hv-0")
+    enrolments.withdraw(enrolment)
     db.session.commit()
     login(client, roster["organizer"])
     url = f"/classes/{roster['class'].id}/roster"

@@ -13,7 +13,8 @@ from lms.accounts import services as accounts
 from lms.accounts.models import LearnerProfile, Role
 from lms.accounts.services import ServiceError
 from lms.audit.models import AuditEvent
-from lms.classes import importing, services
+from lms.classes import enrolment as enrolments
+from lms.classes import importing
 from lms.classes.models import Enrolment, EnrolmentEvent, EnrolmentSource
 from tests.access.classes import open_class
 
@@ -56,7 +57,7 @@ def test_enrol_writes_an_event_and_an_audit_record(app, units):
     """Enrolling stores the enrolment, an 'enrolled' event and an audit event with its actor."""
     training_class = open_class(units["a"])
     learner = person(units["a"])
-    enrolment = services.enrol(training_class, learner, EnrolmentSource.ORGANIZER, "org-1")
+    enrolment = enrolments.enrol(training_class, learner, EnrolmentSource.ORGANIZER, "org-1")
     db.session.commit()
     assert enrolment.status == "enrolled" and enrolment.source == "organizer"
     event = db.session.scalar(select(EnrolmentEvent))
@@ -69,11 +70,11 @@ def test_withdraw_and_reenrol_keep_the_history(app, units):
     """Withdraw then re-enrol flips the same row and keeps three events in order."""
     training_class = open_class(units["a"])
     learner = person(units["a"])
-    enrolment = services.enrol(training_class, learner, actor_id="org-1")
-    services.withdraw(enrolment, actor_id="org-1")
+    enrolment = enrolments.enrol(training_class, learner, actor_id="org-1")
+    enrolments.withdraw(enrolment, actor_id="org-1")
     db.session.commit()
     assert enrolment.status == "withdrawn" and enrolment.withdrawn_at is not None
-    again = services.enrol(training_class, learner, actor_id="org-2")
+    again = enrolments.enrol(training_class, learner, actor_id="org-2")
     db.session.commit()
     assert again.id == enrolment.id and again.status == "enrolled"
     assert again.withdrawn_at is None
@@ -88,33 +89,33 @@ def test_enrolling_twice_is_refused(app, units):
     """An enrolled person cannot be enrolled again."""
     training_class = open_class(units["a"])
     learner = person(units["a"])
-    services.enrol(training_class, learner)
+    enrolments.enrol(training_class, learner)
     with pytest.raises(ServiceError):
-        services.enrol(training_class, learner)
+        enrolments.enrol(training_class, learner)
 
 
 def test_withdrawing_a_withdrawn_learner_is_refused(app, units):
     """Withdrawing twice is an error, not a second event."""
     training_class = open_class(units["a"])
-    enrolment = services.enrol(training_class, person(units["a"]))
-    services.withdraw(enrolment)
+    enrolment = enrolments.enrol(training_class, person(units["a"]))
+    enrolments.withdraw(enrolment)
     with pytest.raises(ServiceError):
-        services.withdraw(enrolment)
+        enrolments.withdraw(enrolment)
     assert count(EnrolmentEvent) == 2
 
 
 def test_capacity_is_enforced_and_freed_by_withdrawal(app, units):
     """A full class refuses one more; a withdrawal frees the place."""
     training_class = open_class(units["a"], capacity=2)
-    first = services.enrol(training_class, person(units["a"], "Lê Văn Một"))
-    services.enrol(training_class, person(units["a"], "Lê Văn Hai"))
+    first = enrolments.enrol(training_class, person(units["a"], "Lê Văn Một"))
+    enrolments.enrol(training_class, person(units["a"], "Lê Văn Hai"))
     third = person(units["a"], "Lê Văn Ba")
     with pytest.raises(ServiceError):
-        services.enrol(training_class, third)
-    assert services.capacity_left(training_class) == 0
-    services.withdraw(first)
-    services.enrol(training_class, third)
-    assert services.enrolled_count(training_class) == 2
+        enrolments.enrol(training_class, third)
+    assert enrolments.capacity_left(training_class) == 0
+    enrolments.withdraw(first)
+    enrolments.enrol(training_class, third)
+    assert enrolments.enrolled_count(training_class) == 2
 
 
 def test_organizer_enrols_only_people_of_their_units(app, units):
@@ -122,15 +123,15 @@ def test_organizer_enrols_only_people_of_their_units(app, units):
     training_class = open_class(units["a"])
     outsider = person(units["b"])
     with pytest.raises(ServiceError):
-        services.enrol(training_class, outsider, scope=[units["a"]])
-    services.enrol(training_class, person(units["a1"]), scope=[units["a"]])
+        enrolments.enrol(training_class, outsider, scope=[units["a"]])
+    enrolments.enrol(training_class, person(units["a1"]), scope=[units["a"]])
 
 
 def test_unknown_person_is_refused(app, units):
     """Enrolling an id without a profile is refused."""
     training_class = open_class(units["a"])
     with pytest.raises(ServiceError):
-        services.enrol(training_class, "nobody")
+        enrolments.enrol(training_class, "nobody")
 
 
 # --- self-enrolment -----------------------------------------------------------------------------
@@ -145,7 +146,7 @@ def test_self_enrol_in_an_open_class(app, units):
     """A person of the self-enrolment subtree enrols themselves; source and actor are theirs."""
     training_class = self_class(units)
     learner = person(units["a1"])
-    enrolment = services.enrol_self(training_class, learner)
+    enrolment = enrolments.enrol_self(training_class, learner)
     db.session.commit()
     assert enrolment.source == "self"
     assert db.session.scalar(select(EnrolmentEvent.actor_id)) == learner
@@ -155,8 +156,8 @@ def test_self_enrol_twice_returns_the_same_enrolment(app, units):
     """A double click does not fail nor add a second event."""
     training_class = self_class(units)
     learner = person(units["a"])
-    first = services.enrol_self(training_class, learner)
-    assert services.enrol_self(training_class, learner).id == first.id
+    first = enrolments.enrol_self(training_class, learner)
+    assert enrolments.enrol_self(training_class, learner).id == first.id
     assert count(EnrolmentEvent) == 1
 
 
@@ -164,16 +165,16 @@ def test_self_enrol_refused_when_off(app, units):
     """A class without self-enrolment refuses it."""
     training_class = open_class(units["a"])
     with pytest.raises(ServiceError):
-        services.enrol_self(training_class, person(units["a"]))
+        enrolments.enrol_self(training_class, person(units["a"]))
 
 
 def test_self_enrol_refused_outside_the_unit_subtree(app, units):
     """People of unit B (or of no unit) cannot enrol in a class open to unit A."""
     training_class = self_class(units)
     with pytest.raises(ServiceError):
-        services.enrol_self(training_class, person(units["b"]))
+        enrolments.enrol_self(training_class, person(units["b"]))
     with pytest.raises(ServiceError):
-        services.enrol_self(training_class, person(None, "Không Đơn Vị"))
+        enrolments.enrol_self(training_class, person(None, "Không Đơn Vị"))
 
 
 @pytest.mark.parametrize(
@@ -182,7 +183,7 @@ def test_self_enrol_refused_outside_the_unit_subtree(app, units):
 )
 def test_self_enrol_only_inside_the_window(app, units, opens, closes, allowed):
     """The window is inclusive at both ends, counted in the LMS's local days."""
-    today = services.today()
+    today = enrolments.today()
 
     def day(offset):
         return None if offset is None else today + timedelta(days=offset)
@@ -190,27 +191,27 @@ def test_self_enrol_only_inside_the_window(app, units, opens, closes, allowed):
     training_class = self_class(units, enrol_opens_on=day(opens), enrol_closes_on=day(closes))
     learner = person(units["a"])
     if allowed:
-        services.enrol_self(training_class, learner)
+        enrolments.enrol_self(training_class, learner)
     else:
         with pytest.raises(ServiceError):
-            services.enrol_self(training_class, learner)
+            enrolments.enrol_self(training_class, learner)
 
 
 def test_self_enrol_refused_after_the_class_ended(app, units):
     """A class that ended takes nobody, even without an enrolment window."""
     training_class = self_class(
-        units, starts_on=date(2020, 1, 1), ends_on=services.today() - timedelta(days=1)
+        units, starts_on=date(2020, 1, 1), ends_on=enrolments.today() - timedelta(days=1)
     )
     with pytest.raises(ServiceError):
-        services.enrol_self(training_class, person(units["a"]))
+        enrolments.enrol_self(training_class, person(units["a"]))
 
 
 def test_self_enrol_refused_when_full(app, units):
     """A full class refuses self-enrolment."""
     training_class = self_class(units, capacity=1)
-    services.enrol_self(training_class, person(units["a"], "Trần Thị Một"))
+    enrolments.enrol_self(training_class, person(units["a"], "Trần Thị Một"))
     with pytest.raises(ServiceError):
-        services.enrol_self(training_class, person(units["a"], "Trần Thị Hai"))
+        enrolments.enrol_self(training_class, person(units["a"], "Trần Thị Hai"))
 
 
 # --- bulk: people, units ------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def test_plan_reports_every_problem_and_writes_nothing(app, units):
     """Outside, already enrolled, listed twice and full are all reported; nothing is written."""
     training_class = open_class(units["a"], capacity=2)
     enrolled = person(units["a"], "Phan Văn Đã")
-    services.enrol(training_class, enrolled)
+    enrolments.enrol(training_class, enrolled)
     fresh = person(units["a"], "Phan Văn Mới")
     extra = person(units["a1"], "Phan Văn Thêm")
     outsider = person(units["b"], "Phan Văn Ngoài")
@@ -233,7 +234,7 @@ def test_plan_reports_every_problem_and_writes_nothing(app, units):
     assert any("Phan Văn Ngoài" in r for r in reasons)
     with pytest.raises(ServiceError):
         importing.apply_plan(training_class, plan, EnrolmentSource.ORGANIZER)
-    assert services.enrolled_count(training_class) == 1
+    assert enrolments.enrolled_count(training_class) == 1
 
 
 def test_plan_marks_rows_past_the_capacity_as_full(app, units):
@@ -251,14 +252,14 @@ def test_plan_marks_rows_past_the_capacity_as_full(app, units):
 def test_apply_plan_enrols_and_reenrols(app, units):
     """A good plan enrols new people and re-opens withdrawn ones, with events for each."""
     training_class = open_class(units["a"])
-    old = services.enrol(training_class, person(units["a"], "Võ Thị Cũ"))
-    services.withdraw(old)
+    old = enrolments.enrol(training_class, person(units["a"], "Võ Thị Cũ"))
+    enrolments.withdraw(old)
     new = person(units["a"], "Võ Thị Mới")
     plan = importing.plan_people(training_class, [old.user_id, new], [units["a"]])
     assert not plan.problems
     assert importing.apply_plan(training_class, plan, EnrolmentSource.ORGANIZER, "org") == 2
     db.session.commit()
-    assert services.enrolled_count(training_class) == 2
+    assert enrolments.enrolled_count(training_class) == 2
     actions = sorted(db.session.scalars(select(EnrolmentEvent.action)))
     assert actions == ["enrolled", "enrolled", "re-enrolled", "withdrawn"]
 
@@ -269,9 +270,9 @@ def test_enrol_a_unit_subtree(app, units):
     in_a = person(units["a"], "Bùi Văn A")
     in_division = person(units["a1"], "Bùi Văn Phòng")
     person(units["b"], "Bùi Văn B")
-    already = services.enrol(training_class, person(units["a"], "Bùi Văn Đã"))
-    withdrawn = services.enrol(training_class, person(units["a"], "Bùi Văn Rút"))
-    services.withdraw(withdrawn)
+    already = enrolments.enrol(training_class, person(units["a"], "Bùi Văn Đã"))
+    withdrawn = enrolments.enrol(training_class, person(units["a"], "Bùi Văn Rút"))
+    enrolments.withdraw(withdrawn)
     plan = importing.plan_unit(training_class, units["a"], [units["a"]])
     assert sorted(p.profile.user_id for p in plan.planned) == sorted([in_a, in_division])
     assert plan.skipped == 2
@@ -289,7 +290,7 @@ def test_enrol_a_unit_refused_when_it_overflows(app, units):
     person(units["a"], "Đặng Văn Hai")
     plan = importing.plan_unit(training_class, units["a"], None)
     assert len(plan.problems) == 1
-    assert services.enrolled_count(training_class) == 0
+    assert enrolments.enrolled_count(training_class) == 0
 
 
 def test_enrol_a_unit_outside_the_scope_is_refused(app, units):
@@ -304,5 +305,5 @@ def test_organizer_scope_from_grants(app, units, make_person):
     """`organizer_scope` lists the units where a person organizes (admin included)."""
     organizer = make_person("tochuc", role=Role.ORGANIZER, unit=units["a"])
     accounts.grant_role(str(organizer.id), Role.ADMIN, units["b"])
-    scope = services.organizer_scope(str(organizer.id))
+    scope = enrolments.organizer_scope(str(organizer.id))
     assert {unit.code for unit in scope} == {"A", "B"}

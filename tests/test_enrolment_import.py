@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts import services as accounts
 from lms.accounts.models import Role
-from lms.classes import services
+from lms.classes import enrolment as enrolments
 from lms.classes.models import Enrolment, EnrolmentEvent
 from tests.access.classes import open_class
 from tests.conftest import csrf_token, login
@@ -96,7 +96,7 @@ def preview_token(response) -> str:
 
 
 def enrolled(training_class) -> int:
-    return services.enrolled_count(training_class)
+    return enrolments.enrolled_count(training_class)
 
 
 def test_csv_preview_then_confirm_enrols_everyone(client, setup):
@@ -125,7 +125,7 @@ def test_xlsx_with_usernames_is_accepted(client, setup):
 
 def test_every_bad_row_is_reported_by_number_and_nothing_is_written(client, setup):
     """Unknown, outside the units, already enrolled, repeated: all reported, none written."""
-    services.enrol(setup["class"], str(setup["people"]["cuong"].id))
+    enrolments.enrol(setup["class"], str(setup["people"]["cuong"].id))
     db.session.commit()
     login(client, setup["organizer_a"])
     rows = [["CB001", ""], ["CB404", ""], ["CB900", ""], ["", "vancuong"], ["CB001", ""]]
@@ -155,7 +155,7 @@ def test_confirm_checks_every_row_again(client, setup):
     login(client, setup["organizer_a"])
     response = upload(client, setup["class"], csv_file(["official_code"], [["CB001"], ["CB002"]]))
     token = preview_token(response)
-    services.enrol(setup["class"], str(setup["people"]["binh"].id))
+    enrolments.enrol(setup["class"], str(setup["people"]["binh"].id))
     db.session.commit()
     response = confirm(client, setup["class"], token)
     assert response.status_code == 422
@@ -254,7 +254,7 @@ def test_enrol_a_whole_unit_through_the_page(client, setup):
 
 def test_withdraw_and_reenrol_buttons(client, setup):
     """Withdraw then re-enrol from the roster; the history has both events and an actor."""
-    enrolment = services.enrol(setup["class"], str(setup["people"]["an"].id))
+    enrolment = enrolments.enrol(setup["class"], str(setup["people"]["an"].id))
     db.session.commit()
     login(client, setup["organizer_a"])
     base = f"/classes/{setup['class'].id}/enrolments/{enrolment.id}"
@@ -276,7 +276,7 @@ def test_withdraw_and_reenrol_buttons(client, setup):
 def test_an_enrolment_of_another_class_is_404(client, setup):
     """Withdrawing through the wrong class's URL is not found."""
     other = open_class(setup["a"], "LOP-KHAC")
-    enrolment = services.enrol(other, str(setup["people"]["an"].id))
+    enrolment = enrolments.enrol(other, str(setup["people"]["an"].id))
     db.session.commit()
     login(client, setup["organizer_a"])
     token = csrf_token(client, "/profile")
@@ -294,7 +294,7 @@ def test_learner_enrols_themselves(client, setup):
     token = csrf_token(client, "/profile")
     response = client.post(f"/classes/{setup['class'].id}/enrol-self", data={"csrf_token": token})
     assert response.status_code == 302
-    enrolment = services.find_enrolment(setup["class"], str(learner.id))
+    enrolment = enrolments.find_enrolment(setup["class"], str(learner.id))
     assert enrolment.status == "enrolled" and enrolment.source == "self"
     if "lms.learn.class_home" in client.application.view_functions:
         assert response.location.endswith(f"/learn/{setup['class'].id}")

@@ -21,6 +21,7 @@ from lms import db
 from lms.accounts.models import Unit
 from lms.accounts.services import ServiceError, find_unit
 from lms.classes import importing, services
+from lms.classes.enrolment import enrolled_counts
 from lms.classes.models import ClassMode, EnrolmentSource, TrainingClass
 from lms.courses.services import current_version, find_course
 from lms.i18n import format_date, parse_date
@@ -138,7 +139,7 @@ LIST_HEADER = [
 def list_classes(fmt: str) -> None:
     """List every class with its course, dates and how many are enrolled."""
     classes = list(db.session.scalars(select(TrainingClass).order_by(TrainingClass.code)))
-    counts = services.enrolled_counts([c.id for c in classes])
+    counts = enrolled_counts([c.id for c in classes])
     rows = [
         [
             c.code,

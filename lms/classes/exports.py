@@ -2,6 +2,7 @@
 its columns and yields rows of exactly those columns, never a dump of a table. Files stream: rows
 come from the database `yield_per` at a time, XLSX is written by xlsxwriter in constant-memory
 mode to a temporary file, CSV is generated chunk by chunk, so memory stays flat for any class size.
+`download` sends any such export as a file.
 """
 
 import csv
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from typing import IO
 
 import xlsxwriter
+from flask import Response, current_app, send_file, stream_with_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
@@ -263,3 +265,22 @@ def _csv_value(value, kind: str) -> str:
     if kind == "text" and text[:1] in FORMULA_STARTS:
         return "'" + text
     return text
+
+
+def download(export: Export, training_class: TrainingClass, fmt: str) -> Response:
+    """The response sending an export as a file: CSV streamed chunk by chunk, XLSX from its
+    temporary file. `fmt` is a key of `FORMATS`.
+    """
+    name = file_name(export, training_class, fmt)
+    if fmt == "csv":
+        response = current_app.response_class(
+            stream_with_context(csv_chunks(export, training_class)), mimetype=FORMATS["csv"]
+        )
+        response.headers.set("Content-Disposition", "attachment", filename=name)
+        return response
+    return send_file(
+        xlsx_file(export, training_class),
+        mimetype=FORMATS["xlsx"],
+        as_attachment=True,
+        download_name=name,
+    )

@@ -17,8 +17,7 @@ from lms import db
 from lms.accounts.importing import read_rows
 from lms.accounts.models import Account, LearnerProfile, Unit
 from lms.accounts.services import ServiceError
-from lms.classes.models import Enrolment, TrainingClass
-from lms.classes.services import (
+from lms.classes.enrolment import (
     CHUNK,
     ENROLLED,
     Scope,
@@ -28,6 +27,7 @@ from lms.classes.services import (
     record_history,
     write_enrolment,
 )
+from lms.classes.models import Enrolment, TrainingClass
 
 # --- bulk enrolment: check every person first, then write all or none --------------------------
 

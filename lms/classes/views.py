@@ -1,6 +1,7 @@
-"""Organizer pages: open and run classes, enrol officials, rosters and their exports; and the
-learner's self-enrolment button. Organizers see the classes of the units where they hold the
-organizer role (admins see all); every class page loads the class, then checks that.
+"""Organizer pages of a class: the class list, the class form and page, the roster and its
+exports. Organizers see the classes of the units where they hold the organizer role (admins see
+all); every class page loads the class, then checks that. The enrolment routes of the same
+blueprint live in `enrolment_views`.
 """
 
 from flask import (
@@ -11,8 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,26 +20,15 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts import services as accounts
-from lms.accounts.models import LearnerProfile, Role, Unit
+from lms.accounts.models import Role, Unit
 from lms.accounts.permissions import can, get_unit_or_404, in_scope_clause, scope_units
-from lms.classes import exports, importing, services
-from lms.classes.forms import (
-    ClassForm,
-    ConfirmImportForm,
-    ImportForm,
-    UnitEnrolForm,
-    mode_label,
-    status_choices,
-)
-from lms.classes.models import (
-    Enrolment,
-    EnrolmentSource,
-    EnrolmentStatus,
-    TrainingClass,
-)
+from lms.classes import enrolment as enrolments
+from lms.classes import exports, listing, services
+from lms.classes.forms import ClassForm, mode_label, status_choices
+from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.courses.models import CourseVersion, VersionStatus
 from lms.forms import select_choices
-from lms.security import LOGIN, access
+from lms.security import access
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 
@@ -59,22 +47,26 @@ def get_class_or_404(class_id: int, need: str = ORGANIZER) -> TrainingClass:
     return training_class
 
 
-def _actor() -> str:
+def actor_id() -> str:
+    """The signed-in user's id, as services record it."""
     return str(current_user.get_id())
 
 
-def _scope() -> list[Unit]:
+def organizer_units() -> list[Unit]:
+    """Top units of the user's organizer subtrees: the scope the services check."""
     return scope_units(ORGANIZER)
 
 
-def _unit_pairs() -> list[tuple[str, str]]:
+def unit_choices() -> list[tuple[str, str]]:
+    """The user's units as (id, name indented by depth) choices."""
     return [
         (str(u.id), f"{'— ' * max(u.depth, 0)}{u.name} ({u.code})")
-        for u in accounts.unit_tree(_scope())
+        for u in accounts.unit_tree(organizer_units())
     ]
 
 
-def _int_arg(name: str) -> int | None:
+def int_arg(name: str) -> int | None:
+    """An optional whole-number query argument; anything else is a 400."""
     value = request.args.get(name, "")
     if not value:
         return None
@@ -83,17 +75,17 @@ def _int_arg(name: str) -> int | None:
     return int(value)
 
 
-# --- the class list and the class form -----------------------------------------------------------
+# --- the class list and the class form ------------------------------------------------------------
 
 
 @bp.route("/")
 @access("role", ORGANIZER)
 def index():
     """Classes of the organizer's units, filtered by course, unit and status, with counts."""
-    unit_id = _int_arg("unit")
-    page = services.class_page(
+    unit_id = int_arg("unit")
+    page = listing.class_page(
         in_scope_clause(TrainingClass.unit_id, ORGANIZER),
-        course_id=_int_arg("course"),
+        course_id=int_arg("course"),
         unit=get_unit_or_404(unit_id, need=ORGANIZER) if unit_id is not None else None,
         status=request.args.get("status", ""),
         page=request.args.get("page", 1, type=int),
@@ -102,11 +94,11 @@ def index():
     return render_template(
         "lms/classes/index.html",
         page=page,
-        courses=services.course_choices(),
-        units=_unit_pairs(),
+        courses=listing.course_choices(),
+        units=unit_choices(),
         statuses=status_choices(),
         status_labels=dict(status_choices()),
-        status_of=services.status_of,
+        status_of=listing.status_of,
         mode_label=mode_label,
     )
 
@@ -125,7 +117,7 @@ def _fill_choices(form: ClassForm, training_class: TrainingClass | None) -> None
         [("", _("— choose a course —"))]
         + [(str(v.id), _("%(t)s (version %(n)d)", t=v.title, n=v.number)) for v in versions]
     )
-    units = _unit_pairs()
+    units = unit_choices()
     form.unit_id.choices = select_choices(units)
     form.self_enrol_unit_id.choices = select_choices([("", _("The organizing unit")), *units])
     form.trainer_ids.choices = select_choices(
@@ -176,7 +168,7 @@ def new():
     if form.validate_on_submit():
         try:
             training_class = services.create_class(
-                _class_data(form), scope=_scope(), actor_id=_actor()
+                _class_data(form), scope=organizer_units(), actor_id=actor_id()
             )
         except services.ClassInvalid as error:
             _show_problems(form, error.problems)
@@ -201,7 +193,7 @@ def edit(class_id: int):
     if form.validate_on_submit():
         try:
             services.update_class(
-                training_class, _class_data(form), scope=_scope(), actor_id=_actor()
+                training_class, _class_data(form), scope=organizer_units(), actor_id=actor_id()
             )
         except services.ClassInvalid as error:
             _show_problems(form, error.problems)
@@ -218,162 +210,25 @@ def edit(class_id: int):
 @access("role", ORGANIZER)
 def detail(class_id: int):
     training_class = get_class_or_404(class_id)
-    enrolled = services.enrolled_count(training_class)
+    enrolled = enrolments.enrolled_count(training_class)
     return render_template(
         "lms/classes/detail.html",
         training_class=training_class,
         enrolled=enrolled,
-        left=services.capacity_left(training_class, enrolled),
+        left=enrolments.capacity_left(training_class, enrolled),
         trainers=services.class_trainers(training_class),
-        decision=services.decision_label(training_class),
-        status=services.status_of(training_class),
+        decision=listing.decision_label(training_class),
+        status=listing.status_of(training_class),
         mode_label=mode_label,
-        window_open=services.enrolment_window_open(training_class),
+        window_open=enrolments.enrolment_window_open(training_class),
     )
 
 
-# --- enrolment -----------------------------------------------------------------------------------
+# --- roster and exports ---------------------------------------------------------------------------
 
 
-def _enrol_page(training_class: TrainingClass, problems=(), status: int = 200, **forms):
-    """The enrol page: people of the organizer's units to tick, a unit, a file to upload."""
-    unit_id = _int_arg("unit")
-    unit = get_unit_or_404(unit_id, need=ORGANIZER) if unit_id is not None else None
-    page = accounts.people_in_scope(
-        in_scope_clause(LearnerProfile.unit_id, ORGANIZER),
-        search=request.args.get("q", ""),
-        unit=unit,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["LMS_PAGE_SIZE"],
-    )
-    states = {
-        user_id: state
-        for user_id, state in db.session.execute(
-            select(Enrolment.user_id, Enrolment.status).where(
-                Enrolment.class_id == training_class.id,
-                Enrolment.user_id.in_([p.user_id for p in page.people]),
-            )
-        )
-    }
-    unit_form = forms.get("unit_form") or UnitEnrolForm()
-    unit_form.unit_id.choices = select_choices(_unit_pairs())
-    enrolled = services.enrolled_count(training_class)
-    return render_template(
-        "lms/classes/enrol.html",
-        training_class=training_class,
-        page=page,
-        states=states,
-        units=[("", _("All my units")), *_unit_pairs()],
-        problems=problems,
-        unit_form=unit_form,
-        import_form=forms.get("import_form") or ImportForm(),
-        enrolled=enrolled,
-        left=services.capacity_left(training_class, enrolled),
-    ), status
-
-
-@bp.route("/<int:class_id>/enrol", methods=["GET", "POST"])
-@access("role", ORGANIZER)
-def enrol(class_id: int):
-    """GET: find people; POST: enrol the ticked ones (all or none)."""
-    training_class = get_class_or_404(class_id)
-    if request.method == "GET":
-        return _enrol_page(training_class)
-    user_ids = [uid for uid in request.form.getlist("user_id") if uid]
-    if not user_ids:
-        return _enrol_page(training_class, [_("Tick at least one person.")], 422)
-    plan = importing.plan_people(training_class, user_ids, _scope())
-    if plan.problems:
-        return _enrol_page(training_class, [str(p) for p in plan.problems], 422)
-    count = importing.apply_plan(training_class, plan, EnrolmentSource.ORGANIZER, _actor())
-    flash(_("%(n)d people enrolled.", n=count), "success")
-    return redirect(url_for(".roster", class_id=class_id))
-
-
-@bp.route("/<int:class_id>/enrol-unit", methods=["POST"])
-@access("role", ORGANIZER)
-def enrol_unit(class_id: int):
-    """Enrol everyone of a unit subtree who has never been in the class (all or none)."""
-    training_class = get_class_or_404(class_id)
-    form = UnitEnrolForm()
-    form.unit_id.choices = select_choices(_unit_pairs())
-    if not form.validate_on_submit():
-        return _enrol_page(training_class, [], 422, unit_form=form)
-    unit = get_unit_or_404(int(form.unit_id.data), need=ORGANIZER)
-    plan = importing.plan_unit(training_class, unit, _scope())
-    if plan.problems:
-        return _enrol_page(training_class, [str(p) for p in plan.problems], 422, unit_form=form)
-    count = importing.apply_plan(training_class, plan, EnrolmentSource.UNIT, _actor())
-    flash(
-        _(
-            "%(n)d people of %(u)s enrolled; %(s)d were already in the class and were left as "
-            "they were.",
-            n=count,
-            u=unit.name,
-            s=plan.skipped,
-        ),
-        "success",
-    )
-    return redirect(url_for(".roster", class_id=class_id))
-
-
-@bp.route("/<int:class_id>/import", methods=["POST"])
-@access("role", ORGANIZER)
-def import_preview(class_id: int):
-    """Check an uploaded file and show what enrolling it would do; nothing is written yet."""
-    training_class = get_class_or_404(class_id)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return _enrol_page(training_class, [], 422, import_form=form)
-    upload = form.file.data
-    try:
-        rows = importing.read_upload(upload.stream, upload.filename or "")
-    except accounts.ServiceError as error:
-        form.file.errors.append(str(error))
-        return _enrol_page(training_class, [], 422, import_form=form)
-    plan = importing.plan_rows(training_class, rows, _scope())
-    return _preview(training_class, plan, upload.filename or "")
-
-
-def _preview(training_class: TrainingClass, plan, filename: str, error: str = ""):
-    confirm = ConfirmImportForm()
-    if not plan.problems and plan.planned and not error:
-        confirm.token.data = importing.plan_token(training_class, plan, _actor())
-    failed = bool(plan.problems or error or not plan.planned)
-    return render_template(
-        "lms/classes/import_preview.html",
-        training_class=training_class,
-        plan=plan,
-        filename=filename,
-        confirm=confirm,
-        error=error,
-        shown=importing.PREVIEW_ROWS,
-    ), (422 if failed else 200)
-
-
-@bp.route("/<int:class_id>/import/confirm", methods=["POST"])
-@access("role", ORGANIZER)
-def import_confirm(class_id: int):
-    """Enrol the rows of a checked preview, after checking every one of them again."""
-    training_class = get_class_or_404(class_id)
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        plan = importing.plan_from_token(training_class, form.token.data, _actor(), _scope())
-    except accounts.ServiceError as error:
-        return _preview(training_class, importing.EnrolPlan(), "", error=str(error))
-    if plan.problems:
-        return _preview(training_class, plan, "")
-    count = importing.apply_plan(training_class, plan, EnrolmentSource.IMPORT, _actor())
-    flash(_("%(n)d people enrolled.", n=count), "success")
-    return redirect(url_for(".roster", class_id=class_id))
-
-
-# --- roster, withdraw and re-enrol ---------------------------------------------------------------
-
-
-def _roster(training_class: TrainingClass, error: str = "", status: int = 200):
+def render_roster(training_class: TrainingClass, error: str = "", status: int = 200):
+    """The roster page; withdraw and re-enrol show it again with their error."""
     show = request.args.get("status", EnrolmentStatus.ENROLLED)
     if show not in set(EnrolmentStatus):
         abort(400)
@@ -406,46 +261,7 @@ def _roster(training_class: TrainingClass, error: str = "", status: int = 200):
 @access("role", ORGANIZER)
 def roster(class_id: int):
     """Every learner with unit, progress and last activity, in Vietnamese name order."""
-    return _roster(get_class_or_404(class_id))
-
-
-def _enrolment_or_404(training_class: TrainingClass, enrolment_id: int) -> Enrolment:
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or enrolment.class_id != training_class.id:
-        abort(404)
-    return enrolment
-
-
-@bp.route("/<int:class_id>/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
-@access("role", ORGANIZER)
-def withdraw(class_id: int, enrolment_id: int):
-    training_class = get_class_or_404(class_id)
-    enrolment = _enrolment_or_404(training_class, enrolment_id)
-    try:
-        services.withdraw(enrolment, actor_id=_actor())
-    except accounts.ServiceError as error:
-        return _roster(training_class, str(error), 409)
-    flash(_("The learner was withdrawn; their progress is kept."), "success")
-    return redirect(url_for(".roster", class_id=class_id))
-
-
-@bp.route("/<int:class_id>/enrolments/<int:enrolment_id>/reenrol", methods=["POST"])
-@access("role", ORGANIZER)
-def reenrol(class_id: int, enrolment_id: int):
-    training_class = get_class_or_404(class_id)
-    enrolment = _enrolment_or_404(training_class, enrolment_id)
-    try:
-        services.enrol(
-            training_class,
-            enrolment.user_id,
-            EnrolmentSource.ORGANIZER,
-            actor_id=_actor(),
-            scope=_scope(),
-        )
-    except accounts.ServiceError as error:
-        return _roster(training_class, str(error), 409)
-    flash(_("The learner is enrolled again."), "success")
-    return redirect(url_for(".roster", class_id=class_id, status=EnrolmentStatus.WITHDRAWN))
+    return render_roster(get_class_or_404(class_id))
 
 
 @bp.route("/<int:class_id>/export/<name>.<fmt>")
@@ -456,42 +272,8 @@ def export(class_id: int, name: str, fmt: str):
     spec = exports.EXPORTS.get(name)
     if spec is None or fmt not in exports.FORMATS:
         abort(404)
-    download = exports.file_name(spec, training_class, fmt)
-    if fmt == "csv":
-        response = current_app.response_class(
-            stream_with_context(exports.csv_chunks(spec, training_class)),
-            mimetype=exports.FORMATS["csv"],
-        )
-        response.headers.set("Content-Disposition", "attachment", filename=download)
-        return response
-    return send_file(
-        exports.xlsx_file(spec, training_class),
-        mimetype=exports.FORMATS["xlsx"],
-        as_attachment=True,
-        download_name=download,
-    )
+    return exports.download(spec, training_class, fmt)
 
 
-# --- the learner's side --------------------------------------------------------------------------
-
-
-@bp.route("/<int:class_id>/enrol-self", methods=["POST"])
-@access(LOGIN)
-def self_enrol(class_id: int):
-    """A learner enrols themselves in a class open for self-enrolment."""
-    training_class = db.session.get(TrainingClass, class_id)
-    if training_class is None:
-        abort(404)
-    profile = accounts.ensure_profile(current_user)
-    back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("lms.main.home")
-    try:
-        services.enrol_self(training_class, profile.user_id)
-    except accounts.ServiceError as error:
-        flash(str(error), "error")
-        return redirect(back)
-    flash(_("You are enrolled in %(c)s.", c=training_class.name), "success")
-    if "lms.learn.class_home" in current_app.view_functions:
-        return redirect(url_for("lms.learn.class_home", class_id=class_id))
-    return redirect(url_for("lms.main.home"))
+# Last, so that `bp` and the helpers above exist: the enrolment routes join this blueprint.
+from lms.classes import enrolment_views  # noqa: E402, F401

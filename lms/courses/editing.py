@@ -24,7 +24,13 @@ from lms.content.fields import SLUG
 from lms.content.loader import MIN_BODY_WORDS
 from lms.content.model import MINUTES_PER_PERIOD
 from lms.courses.models import Attachment, Course, CourseVersion, Module, VersionStatus
-from lms.courses.services import find_course, source_hash, version_as_source, version_search_text
+from lms.courses.services import (
+    find_course,
+    source_hash,
+    version_as_source,
+    version_from_source,
+    version_search_text,
+)
 from lms.db import utcnow
 from lms.text import fold, vi_sort_key
 
@@ -206,32 +212,12 @@ def start_draft(course: Course) -> CourseVersion:
     existing = draft_of(course)
     if existing is not None:
         return existing
-    source = course.versions[-1]
-    draft = CourseVersion(
+    newest = course.versions[-1]
+    draft = version_from_source(
+        version_as_source(newest),
         course=course,
-        number=source.number + 1,
+        number=newest.number + 1,
         status=VersionStatus.DRAFT,
-        title=source.title,
-        summary=source.summary,
-        topic=source.topic,
-        hours=source.hours,
-        audience=source.audience,
-        objectives=list(source.objectives),
-        quiz_slug=source.quiz_slug,
-        pass_mark=source.pass_mark,
-        search_text=source.search_text,
-        modules=[
-            Module(
-                position=m.position,
-                slug=m.slug,
-                title=m.title,
-                minutes=m.minutes,
-                required=m.required,
-                quiz_slug=m.quiz_slug,
-                body=m.body,
-            )
-            for m in source.modules
-        ],
     )
     db.session.add(draft)
     db.session.flush()

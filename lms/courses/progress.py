@@ -8,12 +8,13 @@ are: pages built on them stay bounded (the tests count).
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only, selectinload
 
 from lms import db
 from lms.accounts.models import LearnerProfile
+from lms.classes.enrolment import enrolment_window_open, window_not_over_clause
 from lms.classes.models import (
     ClassTrainer,
     Enrolment,
@@ -24,7 +25,6 @@ from lms.classes.models import (
 from lms.courses.models import Course, CourseVersion, Module, Topic
 from lms.courses.services import published_versions_query
 from lms.db import utcnow
-from lms.i18n import local_time
 from lms.text import fold
 
 #: Module columns an outline shows; the body is only loaded for the module being read.
@@ -37,11 +37,6 @@ OUTLINE_COLUMNS = (
     Module.required,
     Module.quiz_slug,
 )
-
-
-def local_today() -> date:
-    """Today in the LMS's time zone: enrolment windows are dates as the organizer wrote them."""
-    return local_time(utcnow()).date()
 
 
 # --- catalog ------------------------------------------------------------------------------------
@@ -83,15 +78,26 @@ def published_course(slug: str) -> CourseVersion | None:
     return db.session.scalar(query.join(Course).where(Course.slug == slug))
 
 
-def self_enrol_offers(course_id: int, profile: LearnerProfile, today: date) -> list[TrainingClass]:
-    """Classes of this course the person may enrol in themselves today.
+@dataclass
+class SelfEnrolOffers:
+    """Classes of a course a person may join on their own: open now, or opening later."""
 
-    Self-enrolment must be on, the window open, and the person's unit inside the class's
-    self-enrolment unit (the organizer unit when none is named). Classes the person is already
-    enrolled in are left out; full classes stay in (the page says they are full).
+    open_now: list[TrainingClass]
+    #: Classes whose enrolment window opens after today (shown with the date, no button).
+    upcoming: list[TrainingClass]
+
+
+def self_enrol_offers(course_id: int, profile: LearnerProfile, on: date) -> SelfEnrolOffers:
+    """Classes of this course the person may enrol in themselves on `on`, or later.
+
+    Self-enrolment must be on, the class not ended, the window not closed, and the person's unit
+    inside the class's self-enrolment unit (the organizer unit when none is named). A class is
+    open now by the rule the enrolment itself checks (`enrolment_window_open`). Classes the
+    person is already enrolled in are left out; full classes stay in (the page says they are
+    full).
     """
     if profile.unit is None:
-        return []
+        return SelfEnrolOffers([], [])
     ancestors = [int(part) for part in profile.unit.path.strip("/").split("/") if part]
     already = select(Enrolment.class_id).where(
         Enrolment.user_id == profile.user_id, Enrolment.status == EnrolmentStatus.ENROLLED
@@ -102,26 +108,19 @@ def self_enrol_offers(course_id: int, profile: LearnerProfile, today: date) -> l
         .where(
             CourseVersion.course_id == course_id,
             TrainingClass.self_enrol.is_(True),
-            or_(TrainingClass.enrol_opens_on.is_(None), TrainingClass.enrol_opens_on <= today),
-            or_(TrainingClass.enrol_closes_on.is_(None), TrainingClass.enrol_closes_on >= today),
+            window_not_over_clause(on),
             func.coalesce(TrainingClass.self_enrol_unit_id, TrainingClass.unit_id).in_(ancestors),
             TrainingClass.id.not_in(already),
         )
         .order_by(TrainingClass.starts_on, TrainingClass.code)
     )
-    return list(db.session.scalars(query))
-
-
-def enrolled_counts(class_ids: list[int]) -> dict[int, int]:
-    """How many learners are enrolled (now) in each class, in one grouped query."""
-    if not class_ids:
-        return {}
-    rows = db.session.execute(
-        select(Enrolment.class_id, func.count())
-        .where(Enrolment.class_id.in_(class_ids), Enrolment.status == EnrolmentStatus.ENROLLED)
-        .group_by(Enrolment.class_id)
-    )
-    return {class_id: count for class_id, count in rows}
+    offers = SelfEnrolOffers([], [])
+    for training_class in db.session.scalars(query):
+        if enrolment_window_open(training_class, on):
+            offers.open_now.append(training_class)
+        else:
+            offers.upcoming.append(training_class)
+    return offers
 
 
 # --- enrolments and progress --------------------------------------------------------------------

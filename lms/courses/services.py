@@ -80,10 +80,31 @@ def load_source(source: CourseSource, actor_id: str = "") -> LoadResult:
     for older in course.versions:
         if older.status == VersionStatus.PUBLISHED:
             older.status = VersionStatus.ARCHIVED
-    version = CourseVersion(
+    version = version_from_source(
+        source,
         course=course,
         number=number,
         status=VersionStatus.PUBLISHED,
+        content_hash=digest,
+        published_at=utcnow(),
+    )
+    db.session.add(version)
+    db.session.flush()
+    record(
+        "course.load",
+        "course",
+        course.id,
+        after={"slug": course.slug, "version": number},
+        actor_id=actor_id,
+    )
+    return LoadResult(source.slug, outcome, number)
+
+
+def version_from_source(source: CourseSource, **fields) -> CourseVersion:
+    """A new version holding `source`'s details and modules; `fields` sets the rest (course,
+    number, status, ...). Loading a folder and starting a draft both build versions here.
+    """
+    return CourseVersion(
         title=source.title,
         summary=source.summary,
         topic=source.topic,
@@ -92,9 +113,7 @@ def load_source(source: CourseSource, actor_id: str = "") -> LoadResult:
         objectives=list(source.objectives),
         quiz_slug=source.quiz,
         pass_mark=source.pass_mark,
-        content_hash=digest,
         search_text=version_search_text(source.title, source.summary),
-        published_at=utcnow(),
         modules=[
             Module(
                 position=m.position,
@@ -107,17 +126,8 @@ def load_source(source: CourseSource, actor_id: str = "") -> LoadResult:
             )
             for m in source.modules
         ],
+        **fields,
     )
-    db.session.add(version)
-    db.session.flush()
-    record(
-        "course.load",
-        "course",
-        course.id,
-        after={"slug": course.slug, "version": number},
-        actor_id=actor_id,
-    )
-    return LoadResult(source.slug, outcome, number)
 
 
 def _store_assets(course: Course, source: CourseSource, actor_id: str) -> None:
@@ -138,10 +148,16 @@ def _store_assets(course: Course, source: CourseSource, actor_id: str) -> None:
         attachment.content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def version_as_source(version: CourseVersion, folder: Path) -> CourseSource:
-    """A version as plain content, its attachments copied into `folder/assets/`."""
-    attachments = list(
-        db.session.scalars(select(Attachment).where(Attachment.course_id == version.course_id))
+def version_as_source(version: CourseVersion, folder: Path | None = None) -> CourseSource:
+    """A version as plain content, its attachments copied into `folder/assets/`; without a
+    folder, the text alone (no assets), which is all a copy of the version needs.
+    """
+    attachments = (
+        list(
+            db.session.scalars(select(Attachment).where(Attachment.course_id == version.course_id))
+        )
+        if folder is not None
+        else []
     )
     for attachment in attachments:
         target = folder / "assets" / attachment.name
@@ -172,7 +188,7 @@ def version_as_source(version: CourseVersion, folder: Path) -> CourseSource:
         modules=modules,
         quiz=version.quiz_slug,
         pass_mark=version.pass_mark,
-        path=folder,
+        path=folder or Path(),
     )
 
 

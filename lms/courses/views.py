@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from lms.accounts.services import ensure_profile
+from lms.classes.enrolment import enrolled_counts, today
 from lms.classes.forms import mode_label
 from lms.courses import progress
 from lms.courses.forms import topic_choices
@@ -58,18 +59,20 @@ def catalog():
 @bp.route("/<slug>")
 @access(LOGIN)
 def course(slug: str):
-    """A course's description, the learner's classes of it and the classes open to join."""
+    """A course's description, the learner's classes of it, and the classes they may join: open
+    now (with a button) or opening later (with the date).
+    """
     version = progress.published_course(slug)
     if version is None:
         abort(404)
     profile = ensure_profile(current_user)
-    offers = progress.self_enrol_offers(version.course_id, profile, progress.local_today())
+    offers = progress.self_enrol_offers(version.course_id, profile, today())
     return render_template(
         "lms/courses/course.html",
         version=version,
         enrolments=progress.enrolments_in_course(version.course_id, profile.user_id),
         offers=offers,
-        enrolled=progress.enrolled_counts([c.id for c in offers]),
+        enrolled=enrolled_counts([c.id for c in offers.open_now + offers.upcoming]),
         can_self_enrol=SELF_ENROL_ENDPOINT in current_app.view_functions,
         self_enrol_endpoint=SELF_ENROL_ENDPOINT,
     )

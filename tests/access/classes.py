@@ -10,6 +10,7 @@ from pathlib import Path
 from lms import db
 from lms.accounts import services as accounts
 from lms.accounts.models import Unit
+from lms.classes import enrolment as enrolments
 from lms.classes import services
 from lms.classes.models import TrainingClass
 from lms.content.model import CourseSource, ModuleSource
@@ -24,13 +25,13 @@ def small_version(
     """Load a tiny course (one module per entry of `required`) and return its published version."""
     modules = [
         ModuleSource(
-            filename=f"{n:02d}-hoc-phan-{n}.md",
+            filename=f"{n:02d}-bai-hoc-{n}.md",
             position=n,
-            title=f"Học phần {n}",
+            title=f"Bài học {n}",
             minutes=45,
             required=is_required,
             quiz=None,
-            body=f"Nội dung học phần {n}.",
+            body=f"Nội dung bài học {n}.",
             assets=[],
         )
         for n, is_required in enumerate(required, start=1)
@@ -75,12 +76,12 @@ def open_class(
 def extend_world(world) -> None:
     unit_a = world["unit_a"]
     training_class = open_class(unit_a, "LOP-A", name="Lớp một cửa Sở A")
-    services.enrol(training_class, str(world["people"]["learner"].id))
+    enrolments.enrol(training_class, str(world["people"]["learner"].id))
     accounts.save_profile("host-rut", full_name="Đỗ Thị Rút", unit=unit_a)
-    withdrawn = services.enrol(training_class, "host-rut")
-    services.withdraw(withdrawn)
+    withdrawn = enrolments.enrol(training_class, "host-rut")
+    enrolments.withdraw(withdrawn)
     world["class_a"] = training_class
-    world["class_a_enrolled"] = services.find_enrolment(
+    world["class_a_enrolled"] = enrolments.find_enrolment(
         training_class, str(world["people"]["learner"].id)
     )
     world["class_a_withdrawn"] = withdrawn

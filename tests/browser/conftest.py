@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import ConsoleMessage, Error, Page, Response
+from playwright.sync_api import ConsoleMessage, Dialog, Error, Page, Response, expect
 from werkzeug.serving import make_server
+
+from tests.conftest import TEST_PASSWORD
 
 BROWSER_DIR = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -99,3 +101,29 @@ def page_errors(page: Page) -> Iterator[None]:
     ]
     assert not errors, "the page reported errors:\n" + "\n".join(errors)
 
+
+@pytest.fixture
+def dialogs(page: Page) -> list[str]:
+    """Messages of every alert/confirm/prompt the page opens (each one is dismissed)."""
+    opened: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        opened.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return opened
+
+
+def sign_in(page: Page, username: str, language: str = "vi") -> None:
+    """Log in through the form (in Vietnamese), wait for the signed-in menu, then switch the
+    pages to `language` ("en" makes a test read the same whatever the catalogue says).
+    """
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
+    page.get_by_label("Mật khẩu", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("navigation", name="Menu chính")).to_be_visible()
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -8,44 +8,22 @@ Vietnamese catalogue is updated.
 import re
 
 import pytest
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from lms import db
 from lms.accounts.models import Account, LearnerProfile, Role, UnitKind
 from lms.courses.models import Course, CourseVersion, Module, VersionStatus
 from lms.courses.services import find_course
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import sign_in
 
 SENTENCE = "Công chức tiếp nhận hồ sơ, kiểm tra thành phần và viết phiếu hẹn trả kết quả. "
 
 
 @pytest.fixture
-def trainer(app, tmp_path, make_unit, make_person) -> Account:
-    app.config["LMS_UPLOAD_PATH"] = str(tmp_path / "uploads")
+def trainer(make_unit, make_person) -> Account:
     province = make_unit("HN", "Thành phố Hà Nội", kind=UnitKind.PROVINCE)
     department = make_unit("HN-SNV", "Sở Nội vụ", parent=province)
     return make_person("giangvien", Role.TRAINER, department, full_name="Lê Văn Giảng")
-
-
-@pytest.fixture
-def dialogs(page: Page) -> list[str]:
-    opened: list[str] = []
-
-    def on_dialog(dialog: Dialog) -> None:
-        opened.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    return opened
-
-
-def log_in_english(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
-    page.get_by_label("Mật khẩu", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_live_preview_follows_typing(page: Page, trainer: Account, dialogs: list[str]):
@@ -60,7 +38,7 @@ def test_live_preview_follows_typing(page: Page, trainer: Account, dialogs: list
     )
     db.session.add(course)
     db.session.commit()
-    log_in_english(page, "giangvien")
+    sign_in(page, "giangvien", "en")
     page.goto(f"/author/courses/{course.id}/versions/1/modules/1")
     preview = page.locator("#module-preview")
     expect(preview).to_have_text("Cũ")
@@ -94,7 +72,7 @@ def test_trainer_creates_reorders_and_publishes(page: Page, trainer: Account):
     """A course is created, gets two modules, is reordered, refused while its minutes are not
     whole periods, then published as version 1.
     """
-    log_in_english(page, "giangvien")
+    sign_in(page, "giangvien", "en")
     page.goto("/trainer")
     page.get_by_role("link", name="New course").click()
     page.get_by_label("Short name (used in links and file names)").fill("mot-cua-lien-thong")

@@ -6,7 +6,7 @@ no inline handler left in the page) and the page keeps its layout.
 import re
 
 import pytest
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from lms import db
 from lms.accounts.models import Account, Role, UnitKind
@@ -14,7 +14,8 @@ from lms.content.loader import read_course
 from lms.courses import services
 from lms.courses.editing import start_draft
 from lms.courses.models import Course
-from tests.conftest import TEST_PASSWORD, repo_root
+from tests.browser.conftest import sign_in
+from tests.conftest import repo_root
 
 XSS_COURSE = repo_root() / "tests" / "data" / "xss-course"
 PHONE = {"width": 360, "height": 740}
@@ -31,8 +32,7 @@ DANGEROUS_ELEMENTS = (
 
 
 @pytest.fixture
-def admin(app, tmp_path, make_unit, make_person) -> Account:
-    app.config["LMS_UPLOAD_PATH"] = str(tmp_path / "uploads")
+def admin(make_unit, make_person) -> Account:
     province = make_unit("HN", "Thành phố Hà Nội", kind=UnitKind.PROVINCE)
     return make_person("quantri", Role.ADMIN, province, full_name="Nguyễn Văn Quản")
 
@@ -45,27 +45,6 @@ def corpus(admin) -> Course:
     course = services.find_course("xss-course")
     assert course is not None
     return course
-
-
-@pytest.fixture
-def dialogs(page: Page) -> list[str]:
-    """Messages of every alert/confirm/prompt the page opens (each one is dismissed)."""
-    opened: list[str] = []
-
-    def on_dialog(dialog: Dialog) -> None:
-        opened.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    return opened
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
-    page.get_by_label("Mật khẩu", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("navigation", name="Menu chính")).to_be_visible()
 
 
 def poke(page: Page) -> None:
@@ -85,7 +64,7 @@ def test_corpus_module_runs_nothing_and_keeps_layout(
     shows the real menu and footer, and does not scroll sideways.
     """
     page.set_viewport_size(PHONE)
-    log_in(page, "quantri")
+    sign_in(page, "quantri")
     page.goto(f"/author/courses/{corpus.id}/versions/1/modules/{position}")
     page.wait_for_load_state("load")
     expect(page.locator(".module-body h2").first).to_be_visible()
@@ -107,7 +86,7 @@ def test_corpus_in_the_editor_keeps_layout(
     start_draft(corpus)
     db.session.commit()
     page.set_viewport_size(PHONE)
-    log_in(page, "quantri")
+    sign_in(page, "quantri")
     page.goto(f"/author/courses/{corpus.id}/versions/2/modules/{position}")
     expect(page.get_by_role("textbox").last).to_have_value(re.compile("alert"))
     poke(page)
@@ -119,7 +98,7 @@ def test_corpus_in_the_editor_keeps_layout(
 
 def test_corpus_titles_show_as_text(page: Page, corpus: Course, dialogs: list[str]):
     """A course title carrying a script tag is shown as text on the trainer's pages."""
-    log_in(page, "quantri")
+    sign_in(page, "quantri")
     page.goto("/trainer")
     expect(
         page.get_by_role("link", name="Kiểm thử an toàn <script>alert('title')</script>")
