@@ -1,6 +1,7 @@
 """Quiz settings: creating a class's quiz from a bank (fixed questions, or N questions drawn at
-random from a category), checking settings, per-learner overrides, the dates, time and attempts in
-force for one learner, and what a learner may see when reviewing an attempt.
+random from a category), changing its slots or deleting it while nobody has attempted it, checking
+settings, per-learner overrides, the dates, time and attempts in force for one learner, and what a
+learner may see when reviewing an attempt.
 """
 
 from dataclasses import dataclass, fields
@@ -16,6 +17,7 @@ from lms.audit.services import record
 from lms.classes.models import TrainingClass
 from lms.courses.models import Module
 from lms.quizzes.models import (
+    Attempt,
     GradingMethod,
     OverdueRule,
     Question,
@@ -193,7 +195,8 @@ def questions_in(bank_id: int, ids: set[int]) -> int:
     )
 
 
-def _check_slot(bank: QuestionBank, spec: SlotSpec) -> None:
+def check_slot(bank: QuestionBank, spec: SlotSpec) -> None:
+    """Raise ServiceError (translated) when the slot cannot be filled from `bank`."""
     if (spec.question_id is None) == (spec.category_id is None):
         raise ServiceError(_("A quiz slot holds either one question or a category to draw from."))
     if spec.mark < 0:
@@ -220,12 +223,23 @@ def _check_slot(bank: QuestionBank, spec: SlotSpec) -> None:
         )
 
 
+def slot_problems(bank: QuestionBank, specs: list[SlotSpec]) -> dict[int, str]:
+    """What is wrong with each slot, by its index in `specs` (empty when all can be filled)."""
+    problems = {}
+    for index, spec in enumerate(specs):
+        try:
+            check_slot(bank, spec)
+        except ServiceError as error:
+            problems[index] = str(error)
+    return problems
+
+
 def set_slots(quiz: Quiz, bank: QuestionBank, specs: list[SlotSpec]) -> None:
     """Replace the quiz's slots; attempts already started keep the questions they drew."""
     if not specs:
         raise ServiceError(_("A quiz needs at least one question."))
     for spec in specs:
-        _check_slot(bank, spec)
+        check_slot(bank, spec)
     quiz.slots.clear()
     db.session.flush()
     quiz.slots.extend(
@@ -240,6 +254,43 @@ def set_slots(quiz: Quiz, bank: QuestionBank, specs: list[SlotSpec]) -> None:
         for position, spec in enumerate(specs, start=1)
     )
     db.session.flush()
+
+
+class QuizInUse(ServiceError):
+    """A change only a quiz nobody has attempted may take (answered with 409 Conflict)."""
+
+
+def has_attempts(quiz: Quiz) -> bool:
+    return (
+        db.session.scalar(select(Attempt.id).where(Attempt.quiz_id == quiz.id).limit(1)) is not None
+    )
+
+
+def _refuse_once_attempted(quiz: Quiz, message: str) -> None:
+    # Attempts hold the questions they drew and grades follow from them: the quiz is fixed now.
+    if has_attempts(quiz):
+        raise QuizInUse(message)
+
+
+def change_slots(quiz: Quiz, bank: QuestionBank, specs: list[SlotSpec]) -> None:
+    """Replace the slots of a quiz nobody has attempted yet (audited)."""
+    _refuse_once_attempted(
+        quiz, _("Learners have attempted this quiz: its questions can no longer change.")
+    )
+    before = [_slot_record(slot) for slot in quiz.slots]
+    set_slots(quiz, bank, specs)
+    after = [_slot_record(slot) for slot in quiz.slots]
+    record("quiz.slots", "quiz", quiz.id, before={"slots": before}, after={"slots": after})
+
+
+def _slot_record(slot: QuizSlot) -> dict[str, Any]:
+    return {
+        "question_id": slot.question_id,
+        "category_id": slot.category_id,
+        "count": slot.draw_count,
+        "include_subcategories": slot.include_subcategories,
+        "mark": slot.mark,
+    }
 
 
 # --- quizzes -------------------------------------------------------------------------------------
@@ -275,10 +326,17 @@ def create_quiz(
 
 
 def update_settings(quiz: Quiz, **settings: Any) -> Quiz:
-    """Change settings; each change is audited since dates and attempts decide grades."""
+    """Change settings; each change is audited since dates and attempts decide grades.
+
+    Values equal to the quiz's are left out, so a whole settings form saved records only what
+    the trainer changed (and nothing at all when nothing changed).
+    """
     check_settings(settings)
     merged = {name: getattr(quiz, name) for name in ("open_at", "close_at")} | settings
     check_settings({name: merged[name] for name in ("open_at", "close_at")})
+    settings = {name: value for name, value in settings.items() if getattr(quiz, name) != value}
+    if not settings:
+        return quiz
     before = {name: _plain(getattr(quiz, name)) for name in settings}
     for name, value in settings.items():
         setattr(quiz, name, value)
@@ -291,6 +349,18 @@ def update_settings(quiz: Quiz, **settings: Any) -> Quiz:
         after={name: _plain(value) for name, value in settings.items()},
     )
     return quiz
+
+
+def delete_quiz(quiz: Quiz) -> None:
+    """Delete a quiz nobody has attempted, with its slots and overrides (audited)."""
+    _refuse_once_attempted(
+        quiz, _("Learners have attempted this quiz: it can no longer be deleted.")
+    )
+    for override in db.session.scalars(select(QuizOverride).where(QuizOverride.quiz_id == quiz.id)):
+        db.session.delete(override)
+    record("quiz.delete", "quiz", quiz.id, before={"title": quiz.title, "class_id": quiz.class_id})
+    db.session.delete(quiz)
+    db.session.flush()
 
 
 def category_by_path(bank: QuestionBank, path: str) -> QuestionCategory:
