@@ -113,7 +113,10 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.organizer.views import bp as organizer_bp
+    from lms.quizzes.bank_views import bp as banks_bp
     from lms.quizzes.grading_views import bp as grading_bp
+    from lms.quizzes.manage_views import bp as quiz_manage_bp
+    from lms.quizzes.results_views import bp as results_bp
     from lms.quizzes.views import bp as quiz_bp
 
     parent = Blueprint(
@@ -133,7 +136,10 @@ def _build_blueprint(standalone: bool) -> Blueprint:
         authoring_bp,
         classes_bp,
         quiz_bp,
+        quiz_manage_bp,
+        banks_bp,
         grading_bp,
+        results_bp,
     ):
         parent.register_blueprint(child)
     if standalone:

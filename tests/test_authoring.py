@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import db
-from lms.accounts.models import Role
+from lms.accounts.models import Account, Role
 from lms.audit.models import AuditEvent
 from lms.classes.models import TrainingClass
 from lms.content import loader
@@ -87,6 +87,29 @@ def test_trainer_home_lists_versions_drafts_and_classes(trainer, units):
     assert re.search(r"1\D+K01", page) and re.search(r"2\D+K02", page)
     detail = trainer.get(f"/author/courses/{course.id}").get_data(as_text=True)
     assert "K01 — Lớp K01" in detail and "K02 — Lớp K02" in detail
+
+
+def test_trainer_home_leads_to_the_quizzes_of_classes_taught(trainer, units):
+    """Classes the trainer teaches link to their quiz pages; other classes are not listed."""
+    from lms.classes.models import ClassTrainer
+
+    course = make_course("day-hoc", units.a)
+    version_id = versions(course.id)[1].id
+    taught, other = (
+        TrainingClass(
+            code=code, name=f"Lớp {code}", course_version_id=version_id, unit_id=units.a.id
+        )
+        for code in ("DAY-1", "KHAC-1")
+    )
+    db.session.add_all([taught, other])
+    db.session.flush()
+    trainer_id = db.session.scalar(select(Account.id).where(Account.username == "giangvien"))
+    db.session.add(ClassTrainer(class_id=taught.id, user_id=str(trainer_id)))
+    db.session.commit()
+    page = trainer.get("/trainer").get_data(as_text=True)
+    assert f'href="/quizzes/class/{taught.id}"' in page
+    assert "DAY-1 — Lớp DAY-1" in page and f"/quizzes/class/{other.id}\"" not in page
+    assert "Ngân hàng câu hỏi" in page and "Chấm bài" in page
 
 
 def test_trainer_home_query_count_is_bounded(trainer, units, count_queries):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms import db
@@ -33,11 +33,22 @@ def home():
 @bp.route("/trainer")
 @access("role", Role.TRAINER)
 def trainer_home():
-    """The trainer's courses: current version, draft, and which classes use which version."""
+    """The trainer's courses (current version, draft, which classes use which version) and the
+    classes they teach, each leading to its quizzes."""
+    from lms.classes.models import ClassTrainer, TrainingClass
     from lms.courses.editing import course_rows
 
+    taught = db.session.scalars(
+        select(TrainingClass)
+        .join(ClassTrainer, ClassTrainer.class_id == TrainingClass.id)
+        .where(ClassTrainer.user_id == str(current_user.get_id()))
+        .order_by(TrainingClass.starts_on.desc(), TrainingClass.code)
+    )
     return render_template(
-        "lms/main/trainer_home.html", units=scope_units(Role.TRAINER), rows=course_rows()
+        "lms/main/trainer_home.html",
+        units=scope_units(Role.TRAINER),
+        rows=course_rows(),
+        taught=list(taught),
     )
 
 

@@ -16,9 +16,12 @@ import math
 import random
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, TypeVar
+
+from flask_babel import lazy_gettext as _l
 
 __all__ = [
     "QUESTION_TYPES",
@@ -88,12 +91,12 @@ class Grade:
         return self.fraction is None
 
 
-class QuestionType:
+class QuestionType(ABC):
     """Behaviour shared by every question type; subclasses override what differs."""
 
     name: ClassVar[str]
-    #: Vietnamese name shown to authors.
-    label: ClassVar[str]
+    #: Name shown to authors (a lazy msgid, translated when shown).
+    label: ClassVar[Any]
 
     def validate(self, question: Question) -> list[str]:
         """Return Vietnamese messages for everything wrong with `question` (empty when valid)."""
@@ -115,13 +118,13 @@ class QuestionType:
         """Return messages for problems in the type-specific payload."""
         return []
 
+    @abstractmethod
     def grade(self, question: Question, response: Any) -> Grade:
         """Grade a response made by `response_from_form` (or loaded back from JSON)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def response_from_form(self, question: Question, formdata: FormData, prefix: str = "") -> Any:
         """Return the learner's response from submitted form data (a dict of lists or MultiDict)."""
-        return _first_value(formdata, answer_field(prefix)).strip()
 
     def right_answer_text(self, question: Question) -> str:
         """Return the right answer as text, for review pages."""
@@ -176,6 +179,11 @@ def _form_values(formdata: FormData, key: str) -> list[str]:
 def _first_value(formdata: FormData, key: str) -> str:
     values = _form_values(formdata, key)
     return values[0] if values else ""
+
+
+def _typed_text(formdata: FormData, prefix: str) -> str:
+    """The text a learner typed into the answer box (short answer, number, essay)."""
+    return _first_value(formdata, answer_field(prefix)).strip()
 
 
 def _index(text: str, size: int) -> int | None:
@@ -285,7 +293,7 @@ class SingleChoice(_ChoiceType):
     """One choice may be picked; a partly right choice may earn part of the mark."""
 
     name = "single"
-    label = "Một lựa chọn"
+    label = _l("Single choice")
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         errors = super().validate_data(data)
@@ -314,7 +322,7 @@ class MultipleChoice(_ChoiceType):
     """Several choices may be picked; wrong ones carry negative fractions as penalties."""
 
     name = "multiple"
-    label = "Nhiều lựa chọn"
+    label = _l("Multiple choice")
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         errors = super().validate_data(data)
@@ -349,7 +357,7 @@ class TrueFalse(QuestionType):
     """
 
     name = "truefalse"
-    label = "Đúng/Sai"
+    label = _l("True/false")
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         if not isinstance(data["correct"], bool):
@@ -395,7 +403,10 @@ class ShortAnswer(QuestionType):
     """
 
     name = "shortanswer"
-    label = "Trả lời ngắn"
+    label = _l("Short answer")
+
+    def response_from_form(self, question: Question, formdata: FormData, prefix: str = "") -> str:
+        return _typed_text(formdata, prefix)
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         answers = data["answers"]
@@ -456,7 +467,10 @@ class Numerical(QuestionType):
     """
 
     name = "numerical"
-    label = "Số"
+    label = _l("Numerical")
+
+    def response_from_form(self, question: Question, formdata: FormData, prefix: str = "") -> str:
+        return _typed_text(formdata, prefix)
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         answers = data["answers"]
@@ -516,7 +530,7 @@ class Matching(QuestionType):
     """
 
     name = "matching"
-    label = "Ghép cặp"
+    label = _l("Matching")
 
     @staticmethod
     def options(question: Question) -> list[str]:
@@ -581,7 +595,7 @@ class Ordering(QuestionType):
     """
 
     name = "ordering"
-    label = "Sắp xếp thứ tự"
+    label = _l("Ordering")
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         items = data["items"]
@@ -630,7 +644,10 @@ class Essay(QuestionType):
     """Free text graded by a person: `data = {"grader_info": str}` (rubric for graders)."""
 
     name = "essay"
-    label = "Tự luận"
+    label = _l("Essay")
+
+    def response_from_form(self, question: Question, formdata: FormData, prefix: str = "") -> str:
+        return _typed_text(formdata, prefix)
 
     def grade(self, question: Question, response: Any) -> Grade:
         return Grade(None)

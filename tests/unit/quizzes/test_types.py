@@ -82,6 +82,9 @@ def test_register_adds_a_type_without_other_changes(make_question):
         def grade(self, question, response):
             return Grade(1.0)
 
+        def response_from_form(self, question, formdata, prefix=""):
+            return formdata.get(f"{prefix}answer")
+
     try:
         question = replace(make_question("essay"), qtype="poll-test")
         assert validate_question(question) == []
