@@ -8,6 +8,12 @@ connection is reopened, as a proxy in front of them would). Bounded by `--durati
 
     python bench/load.py --url http://127.0.0.1:8000/ --duration 10 --concurrency 4 \
         --login-user benchuser   # password from the BENCH_PASSWORD environment variable
+
+With `--targets FILE` every request is a different one instead: the next line of the file
+(JSON: path, cookie, token, body), so many learners, each with their own session, can be
+simulated. The lines are used in turn, round and round; with `--targets-part I/N` only the I-th
+of N consecutive parts is used, and only once (the run ends when they are used up), for requests
+that cannot be repeated, such as submitting an attempt.
 """
 
 import argparse
@@ -131,10 +137,47 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-class Hammer:
-    """Threads that send the same request until the deadline or the request cap."""
+class Targets:
+    """The requests of a targets file, handed out in turn to every thread (thread-safe)."""
 
-    def __init__(self, args: argparse.Namespace, cookies: dict[str, str]) -> None:
+    def __init__(self, path: str, part: str | None = None) -> None:
+        with open(path, encoding="utf-8") as handle:
+            lines = [json.loads(line) for line in handle if line.strip()]
+        self.once = part is not None
+        if part is not None:
+            index, count = (int(value) for value in part.split("/"))
+            size = -(-len(lines) // count)
+            lines = lines[(index - 1) * size : index * size]
+        if not lines:
+            raise ValueError(f"no requests in {path} (part {part})")
+        self.requests = [self._prepare(line) for line in lines]
+        self.lock = threading.Lock()
+        self.next = 0
+
+    @staticmethod
+    def _prepare(line: dict) -> tuple[str, bytes | None, dict[str, str]]:
+        headers = {"Cookie": line["cookie"]}
+        if line.get("token"):
+            headers["X-CSRFToken"] = line["token"]
+        body = line.get("body")
+        return line["path"], body.encode() if body is not None else None, headers
+
+    def take(self) -> tuple[str, bytes | None, dict[str, str]] | None:
+        """The next request, or None once a part used only once is used up."""
+        with self.lock:
+            if self.once and self.next >= len(self.requests):
+                return None
+            request = self.requests[self.next % len(self.requests)]
+            self.next += 1
+            return request
+
+
+class Hammer:
+    """Threads that send the same request (or the targets in turn) until the deadline or cap."""
+
+    def __init__(
+        self, args: argparse.Namespace, cookies: dict[str, str], targets: Targets | None = None
+    ) -> None:
         self.args = args
         self.cookies = cookies
         url = urlsplit(args.url)
@@ -144,6 +187,7 @@ class Hammer:
             self.path += "?" + url.query
         self.body = args.body.encode() if args.body is not None else None
         self.headers = {"Content-Type": args.content_type} if self.body is not None else {}
+        self.targets = targets
         self.lock = threading.Lock()
         self.issued = 0
         self.latencies: list[list[float]] = []
@@ -190,6 +234,12 @@ class Hammer:
         clock = time.perf_counter
         try:
             while clock() < deadline and self._take(cap):
+                if self.targets is not None:
+                    target = self.targets.take()
+                    if target is None:
+                        break
+                    path, body, extra = target
+                    headers = {"Content-Type": self.args.content_type, **extra}
                 sent = clock()
                 try:
                     status, _, _ = client.request(method, path, body, headers)
@@ -229,6 +279,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--login-path", default="/login")
     parser.add_argument("--csrf-from", default=None, help="page whose csrf_token to send")
     parser.add_argument("--latencies", default=None, help="also write each latency (ms) here")
+    parser.add_argument("--targets", default=None, help="JSON lines: a different request each")
+    parser.add_argument("--targets-part", default=None, help="I/N: only this part, only once")
     args = parser.parse_args(argv)
     host = urlsplit(args.url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -253,7 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     except (LoginFailed, *REQUEST_ERRORS) as error:
         print(json.dumps({"error": f"preparing the client failed: {error}"}))
         return 2
-    hammer = Hammer(args, cookies)
+    try:
+        targets = Targets(args.targets, args.targets_part) if args.targets else None
+    except (OSError, ValueError) as error:
+        print(json.dumps({"error": f"reading the targets failed: {error}"}))
+        return 2
+    hammer = Hammer(args, cookies, targets)
     if token:
         hammer.headers["X-CSRFToken"] = token
     if args.warmup > 0:

@@ -80,8 +80,13 @@ def run_load(
     args: argparse.Namespace,
     children: Children,
     latencies: Path,
+    targets: Path | None = None,
+    part: str | None = None,
 ) -> dict:
-    """One load run in its own process; its JSON figures (or an `error`) and its latencies."""
+    """One load run in its own process; its JSON figures (or an `error`) and its latencies.
+
+    `targets` sends a different request each time; `part` ("2/3") uses that part of them once.
+    """
     command = [
         sys.executable,
         str(LOAD_SCRIPT),
@@ -103,6 +108,10 @@ def run_load(
         env["BENCH_PASSWORD"] = instance.password
     if scenario.csrf_from:
         command.append(f"--csrf-from={scenario.csrf_from}")
+    if targets is not None:
+        command.append(f"--targets={targets}")
+    if part is not None:
+        command.append(f"--targets-part={part}")
     process = children.start(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -139,6 +148,10 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
     for name in names:
         scenario = SCENARIOS[name]
         path = scenario.resolve_path(instance)
+        targets = None
+        if scenario.targets is not None:
+            say(f"  {name}: preparing the requests (many learners, their attempts) …")
+            targets = scenario.targets(instance)
         mine, theirs = [], []
         for number in range(1, args.rounds + 1):
             say(
@@ -147,7 +160,12 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
             )
             file = logs / "latencies.txt"
             theirs.append(run_load(hello, CEILING, "/", seconds, instance, args, children, file))
-            mine.append(run_load(lms, scenario, path, seconds, instance, args, children, file))
+            part = f"{number}/{args.rounds}" if scenario.targets_once else None
+            mine.append(
+                run_load(
+                    lms, scenario, path, seconds, instance, args, children, file, targets, part
+                )
+            )
         ceilings += theirs
         row = {"scenario": name, "description": scenario.description, "path": path}
         failed = [run["error"] for run in mine + theirs if "error" in run]
@@ -158,6 +176,9 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
             ceiling = pool(theirs)
             row["ceiling_rps"] = ceiling["rps"]
             row["ratio"] = round(row["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None
+            if scenario.every_seconds:
+                row["every_seconds"] = scenario.every_seconds
+                row["users_served"] = int(row["rps"] * scenario.every_seconds)
         row["runs"] = {"scenario": strip(mine), "hello": strip(theirs)}
         rows.append(row)
     good = [run for run in ceilings if "error" not in run]
@@ -236,6 +257,12 @@ def format_tables(results: dict) -> str:
                 )
             )
         lines += _align(table)
+        for row in http["scenarios"]:
+            if row.get("users_served"):
+                lines.append(
+                    f"{row['scenario']}: {row['rps']:,.1f} req/s serves about "
+                    f"{row['users_served']:,} users sending one every {row['every_seconds']:g} s."
+                )
     functions = results.get("functions")
     if functions:
         if lines:

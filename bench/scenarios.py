@@ -16,6 +16,7 @@ A new benchmark is one `register(...)` call here; the runner does not change.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.servers import Instance
 
@@ -36,6 +37,14 @@ class HttpScenario:
     expect_status: int = 200
     #: A page whose csrf_token is sent as X-CSRFToken, for scenarios that change state.
     csrf_from: str | None = None
+    #: A function of the instance giving a targets file: a different request (path, session
+    #: cookie, CSRF token, body) each time, for many learners at once; see bench/load.py.
+    targets: Callable[[Instance], Path] | None = None
+    #: Each target may be sent only once (submitting an attempt): every round gets its own part.
+    targets_once: bool = False
+    #: How often one user sends this request in real use (autosave: 15 s): the runner then says
+    #: how many users the measured rate would serve.
+    every_seconds: float | None = None
 
     def resolve_path(self, instance: Instance) -> str:
         return self.path(instance) if callable(self.path) else self.path
@@ -102,8 +111,41 @@ register(
     ),
 )
 
+register(
+    "autosave",
+    HttpScenario(
+        "Exam day: 300 learners with an attempt in progress autosave one changed answer each "
+        "(POST /quiz/attempt/<id>/autosave, a different learner every request)",
+        path="/quiz/attempt/<id>/autosave",
+        login=False,
+        method="POST",
+        content_type="application/json",
+        targets=lambda instance: _quizzes().autosave_targets(instance),
+        every_seconds=15,
+    ),
+)
+register(
+    "submit",
+    HttpScenario(
+        "Submitting attempts of 12 answered questions, each request a different attempt, one in "
+        "ten a double submit (POST /quiz/attempt/<id>/submit)",
+        path="/quiz/attempt/<id>/submit",
+        login=False,
+        method="POST",
+        expect_status=303,
+        targets=lambda instance: _quizzes().submit_targets(instance),
+        targets_once=True,
+    ),
+)
+
 
 def _courses():
     from bench import courses
 
     return courses
+
+
+def _quizzes():
+    from bench import quizzes
+
+    return quizzes

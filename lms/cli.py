@@ -283,6 +283,8 @@ def demo(no_serve: bool, host: str, port: int) -> None:
                 click.echo(f"  {username:<10} {password}")
         else:
             click.echo(_("The demo data already exists; passwords are unchanged."))
+        for line in demo_data.summary():
+            click.echo(line)
     if not no_serve:
         click.echo(_("Serving on http://%(h)s:%(p)d", h=host, p=port))
         serve_app(host, port, workers=2)

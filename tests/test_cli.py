@@ -230,6 +230,31 @@ def test_demo_twice_changes_nothing(tmp_path, monkeypatch):
     engine.dispose()
 
 
+def test_demo_prints_what_to_look_at(tmp_path, monkeypatch):
+    """`lms demo` ends with the summary in Vietnamese, counting what it has committed."""
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("LMS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("LMS_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(build_cli(), ["demo", "--no-serve"], prog_name="lms")
+    assert result.exit_code == 0, result.output
+    # A second connection sees only what was committed.
+    engine = create_engine(f"sqlite:///{tmp_path / 'lms.sqlite3'}")
+    with engine.connect() as conn:
+        quizzes = conn.execute(text("SELECT count(*) FROM lms_quizzes")).scalar()
+        waiting = conn.execute(
+            text(
+                "SELECT count(*) FROM lms_attempt_questions q JOIN lms_attempts a"
+                " ON a.id = q.attempt_id WHERE a.state = 'finished' AND q.fraction IS NULL"
+            )
+        ).scalar()
+    engine.dispose()
+    assert quizzes > 0 and waiting > 0
+    *_, counts, essays, hint = result.output.splitlines()
+    assert counts.startswith(f"Bài kiểm tra: {quizzes}; lượt làm bài đã nộp: ")
+    assert essays == f"Bài tự luận đang chờ chấm: {waiting} (đăng nhập bằng tài khoản giangvien)."
+    assert hint.startswith("Đăng nhập bằng tài khoản hocvien")
+
+
 def test_serve_refuses_without_secret_key(tmp_path, monkeypatch):
     """`lms serve` on an instance without a key explains what to do and exits 1."""
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path))

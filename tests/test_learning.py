@@ -2,6 +2,7 @@
 (once, whatever is sent twice) and the files modules link to.
 """
 
+import re
 import threading
 from datetime import timedelta
 
@@ -10,9 +11,17 @@ from sqlalchemy import func, insert, select
 
 from lms import db
 from lms.accounts.models import Role
-from lms.classes.models import ClassTrainer, Enrolment, EnrolmentStatus, ModuleCompletion
+from lms.classes.models import (
+    ClassTrainer,
+    Enrolment,
+    EnrolmentStatus,
+    ModuleCompletion,
+    TrainingClass,
+)
 from lms.courses import progress, services
 from lms.db import utcnow
+from lms.quizzes import attempts, bank, settings
+from lms.quizzes.formats import parse_gift
 from tests.access.learning import (
     PNG,
     add_attachment,
@@ -21,6 +30,7 @@ from tests.access.learning import (
     shipped_version,
     small_source,
 )
+from tests.access.quizzes import make_quiz, small_bank
 from tests.conftest import csrf_token, login
 
 JSON = {"Accept": "application/json"}
@@ -412,3 +422,132 @@ def test_class_pages_queries_do_not_grow(client, tmp_path, unit, learner, count_
     login(client, learner)
     small, large = (queries_for(client, count_queries, f"/learn/{s.class_id}{path}") for s in seats)
     assert small == large
+
+
+# --- quizzes on the class and module pages ------------------------------------------------------
+
+
+def class_quiz(seat, title: str, **fields):
+    """A quiz of the seat's class on the small bank (four questions, unshuffled)."""
+    training_class = db.session.get(TrainingClass, seat.class_id)
+    fields.setdefault("shuffle_questions", False)
+    return make_quiz(training_class, small_bank(), title=title, **fields)
+
+
+def attempt_quiz(quiz, learner, answers: dict[str, str] | None, **when):
+    """An attempt through the services: answered per question name and submitted, or (answers
+    None) left in progress."""
+    attempt = attempts.start_attempt(quiz, str(learner.id))
+    if answers is None:
+        return attempt
+    positions = {q.question_version.name: q.position for q in attempt.questions}
+    posted = {positions[n]: {f"q{positions[n]}-answer": [v]} for n, v in answers.items()}
+    attempts.save_responses(attempt, quiz, posted, utcnow())
+    attempts.submit_attempt(attempt, quiz)
+    return attempt
+
+
+RIGHT = {"tn-1": "0", "tn-2": "true", "tn-3": "45", "tn-4": "tthc"}
+HALF = {"tn-1": "0", "tn-2": "true", "tn-3": "40", "tn-4": "UBND"}
+
+
+def quiz_items(page: str) -> list[str]:
+    """The lines of the class page's quiz list, tags stripped."""
+    block = page.split('class="quiz-standings"', 1)[1].split("</ul>", 1)[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in block.split("<li>")[1:]]
+
+
+def test_class_page_lists_quizzes_with_the_learners_state(client, seat, learner):
+    """Each quiz links to its page and says: not attempted, in progress, passed, not passed."""
+    quizzes = [class_quiz(seat, title) for title in ("KT chưa làm", "KT đang làm", "KT đạt")]
+    failing = class_quiz(seat, "KT chưa đạt")
+    attempt_quiz(quizzes[1], learner, None)
+    attempt_quiz(quizzes[2], learner, RIGHT)
+    attempt_quiz(failing, learner, HALF)
+    db.session.commit()
+    page = login(client, learner).get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    assert quiz_items(page) == [
+        "KT chưa làm Chưa làm bài",
+        "KT đang làm Đang làm",
+        "KT đạt Đạt Điểm: 100,0%",
+        "KT chưa đạt Chưa đạt Điểm: 50,0%",
+    ]
+    for quiz in (*quizzes, failing):
+        assert f'href="/quiz/{quiz.id}"' in page
+    assert f'href="/quiz/class/{seat.class_id}"' in page
+    assert f'href="/results/class/{seat.class_id}/mine"' in page
+
+
+def test_class_page_hides_the_grade_the_quiz_does_not_show_yet(client, seat, learner):
+    """When the review options hide marks, the class page says "submitted", without a grade."""
+    hidden = {moment: {"marks": False} for moment in ("after", "open", "closed")}
+    quiz = class_quiz(seat, "KT ẩn điểm", review=hidden)
+    attempt_quiz(quiz, learner, RIGHT)
+    db.session.commit()
+    page = login(client, learner).get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    assert quiz_items(page) == ["KT ẩn điểm Đã nộp"]
+
+
+def test_class_page_says_when_an_essay_waits_for_grading(client, seat, learner):
+    """A submitted attempt with an essay not graded yet shows "waiting for grading"."""
+    essays = bank.get_or_create_bank("tu-luan", "Tự luận")
+    bank.import_questions(essays, parse_gift("::tl-1:: Nêu ý kiến của anh/chị. {}").questions)
+    root = settings.category_by_path(essays, "tu-luan")
+    training_class = db.session.get(TrainingClass, seat.class_id)
+    quiz = settings.create_quiz(
+        training_class, essays, "KT tự luận", [settings.SlotSpec(category_id=root.id)]
+    )
+    attempt_quiz(quiz, learner, {"tl-1": "Ý kiến của tôi."})
+    db.session.commit()
+    page = login(client, learner).get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    assert quiz_items(page) == ["KT tự luận Đang chờ chấm"]
+
+
+def test_previewers_see_the_quizzes_without_a_state(client, seat, make_person, unit):
+    """A trainer previewing the class sees its quizzes as links, with no learner state."""
+    quiz = class_quiz(seat, "KT cuối khóa")
+    trainer = make_person("giangvien", role=Role.TRAINER, unit=unit)
+    db.session.add(ClassTrainer(class_id=seat.class_id, user_id=str(trainer.id)))
+    db.session.commit()
+    page = login(client, trainer).get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    assert quiz_items(page) == ["KT cuối khóa"] and f'href="/quiz/{quiz.id}"' in page
+    assert "/mine" not in page
+
+
+def test_class_without_quizzes_says_so(client, seat, learner):
+    """No quiz: the class page says the class has none yet, and links to no quiz list."""
+    page = login(client, learner).get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    assert "Lớp này chưa có bài kiểm tra nào." in page
+    assert "/quiz/class/" not in page
+
+
+def test_module_page_offers_its_quiz(client, seat, learner, version):
+    """A module with a quiz links to it ("take the quiz"); other modules do not."""
+    quiz = class_quiz(seat, "KT học phần 2", module=version.modules[1])
+    db.session.commit()
+    login(client, learner)
+    second = english(client, f"/learn/{seat.class_id}/modules/2")
+    assert "Take the quiz" in second and f'href="/quiz/{quiz.id}"' in second
+    third = client.get(f"/learn/{seat.class_id}/modules/3").get_data(as_text=True)
+    assert "Take the quiz" not in third and f'href="/quiz/{quiz.id}"' not in third
+    outline = client.get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    assert outline.count(f'href="/quiz/{quiz.id}"') == 2  # the module's badge and the list
+
+
+def test_class_page_queries_do_not_grow_with_quizzes(client, seat, learner, count_queries):
+    """A class page with 2 quizzes costs as many queries as one with 12 and their attempts."""
+    url = f"/learn/{seat.class_id}"
+
+    def add_quizzes(count: int) -> None:
+        for number in range(count):
+            quiz = class_quiz(seat, f"KT {number}", attempts_allowed=0)
+            attempt_quiz(quiz, learner, RIGHT if number % 2 else HALF)
+            if number % 3 == 0:
+                attempt_quiz(quiz, learner, None)
+        db.session.commit()
+
+    login(client, learner)
+    add_quizzes(2)
+    few = queries_for(client, count_queries, url)
+    add_quizzes(10)
+    assert queries_for(client, count_queries, url) == few

@@ -17,9 +17,6 @@ from lms.accounts.models import LearnerProfile, Role, RoleGrant, Unit
 from lms.accounts.services import ServiceError
 from lms.audit.services import record
 from lms.classes.enrolment import Scope, enrolled_count, in_scope
-
-# Re-exported: callers that open classes and enrol people in one go (lms/demo.py) use this module.
-from lms.classes.enrolment import enrol as enrol
 from lms.classes.models import ClassMode, ClassTrainer, Enrolment, TrainingClass
 from lms.courses.models import CourseVersion, VersionStatus
 

@@ -1,11 +1,14 @@
-"""A learner studying in a class: my classes, the class page, module pages, completion and
-resume, and the files modules link to.
+"""A learner studying in a class: my classes, the class page (with its quizzes and where the
+learner stands in each), module pages (with the module's quiz), completion and resume, and the
+files modules link to.
 
 Enrolled learners read and complete modules; the class's trainers and the organizers of its
 unit may open the same pages read-only, to see what learners see.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import (
@@ -30,6 +33,10 @@ from lms.classes.models import Enrolment, TrainingClass
 from lms.courses import progress, storage
 from lms.courses.models import Attachment, Module
 from lms.courses.views import label_helpers
+from lms.db import utcnow
+from lms.quizzes import scoring
+from lms.quizzes.models import Attempt, AttemptState, Quiz, QuizOverride
+from lms.quizzes.settings import apply_override, review_options
 from lms.rendering import render_markdown
 from lms.security import LOGIN, access
 
@@ -66,6 +73,66 @@ def get_seat_or_404(class_id: int) -> Seat:
     return Seat(training_class, enrolment)
 
 
+@dataclass
+class QuizStanding:
+    """A quiz of the class and where the learner stands in it (state "" for a previewer)."""
+
+    quiz: Quiz
+    #: "not_started", "in_progress", "waiting" (an essay to grade), "not_passed", "passed", or
+    #: "submitted" when the quiz does not show marks yet.
+    state: str = ""
+    #: The learner's grade in percent, when the quiz's review options show marks now.
+    grade: float | None = None
+
+
+def quiz_standings(seat: Seat, now: datetime) -> list[QuizStanding]:
+    """The class's quizzes with the learner's state in each (three queries, however many)."""
+    quizzes = list(
+        db.session.scalars(
+            select(Quiz).where(Quiz.class_id == seat.training_class.id).order_by(Quiz.id)
+        )
+    )
+    if seat.enrolment is None or not quizzes:
+        return [QuizStanding(quiz) for quiz in quizzes]
+    user_id, ids = seat.enrolment.user_id, [quiz.id for quiz in quizzes]
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in db.session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.quiz_id.in_(ids))
+        .order_by(Attempt.number)
+    ):
+        attempts[attempt.quiz_id].append(attempt)
+    overrides = {
+        override.quiz_id: override
+        for override in db.session.scalars(
+            select(QuizOverride).where(
+                QuizOverride.user_id == user_id, QuizOverride.quiz_id.in_(ids)
+            )
+        )
+    }
+    return [_standing(quiz, attempts[quiz.id], overrides.get(quiz.id), now) for quiz in quizzes]
+
+
+def _standing(quiz: Quiz, attempts: list[Attempt], override, now: datetime) -> QuizStanding:
+    if not attempts:
+        return QuizStanding(quiz, "not_started")
+    if any(attempt.state == AttemptState.IN_PROGRESS for attempt in attempts):
+        return QuizStanding(quiz, "in_progress")
+    settings = apply_override(quiz, override)
+    # The same rule as the quiz page: a grade shows only when the review options show marks.
+    if not any(
+        review_options(quiz, scoring.review_moment(attempt, settings, now)).marks
+        for attempt in attempts
+    ):
+        return QuizStanding(quiz, "submitted")
+    grade = scoring.quiz_grade(attempts, quiz.grading_method)
+    if scoring.passed(grade, quiz.pass_mark):
+        return QuizStanding(quiz, "passed", grade * 100)
+    if any(a.state == AttemptState.FINISHED and a.fraction is None for a in attempts):
+        return QuizStanding(quiz, "waiting", None if grade is None else grade * 100)
+    return QuizStanding(quiz, "not_passed", None if grade is None else grade * 100)
+
+
 def get_module_or_404(seat: Seat, position: int) -> Module:
     module = progress.find_module(seat.training_class.course_version_id, position)
     if module is None:
@@ -90,10 +157,13 @@ def index():
 @access(LOGIN)
 def class_home(class_id: int):
     seat = get_seat_or_404(class_id)
+    standings = quiz_standings(seat, utcnow())
     return render_template(
         "lms/learn/class_home.html",
         seat=seat,
         class_progress=progress.class_progress(seat.training_class, seat.enrolment),
+        standings=standings,
+        module_quizzes={s.quiz.module_id: s.quiz for s in standings if s.quiz.module_id},
     )
 
 
@@ -119,6 +189,12 @@ def module(class_id: int, position: int):
         previous=outline.modules[index - 1].module if index > 0 else None,
         next=outline.modules[index + 1].module if index + 1 < len(positions) else None,
         by_reading=progress.completes_by_reading(current),
+        module_quiz=db.session.scalar(
+            select(Quiz)
+            .where(Quiz.class_id == class_id, Quiz.module_id == current.id)
+            .order_by(Quiz.id)
+            .limit(1)
+        ),
     )
 
 

@@ -324,8 +324,8 @@ def complete_module(enrolment: Enrolment, module: Module) -> bool:
     Two tabs or a double click may send this at once: the unique constraint decides, and the
     loser's insert is undone in its savepoint without touching the rest of the request.
     """
-    # Writing the enrolment first opens the real transaction (pysqlite would otherwise let the
-    # savepoint below commit on its own) and, on PostgreSQL, makes a second tab wait here.
+    # Writing the enrolment first takes its row lock, so on PostgreSQL a second tab waits here
+    # and then finds the completion recorded.
     enrolment.last_activity_at = utcnow()
     db.session.flush()
     if is_completed(enrolment, module):

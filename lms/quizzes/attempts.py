@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, inspect, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -59,6 +59,23 @@ def load_attempt(attempt_id: int) -> Attempt | None:
         .where(Attempt.id == attempt_id)
         .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
     )
+
+
+def load_attempt_to_save(attempt_id: int) -> tuple[Attempt, Quiz, int] | None:
+    """An attempt row with its quiz and how many questions it has (one query), for an autosave:
+    `save_responses` then reads only the questions posted, not the whole attempt."""
+    question_count = (
+        select(func.count(AttemptQuestion.id))
+        .where(AttemptQuestion.attempt_id == Attempt.id)
+        .correlate(Attempt)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Attempt, Quiz, question_count)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.id == attempt_id)
+    ).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 def is_answered(response: Any) -> bool:
@@ -280,7 +297,7 @@ def save_responses(
     if not _claim(attempt, now):
         db.session.refresh(attempt)
         raise AttemptError(closed_message(attempt, quiz, now))
-    by_position = {question.position: question for question in attempt.questions}
+    by_position = _questions_at(attempt, set(answers))
     touched = []
     for position, formdata in answers.items():
         question = by_position.get(position)
@@ -299,6 +316,19 @@ def save_responses(
         touched.append(question)
     db.session.flush()
     return touched
+
+
+def _questions_at(attempt: Attempt, positions: set[int]) -> dict[int, AttemptQuestion]:
+    """The attempt's questions at these positions, with their versions: those a page has already
+    loaded, else only these rows (an autosave of one answer reads one question, not thirty)."""
+    if "questions" not in inspect(attempt).unloaded:
+        return {q.position: q for q in attempt.questions if q.position in positions}
+    questions = db.session.scalars(
+        select(AttemptQuestion).where(
+            AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(positions)
+        )
+    )
+    return {question.position: question for question in questions}
 
 
 def field_prefix(position: int) -> str:

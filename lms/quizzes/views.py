@@ -59,6 +59,16 @@ def get_own_attempt_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
     return attempt, db.session.get(Quiz, attempt.quiz_id)
 
 
+def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]:
+    """The same check for an autosave, reading the attempt row, its quiz and question count."""
+    found = service.load_attempt_to_save(attempt_id)
+    if found is None:
+        abort(404)
+    if found[0].user_id != str(current_user.get_id()):
+        abort(403)
+    return found
+
+
 # --- a class's quizzes and a quiz's start page ---------------------------------------------------
 
 
@@ -208,12 +218,12 @@ def save_page(attempt_id: int):
 @access(LOGIN)
 def autosave(attempt_id: int):
     """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed."""
-    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    attempt, quiz, question_count = get_own_attempt_to_save_or_404(attempt_id)
     now = utcnow()
     if (request.content_length or 0) > MAX_AUTOSAVE_BYTES:
         return jsonify(error=_("Too much data was sent at once.")), 413
     try:
-        answers = forms.parse_autosave(request.get_json(silent=True), len(attempt.questions))
+        answers = forms.parse_autosave(request.get_json(silent=True), question_count)
     except (ValueError, TypeError):
         return jsonify(error=_("The answers sent could not be read. Reload the page.")), 400
     answers = {

@@ -1,14 +1,15 @@
-"""Demo data for `lms demo`: a real-looking province, one account per role, some learners.
+"""The demo province and its people: Đà Nẵng's units (one retired after the 2025 merger), one
+account per role whose password `lms demo` prints, and twenty learners who fill the lists.
 
-Idempotent: units and accounts are looked up by code and username, so a second run adds nothing
-and changes no password.
+Idempotent: units and accounts are looked up by code and username; an existing account keeps its
+password.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from lms.accounts import services
-from lms.accounts.models import Role, Unit, UnitKind
+from lms.accounts.models import Account, Role, Unit, UnitKind
 
 #: (code, name, kind, parent code). Đà Nẵng is the city of the 2016–2020 CCHC training report
 #: the product's figures come from; communes follow the two-level government of 1/7/2025.
@@ -166,131 +167,7 @@ def seed_people(units: dict[str, Unit]) -> dict[str, str]:
     return passwords
 
 
-def seed_content() -> None:
-    """The shipped courses and question banks (unchanged ones are left alone)."""
-    from lms.content.loader import find_courses, read_course
-    from lms.courses.services import load_source
-    from lms.quizzes import bank as banks
-    from lms.quizzes.formats import parse_gift
-    from lms.resources import data_dir
-
-    titles = {}
-    for folder in find_courses(data_dir("courses")):
-        source = read_course(folder)
-        load_source(source)
-        titles[source.slug] = source.title
-    for path in sorted(data_dir("quizzes").glob("*.gift")):
-        parsed = parse_gift(path.read_bytes(), str(path))
-        if parsed.errors:
-            raise RuntimeError("\n".join(str(error) for error in parsed.errors))
-        bank = banks.get_or_create_bank(path.stem, title=titles.get(path.stem))
-        banks.import_questions(bank, parsed.questions)
-
-
-#: (class code, course slug, class name, mode, self-enrolment on) — one class per shipped course.
-CLASSES = [
-    (
-        "MC-2026-01",
-        "mot-cua",
-        "Lớp bồi dưỡng cơ chế một cửa, một cửa liên thông năm 2026",
-        "blended",
-        False,
-    ),
-    (
-        "CNTT-2026-01",
-        "ky-nang-cntt",
-        "Lớp kỹ năng ứng dụng CNTT cho công chức cấp xã năm 2026",
-        "online",
-        True,
-    ),
-    (
-        "GT-2026-01",
-        "giao-tiep-cong-dan",
-        "Lớp kỹ năng giao tiếp, ứng xử với người dân năm 2026",
-        "in-person",
-        False,
-    ),
-    (
-        "TTHC-2026-01",
-        "ra-soat-tthc",
-        "Lớp rà soát, đơn giản hóa thủ tục hành chính năm 2026",
-        "blended",
-        False,
-    ),
-]
-
-
-def seed_classes(units: dict[str, Unit]) -> None:
-    """A class of each shipped course, learners enrolled at different points of progress."""
-    from datetime import timedelta
-
-    from lms import db
-    from lms.accounts.models import LearnerProfile
-    from lms.classes import services as classes
-    from lms.classes.models import ModuleCompletion
-    from lms.courses.services import current_version, find_course
-    from lms.db import utcnow
-
-    trainer = services.find_account("giangvien")
-    learners = [
-        str(a.id)
-        for a in (
-            services.find_account(u)
-            for u in ["hocvien"] + [f"hocvien{n:02d}" for n in range(1, len(LEARNERS) + 1)]
-        )
-        if a is not None
-    ]
-    for number, (code, slug, name, mode, self_enrol) in enumerate(CLASSES):
-        if classes.find_class(code) is not None:
-            continue
-        version = current_version(find_course(slug))
-        training_class = classes.create_class(
-            classes.ClassData(
-                code=code,
-                name=name,
-                course_version=version,
-                unit=units["DN-SNV"],
-                mode=mode,
-                starts_on=date(2026, 11, 2 + 7 * number),
-                ends_on=date(2026, 12, 18),
-                location="Hội trường Sở Nội vụ, 24 Trần Phú, Đà Nẵng",
-                capacity=60,
-                enrol_opens_on=date(2026, 10, 20),
-                enrol_closes_on=date(2026, 12, 10),
-                decision_number=f"{312 + number}/QĐ-SNV",
-                decision_date=date(2026, 10, 15),
-                decision_issuer="Sở Nội vụ thành phố Đà Nẵng",
-                self_enrol=self_enrol,
-                self_enrol_unit=units["DN"] if self_enrol else None,
-                trainer_ids=[str(trainer.id)] if trainer else [],
-            )
-        )
-        required = [m for m in version.modules if m.required]
-        # Every class but one takes a different half of the learners; hocvien is in all four.
-        chosen = [learners[0]] + [uid for i, uid in enumerate(learners[1:]) if i % 4 != number]
-        for rank, user_id in enumerate(chosen):
-            if db.session.get(LearnerProfile, user_id) is None:
-                continue
-            enrolment = classes.enrol(training_class, user_id)
-            done = (rank + number) % (len(required) + 1)
-            for offset, module in enumerate(required[:done]):
-                db.session.add(
-                    ModuleCompletion(
-                        enrolment_id=enrolment.id,
-                        module_id=module.id,
-                        completed_at=utcnow() - timedelta(days=done - offset),
-                    )
-                )
-            if done:
-                enrolment.last_module_id = required[done - 1].id
-                enrolment.last_activity_at = utcnow() - timedelta(hours=rank)
-        db.session.flush()
-
-
-def seed() -> dict[str, str]:
-    """All demo data; returns the passwords of role accounts created by this run."""
-    units = seed_units()
-    passwords = seed_people(units)
-    seed_content()
-    seed_classes(units)
-    return passwords
+def learner_accounts() -> list[Account]:
+    """The demo learners' accounts that exist, `hocvien` first (the order classes enrol them)."""
+    usernames = ["hocvien"] + [f"hocvien{n:02d}" for n in range(1, len(LEARNERS) + 1)]
+    return [a for a in (services.find_account(u) for u in usernames) if a is not None]

@@ -1,0 +1,221 @@
+"""What one autosave costs the database: the exam-day request (every learner, every 15 seconds)
+must stay a few small reads and one small write, whatever the size of the attempt.
+"""
+
+import random
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from lms import db
+from lms.demo import answer_form
+from lms.quizzes import attempts
+from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
+from tests.access.learning import enrol, make_class, shipped_version
+from tests.access.quizzes import make_quiz, shipped_bank
+from tests.conftest import csrf_token, login
+
+JSON = {"Accept": "application/json"}
+#: The reads of an autosave: the signed-in account, the attempt with its quiz (and its number
+#: of questions), and the questions posted.
+MOST_READS = 3
+
+
+@pytest.fixture
+def unit(make_unit):
+    return make_unit("SO-NV", "Sở Nội vụ")
+
+
+@pytest.fixture
+def learner(make_person, unit):
+    return make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
+
+
+@pytest.fixture
+def training_class(learner, unit):
+    training_class = make_class(shipped_version(), unit, "MC-01", "Lớp Một cửa khóa 1")
+    enrol(training_class, learner)
+    return training_class
+
+
+@pytest.fixture
+def client_in(client, learner):
+    return login(client, learner)
+
+
+@pytest.fixture
+def sql(app):
+    """Records the statements a block runs, with their parameters (a list for a batch)."""
+
+    @contextmanager
+    def recording():
+        engine = app.extensions["sqlalchemy"].engine
+        seen: list[tuple[str, object]] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            seen.append((" ".join(statement.split()), parameters))
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return recording
+
+
+def start(training_class, learner, size: int) -> Attempt:
+    """An attempt of `size` questions of the one-stop bank, all on one page."""
+    quiz = make_quiz(training_class, shipped_bank(), count=size, questions_per_page=0)
+    attempt = attempts.start_attempt(quiz, str(learner.id))
+    db.session.commit()
+    return attempt
+
+
+def body(attempt: Attempt, positions: list[int], right: bool = True) -> dict:
+    """The autosave body attempt.js sends for these questions (built before any measuring)."""
+    rng = random.Random(7)
+    answers = {}
+    for question in attempt.questions:
+        if question.position in positions:
+            version = question.question_version
+            prefix = attempts.field_prefix(question.position)
+            fields = answer_form(version.qtype, version.data, prefix, right, rng)
+            answers[str(question.position)] = fields
+    return answers
+
+
+def autosave(client, attempt_id: int, answers: dict, token: str):
+    return client.post(
+        f"/quiz/attempt/{attempt_id}/autosave",
+        json={"answers": answers},
+        headers={**JSON, "X-CSRFToken": token},
+    )
+
+
+def writes(seen) -> list[tuple[str, object]]:
+    return [(s, p) for s, p in seen if s.upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+
+
+def set_columns(statement: str) -> set[str]:
+    """The columns an UPDATE sets, whatever the driver's parameter style."""
+    assignments = re.search(r" SET (.*?) WHERE ", statement).group(1)
+    return {part.split("=")[0].strip() for part in assignments.split(",")}
+
+
+def rows_in(parameters) -> int:
+    return (
+        len(parameters)
+        if isinstance(parameters, list | tuple)
+        and parameters
+        and (isinstance(parameters[0], dict | list | tuple))
+        else 1
+    )
+
+
+def test_one_answer_is_a_few_reads_and_one_small_write(client_in, training_class, learner, sql):
+    """One changed answer: three reads, the claim of the attempt row, and that answer's row."""
+    attempt = start(training_class, learner, 30)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    answers, attempt_id = body(attempt, [1]), attempt.id
+    with sql() as seen:
+        response = autosave(client_in, attempt_id, answers, token)
+    assert response.status_code == 200
+    (claim, _), (write, parameters) = writes(seen)
+    assert len(seen) - 2 <= MOST_READS, seen
+    # The claim locks the attempt row and re-checks its state; it changes no value.
+    assert claim.startswith("UPDATE lms_attempts SET current_page=lms_attempts.current_page")
+    assert write.startswith("UPDATE lms_attempt_questions")
+    assert set_columns(write) == {"response", "saved_at"} and rows_in(parameters) == 1
+    saved = db.session.get(AttemptQuestion, attempt.questions[0].id)
+    assert saved.response is not None and saved.saved_at is not None
+
+
+def reads_of(seen, table: str) -> list[str]:
+    """The statements loading rows of `table` (their first columns are that table's)."""
+    return [s for s, _ in seen if s.startswith(f"SELECT {table}.")]
+
+
+def test_only_the_posted_questions_are_read(client_in, training_class, learner, sql):
+    """Two answers of a 30-question attempt: only those two questions and their versions load."""
+    attempt = start(training_class, learner, 30)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    answers, attempt_id = body(attempt, [4, 17]), attempt.id
+    with sql() as seen:
+        assert autosave(client_in, attempt_id, answers, token).status_code == 200
+    (questions,) = reads_of(seen, "lms_attempt_questions")
+    # `IN (?, ?)` on SQLite, `IN (%(position_1_1)s, %(position_1_2)s)` with psycopg.
+    posted = re.search(r"lms_attempt_questions\.position IN \((.*?)\)(\s|$)", questions).group(1)
+    assert len(posted.split(",")) == 2
+    assert "lms_question_versions" in questions
+    # The attempt row comes with its quiz in one read; nothing else reads the attempt.
+    (row,) = reads_of(seen, "lms_attempts")
+    assert "lms_quizzes" in row
+
+
+def test_a_ping_reads_no_question(client_in, training_class, learner, sql):
+    """An autosave with no answers (asking for the time left) reads no question at all."""
+    attempt = start(training_class, learner, 30)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    attempt_id = attempt.id
+    with sql() as seen:
+        assert autosave(client_in, attempt_id, {}, token).status_code == 200
+    assert not reads_of(seen, "lms_attempt_questions") and not writes(seen)
+    assert len(seen) <= MOST_READS - 1, [s[:50] for s, _ in seen]
+
+
+def test_no_audit_event_or_insert_per_autosave(client_in, training_class, learner, sql):
+    """Autosaves add no rows (no audit event, no history): the table sizes stay as they were."""
+    attempt = start(training_class, learner, 12)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    answers, attempt_id = body(attempt, [1, 2, 3]), attempt.id
+    with sql() as seen:
+        assert autosave(client_in, attempt_id, answers, token).status_code == 200
+    assert not [s for s, _ in seen if s.upper().startswith(("INSERT", "DELETE"))]
+
+
+def test_reads_do_not_grow_with_the_attempt(client_in, training_class, learner, sql):
+    """An autosave runs as many statements for 4 questions as for 30."""
+    counts = []
+    for size in (4, 30):
+        attempt = start(training_class, learner, size)
+        token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+        answers, attempt_id = body(attempt, [1]), attempt.id
+        with sql() as seen:
+            assert autosave(client_in, attempt_id, answers, token).status_code == 200
+        counts.append(len(seen))
+        attempt = db.session.get(Attempt, attempt_id)
+        attempts.submit_attempt(attempt, attempt_quiz(attempt))
+        db.session.commit()
+    assert counts[0] == counts[1], counts
+
+
+def attempt_quiz(attempt: Attempt) -> Quiz:
+    return db.session.get(Quiz, attempt.quiz_id)
+
+
+def test_several_answers_go_in_one_batched_write(client_in, training_class, learner, sql):
+    """Three changed answers cost the statements of one: their rows go in one batched UPDATE."""
+    attempt = start(training_class, learner, 30)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    one, three, attempt_id = body(attempt, [1]), body(attempt, [2, 3, 4]), attempt.id
+    with sql() as first:
+        assert autosave(client_in, attempt_id, one, token).status_code == 200
+    with sql() as second:
+        assert autosave(client_in, attempt_id, three, token).status_code == 200
+    assert len(second) == len(first)
+    (_, parameters) = writes(second)[1]
+    assert rows_in(parameters) == 3
+
+
+def test_unchanged_answer_writes_nothing_but_the_claim(client_in, training_class, learner, sql):
+    """Sending again the answer already saved (a retry) updates no answer row."""
+    attempt = start(training_class, learner, 30)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    answers, attempt_id = body(attempt, [1]), attempt.id
+    assert autosave(client_in, attempt_id, answers, token).status_code == 200
+    with sql() as seen:
+        assert autosave(client_in, attempt_id, answers, token).status_code == 200
+    assert [s.split(" SET ")[0] for s, _ in writes(seen)] == ["UPDATE lms_attempts"]
