@@ -1,18 +1,42 @@
-"""Form pieces shared by every area."""
+"""Form pieces shared by every area: typed text fields (dates dd/mm/yyyy, times HH:MM, whole
+numbers) that answer in the user's language, and choices for select fields.
+"""
 
+from datetime import UTC, date, datetime, time
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, StringField
+from wtforms import IntegerField, SelectChoice, StringField
+from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
 
 from lms.i18n import format_date, parse_date
 
 
-class VNDateField(StringField):
-    """A date typed as dd/mm/yyyy (what Vietnamese officials write), shown the same way."""
+class InputHints:
+    """A field whose input gets `input_hints` (keypad, placeholder…); `render_kw` adds to them."""
+
+    input_hints: ClassVar[dict[str, str]] = {}
 
     def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        render_kw = {**self.input_hints, **(kwargs.pop("render_kw", {}) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+
+class ReadFirst:
+    """A field whose unreadable value is its only error (no range check on a value never read)."""
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
+class VNDateField(InputHints, StringField):
+    """A date typed as dd/mm/yyyy (what Vietnamese officials write), shown the same way."""
+
+    input_hints = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -29,6 +53,61 @@ class VNDateField(StringField):
         return format_date(self.data) if self.data else ""
 
 
+class WholeNumberField(InputHints, ReadFirst, IntegerField):
+    """A whole number in a text box with a numeric keypad, and a message in the user's language."""
+
+    widget = TextInput()
+    input_hints = {"inputmode": "numeric", "autocomplete": "off"}
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError as error:
+                self.raw_data = valuelist
+                raise ValueError(_l("Write a whole number.")) from error
+
+
+class ClockField(InputHints, StringField):
+    """A time of day typed as HH:MM (24-hour clock)."""
+
+    input_hints = {"placeholder": "HH:MM", "inputmode": "numeric", "autocomplete": "off"}
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                hours, minutes = (int(part) for part in valuelist[0].strip().split(":"))
+                self.data = time(hours, minutes)
+            except ValueError as error:
+                self.raw_data = valuelist
+                raise ValueError(_l("Write the time as HH:MM, e.g. 07:30.")) from error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if self.data else ""
+
+
+def to_utc(day: date | None, clock: time | None, default: time) -> datetime | None:
+    """A date and time on the LMS's clock as a UTC moment (None without a date)."""
+    if day is None:
+        return None
+    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
+    return datetime.combine(day, clock or default, tzinfo=zone).astimezone(UTC)
+
+
 def select_choices(pairs) -> list[SelectChoice]:
     """Options for a SelectField from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def unit_label(unit) -> str:
+    """A unit as a choice names it: indented by its depth in the tree, with its code."""
+    return f"{'— ' * max(unit.depth, 0)}{unit.name} ({unit.code})"
+
+
+def unit_choices(units) -> list[SelectChoice]:
+    """Options for the units (in tree order, see `accounts.services.unit_tree`) still in use."""
+    return [SelectChoice(str(unit.id), unit_label(unit)) for unit in units if not unit.retired]

@@ -18,6 +18,9 @@ from lms.accounts import services
 from lms.accounts.models import Account, Role, Unit
 from lms.db import Base
 
+#: Fixtures and factories the quiz-area tests share (a module's own fixture of the same name wins).
+pytest_plugins = ["tests.quiz_factories"]
+
 TEST_PASSWORD = "mat-khau-thu-nghiem"
 
 

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from lms import db
 from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
-from lms.quizzes import attempts, categories, settings
+from lms.quizzes import attempts, bank_editing, categories, settings
 from lms.quizzes import bank as banks
 from lms.quizzes.formats import parse_gift, parse_moodle_xml
 from lms.quizzes.models import Attempt, Question, QuestionVersion
@@ -255,7 +255,7 @@ def test_saving_an_untouched_editor_makes_no_new_version(client, trainer, unit):
         page = client.get(url).get_data(as_text=True)
         response = save(client, url, editor_values(page))
         assert response.status_code == 303, (question.key, response.get_data(as_text=True))
-        seen_types.add(banks.current_version(question).qtype)
+        seen_types.add(bank_editing.current_version(question).qtype)
     assert count(QuestionVersion) == versions
     assert len(seen_types) >= 5
 

@@ -6,8 +6,6 @@ completion, grading again), the grade page over HTTP and what the learner's revi
 from datetime import timedelta
 
 import pytest
-from flask import g
-from flask_login import login_user
 from sqlalchemy import func, select
 
 from lms import db
@@ -21,39 +19,9 @@ from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from tests.access.grading import essay_of, essay_quiz, submit_essay, taught_class
 from tests.access.learning import enrol, shipped_version
 from tests.conftest import csrf_token, login
+from tests.quiz_factories import act_as
 
-
-@pytest.fixture(autouse=True)
-def _request(app):
-    """Services speak the user's language and see who is signed in, so they run in a request."""
-    with app.test_request_context():
-        yield
-
-
-def act_as(account) -> None:
-    """Sign `account` in for the services (and forget the grants of whoever was before)."""
-    login_user(account)
-    g.pop("_lms_cache", None)
-
-
-@pytest.fixture
-def unit(make_unit):
-    return make_unit("SO-NV", "Sở Nội vụ")
-
-
-@pytest.fixture
-def trainer(make_person, unit):
-    return make_person("giangvien", role=Role.TRAINER, unit=unit, full_name="Lê Văn Giảng")
-
-
-@pytest.fixture
-def learner(make_person, unit):
-    return make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
-
-
-@pytest.fixture
-def training_class(unit, trainer, learner):
-    return taught_class(unit, trainer, learner)
+pytestmark = pytest.mark.usefixtures("in_request")
 
 
 @pytest.fixture

@@ -18,34 +18,10 @@ from tests.access.grading import RUBRIC, essay_of, essay_quiz, submit_essay, tau
 from tests.access.learning import enrol, shipped_version
 from tests.access.quizzes import make_quiz, small_bank
 from tests.conftest import csrf_token, login
+from tests.quiz_factories import act_as
 from tests.test_attempts import RIGHT, answer
-from tests.test_grading import act_as
 
-
-@pytest.fixture(autouse=True)
-def _request(app):
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def unit(make_unit):
-    return make_unit("SO-NV", "Sở Nội vụ")
-
-
-@pytest.fixture
-def trainer(make_person, unit):
-    return make_person("giangvien", role=Role.TRAINER, unit=unit, full_name="Lê Văn Giảng")
-
-
-@pytest.fixture
-def learner(make_person, unit):
-    return make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
-
-
-@pytest.fixture
-def training_class(unit, trainer, learner):
-    return taught_class(unit, trainer, learner)
+pytestmark = pytest.mark.usefixtures("in_request")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from lms.accounts.services import ServiceError
 from lms.content.fields import SLUG
-from lms.forms import select_choices
+from lms.forms import InputHints, select_choices
 from lms.quizzes.formats import FORMATS
 from lms.quizzes.types import format_number, parse_number
 
@@ -31,13 +31,10 @@ def clean_text(text: str | None) -> str:
     return unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")).strip()
 
 
-class NumberField(StringField):
+class NumberField(InputHints, StringField):
     """A number typed with "," or "." as decimal mark (1,5 or 1.5), shown without trailing zeros."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"inputmode": "decimal", "autocomplete": "off"}
-        render_kw.update(kwargs.pop("render_kw", {}) or {})
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+    input_hints = {"inputmode": "decimal", "autocomplete": "off"}
 
     def process_formdata(self, valuelist):
         self.data = None

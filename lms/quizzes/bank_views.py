@@ -1,17 +1,12 @@
-"""Trainer pages for question banks: categories, the question editor, import and export.
+"""Trainer pages for question banks: the list of banks, categories and the question editor
+(import and export are in `bank_import_views`, on the same blueprint).
 
 Every trainer reads every bank (to build quizzes from it); changing one needs `may_edit_bank`.
-An import is checked and previewed first; the confirm step re-reads the file's text from a
-signed token, so nothing is stored between the two steps.
 """
-
-from types import SimpleNamespace
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,32 +14,24 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from lms.accounts.models import Role
 from lms.accounts.permissions import get_unit_or_404, scope_units
 from lms.accounts.services import ServiceError, unit_tree
-from lms.courses.attachments import size_label
-from lms.forms import select_choices
-from lms.quizzes import bank as banks
-from lms.quizzes import categories
+from lms.forms import select_choices, unit_choices
+from lms.quizzes import bank_editing as banks
+from lms.quizzes import categories, paging
 from lms.quizzes.attempts import stamp
 from lms.quizzes.bank_forms import (
     BankForm,
     CategoryForm,
-    ConfirmImportForm,
-    ImportForm,
     MoveForm,
     QuestionForm,
     RenameCategoryForm,
-    read_import,
-    sign_import,
 )
 from lms.quizzes.display import template_helpers
 from lms.quizzes.editor import EDITORS, Editor, preview_of
-from lms.quizzes.formats import FORMATS, UnsupportedQuestionError
-from lms.quizzes.formats.base import decode
 from lms.quizzes.models import Question, QuestionBank
 from lms.quizzes.permissions import get_bank_or_404, may_edit_bank
 from lms.quizzes.types import QUESTION_TYPES, get_question_type
@@ -55,11 +42,9 @@ bp.context_processor(template_helpers)
 
 TRAINER = Role.TRAINER
 QUESTION = "/<int:bank_id>/questions/<int:question_id>"
-#: A question file larger than this is refused (a bank of thousands of questions is far less).
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-def _type_labels() -> dict[str, str]:
+def type_labels() -> dict[str, str]:
     return {name: str(cls.label) for name, cls in QUESTION_TYPES.items()}
 
 
@@ -68,12 +53,7 @@ def _type_labels() -> dict[str, str]:
 
 def _unit_choices() -> list[SelectChoice]:
     """The trainer's units (indented tree) that may own a new bank."""
-    units = unit_tree(scope_units(TRAINER))
-    return [
-        SelectChoice(str(u.id), f"{'— ' * max(u.depth, 0)}{u.name} ({u.code})")
-        for u in units
-        if not u.retired
-    ]
+    return unit_choices(unit_tree(scope_units(TRAINER)))
 
 
 def _index(form: BankForm, status: int = 200):
@@ -84,7 +64,7 @@ def _index(form: BankForm, status: int = 200):
         overviews=overviews,
         editable={o.bank.id for o in overviews if may_edit_bank(o.bank)},
         form=form,
-        labels=_type_labels(),
+        labels=type_labels(),
     )
     return page, status
 
@@ -116,7 +96,7 @@ def create():
 # --- a bank: categories and its questions ----------------------------------------------------
 
 
-def _bank_page(bank: QuestionBank, status: int = 200, error: str = "", **forms):
+def bank_page(bank: QuestionBank, status: int = 200, error: str = "", **forms):
     tree = categories.category_tree(bank)
     paths = [node.path for node in tree]
     path = request.args.get("category", "")
@@ -131,8 +111,7 @@ def _bank_page(bank: QuestionBank, status: int = 200, error: str = "", **forms):
         if path
         else [node.id for node in tree if node.id is not None]
     )
-    per_page = current_app.config["LMS_PAGE_SIZE"]
-    number = max(1, request.args.get("page", 1, type=int))
+    number, per_page = paging.requested()
     rows, total = banks.question_rows(bank, ids, qtype or None, (number - 1) * per_page, per_page)
     editable = may_edit_bank(bank)
     choices = select_choices((p, p) for p in paths)
@@ -152,9 +131,9 @@ def _bank_page(bank: QuestionBank, status: int = 200, error: str = "", **forms):
         qtype=qtype,
         rows=rows,
         total=total,
-        pager=SimpleNamespace(page=number, pages=max(1, -(-total // per_page))),
+        pager=paging.Page(rows, total, number, paging.page_count(total, per_page)),
         editable=editable,
-        labels=_type_labels(),
+        labels=type_labels(),
         error=error,
         **forms,
     )
@@ -165,7 +144,7 @@ def _bank_page(bank: QuestionBank, status: int = 200, error: str = "", **forms):
 @access("role", TRAINER)
 def bank(bank_id: int):
     """The category tree beside the questions of the chosen category."""
-    return _bank_page(get_bank_or_404(bank_id))
+    return bank_page(get_bank_or_404(bank_id))
 
 
 @bp.route("/<int:bank_id>/categories", methods=["POST"])
@@ -181,7 +160,7 @@ def add_category(bank_id: int):
         else:
             flash(_("The category %(path)s was added.", path=category.path), "success")
             return redirect(url_for(".bank", bank_id=bank_id, category=category.path), 303)
-    return _bank_page(target, 422, category_form=form)
+    return bank_page(target, 422, category_form=form)
 
 
 @bp.route("/<int:bank_id>/categories/rename", methods=["POST"])
@@ -197,7 +176,7 @@ def rename_category(bank_id: int):
         else:
             flash(_("The category is now %(path)s.", path=path), "success")
             return redirect(url_for(".bank", bank_id=bank_id, category=path), 303)
-    return _bank_page(target, 422, rename_form=form)
+    return bank_page(target, 422, rename_form=form)
 
 
 @bp.route("/<int:bank_id>/questions/move", methods=["POST"])
@@ -215,7 +194,7 @@ def move_questions(bank_id: int):
                 _("%(n)d question(s) moved to %(path)s.", n=moved, path=form.target.data), "success"
             )
             return redirect(url_for(".bank", bank_id=bank_id, category=form.target.data), 303)
-    return _bank_page(target, 422, move_form=form)
+    return bank_page(target, 422, move_form=form)
 
 
 # --- the question editor ---------------------------------------------------------------------
@@ -244,7 +223,7 @@ def _editor_page(bank, editor, form, question=None, preview=None, status=200):
         form=form,
         type_fields=editor.type_fields(form),
         type_errors=getattr(form, "type_errors", []),
-        label=_type_labels()[editor.qtype],
+        label=type_labels()[editor.qtype],
         q=preview_of(preview) if preview is not None else None,
         stamp=stamp,
     )
@@ -334,7 +313,7 @@ def _question_page(bank, question, version, status=200, error=""):
         versions=list(reversed(question.versions)),
         authors=banks.version_authors(question),
         details=editor.type_fields(details) if details else [],
-        label=_type_labels().get(version.qtype, version.qtype),
+        label=type_labels().get(version.qtype, version.qtype),
         right_answer=get_question_type(version.qtype).right_answer_text(
             preview_of(version).question
         ),
@@ -383,125 +362,5 @@ def delete_question(bank_id: int, question_id: int):
     return redirect(url_for(".bank", bank_id=bank_id, category=category), 303)
 
 
-# --- import and export -----------------------------------------------------------------------
-
-
-def _import_limit() -> int:
-    return min(MAX_IMPORT_BYTES, int(current_app.config["LMS_UPLOAD_MAX_BYTES"]))
-
-
-def _import_form(bank: QuestionBank, **kwargs) -> ImportForm:
-    form = ImportForm(**kwargs)
-    form.category.choices = select_choices(
-        [("", _("the categories named in the file"))]
-        + [(p, p) for p in categories.category_paths(bank)]
-    )
-    return form
-
-
-def _import_page(bank, form, status=200, **context):
-    page = render_template(
-        "lms/banks/import.html",
-        bank=bank,
-        form=form,
-        labels=_type_labels(),
-        max_size=size_label(_import_limit()),
-        **context,
-    )
-    return page, status
-
-
-def _parse(fmt: str, source: str | bytes, filename: str, category: str):
-    result = FORMATS[fmt].parse(source, filename)
-    if category:
-        for item in result.questions:
-            item.category = category
-    return result
-
-
-@bp.route("/<int:bank_id>/import", methods=["GET", "POST"])
-@access("role", TRAINER)
-def import_file(bank_id: int):
-    """Upload a file: every question is checked and the changes counted; nothing is written."""
-    target = get_bank_or_404(bank_id, edit=True)
-    form = _import_form(target)
-    if request.method == "GET":
-        return _import_page(target, form)
-    if not form.validate_on_submit():
-        return _import_page(target, form, 422)
-    upload = form.file.data
-    filename = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]
-    raw = upload.stream.read(_import_limit() + 1)
-    if len(raw) > _import_limit():
-        form.file.errors.append(
-            _("The file is larger than %(size)s.", size=size_label(_import_limit()))
-        )
-        return _import_page(target, form, 413)
-    result = _parse(form.format.data, raw, filename, form.category.data or "")
-    if result.errors:
-        return _import_page(target, form, 422, errors=[str(e) for e in result.errors])
-    if not result.questions:
-        form.file.errors.append(_("The file holds no questions."))
-        return _import_page(target, form, 422)
-    payload = {
-        "bank": target.id,
-        "actor": str(current_user.get_id()),
-        "format": form.format.data,
-        "filename": filename,
-        "category": form.category.data or "",
-        "text": decode(raw, filename),
-    }
-    confirm = ConfirmImportForm(formdata=None, token=sign_import(payload))
-    summary = banks.preview_import(target, result.questions)
-    return _import_page(target, form, summary=summary, confirm=confirm, filename=filename)
-
-
-@bp.route("/<int:bank_id>/import/confirm", methods=["POST"])
-@access("role", TRAINER)
-def import_confirm(bank_id: int):
-    """Import the previewed file, read again from the signed token (all or nothing)."""
-    target = get_bank_or_404(bank_id, edit=True)
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        payload = read_import(form.token.data, target.id, str(current_user.get_id()))
-    except ServiceError as error:
-        return _import_page(target, _import_form(target, formdata=None), 422, errors=[str(error)])
-    result = _parse(payload["format"], payload["text"], payload["filename"], payload["category"])
-    if result.errors:
-        return _import_page(
-            target, _import_form(target, formdata=None), 422, errors=[str(e) for e in result.errors]
-        )
-    summary = banks.import_questions(target, result.questions)
-    flash(
-        _(
-            "Imported %(total)d questions (%(new)d new, %(changed)d changed, %(same)d unchanged).",
-            total=summary.total,
-            new=summary.created,
-            changed=summary.updated,
-            same=summary.unchanged,
-        ),
-        "success",
-    )
-    return redirect(url_for(".bank", bank_id=bank_id), 303)
-
-
-EXPORTS = {"gift": ("gift", "text/plain"), "moodlexml": ("xml", "application/xml")}
-
-
-@bp.route("/<int:bank_id>/export/<any(gift, moodlexml):fmt>")
-@access("role", TRAINER)
-def export(bank_id: int, fmt: str):
-    """The bank's current questions as a GIFT or Moodle XML file to download."""
-    target = get_bank_or_404(bank_id)
-    try:
-        text = FORMATS[fmt].dump(banks.bank_questions(target))
-    except UnsupportedQuestionError as error:
-        return _bank_page(target, 409, error=str(error))
-    extension, mimetype = EXPORTS[fmt]
-    return Response(
-        text,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{target.slug}.{extension}"'},
-    )
+# The import and export pages are on this blueprint too; importing them registers their routes.
+from lms.quizzes import bank_import_views  # noqa: E402, F401

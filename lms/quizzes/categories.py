@@ -15,7 +15,7 @@ from lms import db
 from lms.accounts.services import ServiceError
 from lms.audit.services import record
 from lms.quizzes.models import Question, QuestionBank, QuestionCategory
-from lms.quizzes.settings import category_by_path
+from lms.quizzes.slots import category_by_path
 
 #: Longest category path the table holds.
 MAX_PATH = 255

@@ -7,11 +7,9 @@ stored in UTC. A slot's source is one select: "c<id>" draws from a category, "q<
 question, empty leaves the row out.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,7 +17,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -29,16 +26,15 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
-from wtforms.widgets import TextInput
 
-from lms.forms import VNDateField, select_choices
+from lms.forms import ClockField, ReadFirst, VNDateField, WholeNumberField, select_choices, to_utc
 from lms.i18n import local_time
 from lms.quizzes.forms import grading_method_label
 from lms.quizzes.models import GradingMethod, OverdueRule, Quiz, QuizOverride, QuizSlot
-from lms.quizzes.settings import NAVIGATIONS, REVIEW_ITEMS, REVIEW_MOMENTS, SlotSpec
+from lms.quizzes.settings import NAVIGATIONS, REVIEW_ITEMS, REVIEW_MOMENTS, SETTING_NAMES
+from lms.quizzes.slots import SlotSpec
 
 #: Empty slot rows a new quiz form starts with, and how many "More rows" adds.
 NEW_ROWS = 3
@@ -50,35 +46,7 @@ START_OF_DAY, END_OF_DAY = time(0, 0), time(23, 59)
 # --- fields --------------------------------------------------------------------------------------
 
 
-class _ReadFirst:
-    """A field whose unreadable value is its only error (no range check on a value never read)."""
-
-    def pre_validate(self, form) -> None:
-        if self.process_errors:
-            raise StopValidation()
-
-
-class WholeNumberField(_ReadFirst, IntegerField):
-    """A whole number in a text box with a numeric keypad, and a message in the user's language."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"inputmode": "numeric", "autocomplete": "off"}
-        render_kw.update(kwargs.pop("render_kw", {}) or {})
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError as error:
-                self.raw_data = valuelist
-                raise ValueError(_l("Write a whole number.")) from error
-
-
-class MarkField(_ReadFirst, StringField):
+class MarkField(ReadFirst, StringField):
     """A mark written the Vietnamese way (0,5) or with a dot; None when left empty."""
 
     def process_formdata(self, valuelist):
@@ -94,37 +62,6 @@ class MarkField(_ReadFirst, StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data:g}".replace(".", ",")
-
-
-class ClockField(StringField):
-    """A time of day typed as HH:MM (24-hour clock)."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": "HH:MM", "inputmode": "numeric", "autocomplete": "off"}
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                hours, minutes = (int(part) for part in valuelist[0].strip().split(":"))
-                self.data = time(hours, minutes)
-            except ValueError as error:
-                self.raw_data = valuelist
-                raise ValueError(_l("Write the time as HH:MM, e.g. 07:30.")) from error
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.strftime("%H:%M") if self.data else ""
-
-
-def to_utc(day: date | None, clock: time | None, default: time) -> datetime | None:
-    """A date and time on the LMS's clock as a UTC moment (None without a date)."""
-    if day is None:
-        return None
-    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
-    return datetime.combine(day, clock or default, tzinfo=zone).astimezone(UTC)
 
 
 def _moment_problem(day_field, clock_field) -> bool:
@@ -338,19 +275,9 @@ class SettingsForm(DatesMixin, FlaskForm):
 
     def fill(self, quiz: Quiz) -> None:
         self.fill_dates(quiz.open_at, quiz.close_at)
-        for name in (
-            "time_limit_minutes",
-            "overdue_rule",
-            "grace_minutes",
-            "attempts_allowed",
-            "grading_method",
-            "pass_mark",
-            "shuffle_questions",
-            "shuffle_choices",
-            "questions_per_page",
-            "navigation",
-        ):
-            self[name].data = getattr(quiz, name)
+        for name in SETTING_NAMES:
+            if name not in ("open_at", "close_at", "review"):
+                self[name].data = getattr(quiz, name)
         chosen = quiz.review or {}
         for moment in REVIEW_MOMENTS:
             for item in REVIEW_ITEMS:

@@ -5,24 +5,18 @@ overrides. Every view loads the class or quiz, then checks that the user manages
 organizers of its unit.
 """
 
-import textwrap
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from lms import db
-from lms.accounts.models import LearnerProfile, Role
+from lms.accounts.models import Role
 from lms.accounts.permissions import can
 from lms.accounts.services import ServiceError
-from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
+from lms.classes.models import TrainingClass
 from lms.courses.models import Module
-from lms.quizzes import settings
-from lms.quizzes.bank import find_bank
+from lms.quizzes import manage, settings, slots
 from lms.quizzes.display import template_helpers
 from lms.quizzes.manage_forms import (
     REVIEW_ITEM_LABELS,
@@ -31,16 +25,7 @@ from lms.quizzes.manage_forms import (
     SettingsForm,
     SlotsForm,
 )
-from lms.quizzes.models import (
-    Attempt,
-    AttemptState,
-    Question,
-    QuestionBank,
-    QuestionCategory,
-    QuestionVersion,
-    Quiz,
-    QuizOverride,
-)
+from lms.quizzes.models import QuestionBank, Quiz
 from lms.quizzes.permissions import get_managed_class_or_404, get_managed_quiz_or_404
 from lms.security import access
 
@@ -48,8 +33,6 @@ bp = Blueprint("quiz_manage", __name__, url_prefix="/quizzes")
 bp.context_processor(template_helpers)
 
 MANAGERS = (Role.TRAINER, Role.ORGANIZER)
-#: Longest question text shown in a slot's list of sources (cut at a word boundary).
-QUESTION_LABEL_CHARS = 90
 
 
 @bp.context_processor
@@ -70,79 +53,13 @@ def _class_page(template: str, training_class: TrainingClass, status: int = 200,
 # --- the class's quizzes -------------------------------------------------------------------------
 
 
-@dataclass
-class QuizRow:
-    quiz: Quiz
-    questions: int
-    finished: int
-    in_progress: int
-    overrides: int
-    module: Module | None
-
-
-def quiz_rows(training_class: TrainingClass) -> list[QuizRow]:
-    """The class's quizzes with their counts, in four queries whatever their number."""
-    quizzes = db.session.scalars(
-        select(Quiz)
-        .where(Quiz.class_id == training_class.id)
-        .options(selectinload(Quiz.slots))
-        .order_by(Quiz.id)
-    ).all()
-    ids = [quiz.id for quiz in quizzes]
-    states: dict[int, Counter] = defaultdict(Counter)
-    overrides: dict[int, int] = {}
-    if ids:
-        for quiz_id, state, count in db.session.execute(
-            select(Attempt.quiz_id, Attempt.state, func.count())
-            .where(Attempt.quiz_id.in_(ids))
-            .group_by(Attempt.quiz_id, Attempt.state)
-        ):
-            states[quiz_id][state] = count
-        overrides = dict(
-            db.session.execute(
-                select(QuizOverride.quiz_id, func.count())
-                .where(QuizOverride.quiz_id.in_(ids))
-                .group_by(QuizOverride.quiz_id)
-            ).all()
-        )
-    modules = {module.id: module for module in _modules(training_class)}
-    return [
-        QuizRow(
-            quiz=quiz,
-            questions=sum(slot.draw_count for slot in quiz.slots),
-            finished=states[quiz.id][AttemptState.FINISHED]
-            + states[quiz.id][AttemptState.ABANDONED],
-            in_progress=states[quiz.id][AttemptState.IN_PROGRESS],
-            overrides=overrides.get(quiz.id, 0),
-            module=modules.get(quiz.module_id),
-        )
-        for quiz in quizzes
-    ]
-
-
-def _modules(training_class: TrainingClass) -> list[Module]:
-    return list(
-        db.session.scalars(
-            select(Module)
-            .where(Module.version_id == training_class.course_version_id)
-            .order_by(Module.position)
-        )
-    )
-
-
-def _course_bank(training_class: TrainingClass) -> QuestionBank | None:
-    """The bank the class's course names for its final quiz (course.yaml `quiz`), if loaded."""
-    slug = training_class.course_version.quiz_slug
-    return find_bank(slug) if slug else None
-
-
 def _list_page(training_class: TrainingClass, error: str = "", status: int = 200):
     return _class_page(
         "lms/quiz_manage/class_quizzes.html",
         training_class,
         status,
-        rows=quiz_rows(training_class),
-        course_bank=_course_bank(training_class),
+        rows=manage.quiz_rows(training_class),
+        course_bank=manage.course_bank(training_class),
         error=error,
     )
 
@@ -159,7 +76,7 @@ def class_quizzes(class_id: int):
 def final_quiz(class_id: int):
     """Create the course's final quiz: two questions from each category of the course's bank."""
     training_class = get_managed_class_or_404(class_id)
-    course_bank = _course_bank(training_class)
+    course_bank = manage.course_bank(training_class)
     if course_bank is None:
         return _list_page(training_class, _("This class's course names no question bank."), 422)
     try:
@@ -175,95 +92,11 @@ def final_quiz(class_id: int):
 # --- slots: where the questions come from --------------------------------------------------------
 
 
-class Sources:
-    """What a slot may take from a bank: every category (and every parent path, which an import
-    does not create) to draw from, and every question to fix.
-    """
-
-    def __init__(self, bank: QuestionBank) -> None:
-        self.bank = bank
-        categories = db.session.scalars(
-            select(QuestionCategory).where(QuestionCategory.bank_id == bank.id)
-        ).all()
-        own = dict(
-            db.session.execute(
-                select(Question.category_id, func.count())
-                .where(Question.bank_id == bank.id)
-                .group_by(Question.category_id)
-            ).all()
-        )
-        by_path = {category.path: own.get(category.id, 0) for category in categories}
-        self.ids = {category.path: category.id for category in categories}
-        paths = {
-            "/".join(path.split("/")[:n])
-            for path in by_path
-            for n in range(1, 1 + len(path.split("/")))
-        }
-        self.paths = sorted(paths)
-        self.totals = {
-            path: sum(
-                n for other, n in by_path.items() if other == path or other.startswith(path + "/")
-            )
-            for path in self.paths
-        }
-
-    def value(self, path: str) -> str:
-        return f"c{self.ids[path]}" if path in self.ids else f"p{path}"
-
-    def choices(self) -> list[SelectChoice]:
-        group = _("Draw at random from a category")
-        result = [
-            SelectChoice(
-                self.value(path),
-                _(
-                    "%(indent)s%(name)s (%(n)s questions)",
-                    indent="— " * path.count("/"),
-                    name=path.rsplit("/", 1)[-1],
-                    n=self.totals[path],
-                ),
-                optgroup=group,
-            )
-            for path in self.paths
-        ]
-        fixed = _("One fixed question")
-        rows = db.session.execute(
-            select(Question.id, QuestionVersion.name, QuestionVersion.stem)
-            .join(
-                QuestionVersion,
-                and_(
-                    QuestionVersion.question_id == Question.id,
-                    QuestionVersion.number == Question.current_number,
-                ),
-            )
-            .join(QuestionCategory, QuestionCategory.id == Question.category_id)
-            .where(Question.bank_id == self.bank.id)
-            .order_by(QuestionCategory.path, Question.id)
-        )
-        result += [
-            SelectChoice(f"q{qid}", _question_label(name, stem), optgroup=fixed)
-            for qid, name, stem in rows
-        ]
-        return result
-
-    def resolve(self, form: SlotsForm) -> None:
-        """Turn a parent path picked in a row into a category (made now, as `make_quiz` does)."""
-        for row in form.slots:
-            source = row.form.source.data or ""
-            if source.startswith("p") and source[1:] in self.totals:
-                category = settings.category_by_path(self.bank, source[1:])
-                row.form.source.data = f"c{category.id}"
-
-
-def _question_label(name: str, stem: str) -> str:
-    text = " ".join(f"{name}: {stem}".split()) if name else " ".join(stem.split())
-    return textwrap.shorten(text, QUESTION_LABEL_CHARS, placeholder=" …")
-
-
-def _checked_specs(form: SlotsForm, sources: Sources) -> list[settings.SlotSpec] | None:
+def _checked_specs(form: SlotsForm, sources: manage.Sources) -> list[slots.SlotSpec] | None:
     """The filled rows as slots; None after putting each problem beside its row."""
     sources.resolve(form)
     rows = form.rows()
-    problems = settings.slot_problems(sources.bank, [spec for _row, spec in rows])
+    problems = slots.slot_problems(sources.bank, [spec for _row, spec in rows])
     for index, message in problems.items():
         rows[index][0].show_error(message)
     if not rows:
@@ -271,7 +104,7 @@ def _checked_specs(form: SlotsForm, sources: Sources) -> list[settings.SlotSpec]
     return None if problems or not rows else [spec for _row, spec in rows]
 
 
-def _slot_form(form: SlotsForm, sources: Sources) -> None:
+def _slot_form(form: SlotsForm, sources: manage.Sources) -> None:
     # "More rows" re-shows the form with empty rows added; nothing is checked or saved.
     if request.method == "POST" and request.form.get("more"):
         form.add_rows()
@@ -290,10 +123,10 @@ def new(class_id: int):
     question_bank = db.session.get(QuestionBank, bank_id)
     if question_bank is None:
         abort(404)
-    sources = Sources(question_bank)
+    sources = manage.Sources(question_bank)
     form = QuizForm()
     _slot_form(form, sources)
-    modules = _modules(training_class)
+    modules = manage.course_modules(training_class)
     form.module_id.choices = [SelectChoice("", _("— no module (a final quiz) —"))] + [
         SelectChoice(str(m.id), f"{m.position}. {m.title}") for m in modules
     ]
@@ -345,7 +178,7 @@ def questions(quiz_id: int):
     """The quiz's slots; they may change only until a learner has started an attempt."""
     quiz, training_class = get_managed_quiz_or_404(quiz_id)
     question_bank = db.session.get(QuestionBank, quiz.bank_id)
-    sources = Sources(question_bank)
+    sources = manage.Sources(question_bank)
     form = SlotsForm()
     if request.method == "GET":
         form.fill_slots(quiz.slots)
@@ -411,30 +244,6 @@ def delete(quiz_id: int):
 # --- overrides -----------------------------------------------------------------------------------
 
 
-def _class_learners(training_class: TrainingClass) -> list[tuple[str, str]]:
-    """(user id, name with official code) of the class's enrolled learners, in Vietnamese order."""
-    rows = db.session.execute(
-        select(LearnerProfile.user_id, LearnerProfile.full_name, LearnerProfile.official_code)
-        .join(Enrolment, Enrolment.user_id == LearnerProfile.user_id)
-        .where(
-            Enrolment.class_id == training_class.id,
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-        )
-        .order_by(LearnerProfile.sort_name, LearnerProfile.user_id)
-    )
-    return [(user_id, f"{name} ({code})" if code else name) for user_id, name, code in rows]
-
-
-def _override_rows(quiz: Quiz) -> list[tuple[QuizOverride, str]]:
-    rows = db.session.execute(
-        select(QuizOverride, LearnerProfile.full_name)
-        .outerjoin(LearnerProfile, LearnerProfile.user_id == QuizOverride.user_id)
-        .where(QuizOverride.quiz_id == quiz.id)
-        .order_by(LearnerProfile.sort_name, QuizOverride.user_id)
-    )
-    return [(override, name or override.user_id) for override, name in rows]
-
-
 @bp.route("/<int:quiz_id>/overrides", methods=["GET", "POST"])
 @access("role", *MANAGERS)
 def overrides(quiz_id: int):
@@ -443,7 +252,7 @@ def overrides(quiz_id: int):
     """
     quiz, training_class = get_managed_quiz_or_404(quiz_id)
     form = OverrideForm()
-    form.set_learners(_class_learners(training_class))
+    form.set_learners(manage.class_learners(training_class))
     editing = request.args.get("user", "")
     if request.method == "GET" and editing:
         override = settings.find_override(quiz.id, editing)
@@ -464,7 +273,7 @@ def overrides(quiz_id: int):
         training_class,
         422 if form.errors else 200,
         form=form,
-        rows=_override_rows(quiz),
+        rows=manage.override_rows(quiz),
         editing=editing,
     )
 

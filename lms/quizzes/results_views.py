@@ -4,16 +4,14 @@ The class's managers (its trainers, organizers of its unit, admins) read everyth
 learner reads only their own attempt history, with marks as the quizzes' review options allow.
 """
 
-from dataclasses import dataclass
-
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from lms import db
 from lms.accounts.models import LearnerProfile, Role
 from lms.classes import exports as files
 from lms.classes.models import TrainingClass
-from lms.quizzes import exports, results, statistics
+from lms.quizzes import exports, paging, results, statistics
 from lms.quizzes.display import template_helpers
 from lms.quizzes.permissions import get_managed_class_or_404, get_managed_quiz_or_404
 from lms.security import LOGIN, access
@@ -33,7 +31,7 @@ def helpers() -> dict:
 MANAGERS = (Role.TRAINER, Role.ORGANIZER)
 
 
-# --- filters and paging ---------------------------------------------------------------------------
+# --- filters --------------------------------------------------------------------------------------
 
 
 def _filters(units: list | None = None) -> exports.Filters:
@@ -45,22 +43,6 @@ def _filters(units: list | None = None) -> exports.Filters:
         state=state if state in set(results.ResultState) else None,
         which=which if which == statistics.FIRST_ATTEMPTS else statistics.ALL_ATTEMPTS,
     )
-
-
-@dataclass
-class Page:
-    rows: list
-    total: int
-    page: int
-    pages: int
-
-
-def _page(rows: list) -> Page:
-    per_page = current_app.config["LMS_PAGE_SIZE"]
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    start = (page - 1) * per_page
-    return Page(rows[start : start + per_page], len(rows), page, pages)
 
 
 # --- one quiz -------------------------------------------------------------------------------------
@@ -82,7 +64,7 @@ def quiz(quiz_id: int):
         unit_options=results.unit_options(units),
         states=results.ResultState,
         summary=found.summary,
-        page=_page(found.rows),
+        page=paging.page_of(found.rows),
     )
 
 
@@ -132,7 +114,7 @@ def class_results(class_id: int):
         quizzes=quizzes,
         filters=filters,
         unit_options=results.unit_options(units),
-        page=_page(rows),
+        page=paging.page_of(rows),
     )
 
 

@@ -1,7 +1,7 @@
-"""Quiz settings: creating a class's quiz from a bank (fixed questions, or N questions drawn at
-random from a category), changing its slots or deleting it while nobody has attempted it, checking
-settings, per-learner overrides, the dates, time and attempts in force for one learner, and what a
-learner may see when reviewing an attempt.
+"""Quiz settings: creating a class's quiz from a bank, changing its slots or deleting it while
+nobody has attempted it, checking settings, per-learner overrides, the dates, time and attempts in
+force for one learner, and what a learner may see when reviewing an attempt. What a slot may hold
+is `lms.quizzes.slots`; its names stay importable from here.
 """
 
 from dataclasses import dataclass, fields
@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms import db
 from lms.accounts.services import ServiceError
@@ -20,13 +20,19 @@ from lms.quizzes.models import (
     Attempt,
     GradingMethod,
     OverdueRule,
-    Question,
     QuestionBank,
-    QuestionCategory,
     Quiz,
     QuizOverride,
     QuizSlot,
 )
+
+# The slot names stay reachable as `settings.X` for the views, tests and demo that use them.
+from lms.quizzes.slots import SlotSpec, leaf_categories, set_slots
+from lms.quizzes.slots import category_by_path as category_by_path
+from lms.quizzes.slots import category_ids as category_ids
+from lms.quizzes.slots import check_slot as check_slot
+from lms.quizzes.slots import questions_in as questions_in
+from lms.quizzes.slots import slot_problems as slot_problems
 
 #: Moments a learner may review an attempt (Moodle's): right after it, later while the quiz is
 #: open, after the quiz has closed.
@@ -159,103 +165,6 @@ def check_settings(values: dict[str, Any]) -> None:
 # --- slots ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SlotSpec:
-    """One place of a quiz: a fixed question, or `count` questions drawn from a category.
-
-    `mark` is what each question of the slot is worth.
-    """
-
-    question_id: int | None = None
-    category_id: int | None = None
-    count: int = 1
-    include_subcategories: bool = True
-    mark: float = 1.0
-
-
-def category_ids(bank_id: int, category: QuestionCategory, include_subcategories: bool) -> set[int]:
-    """The category, and with `include_subcategories` every category below it (one query)."""
-    if not include_subcategories:
-        return {category.id}
-    rows = db.session.scalars(
-        select(QuestionCategory.id).where(
-            QuestionCategory.bank_id == bank_id,
-            (QuestionCategory.path == category.path)
-            | QuestionCategory.path.startswith(category.path + "/", autoescape=True),
-        )
-    )
-    return set(rows)
-
-
-def questions_in(bank_id: int, ids: set[int]) -> int:
-    return db.session.scalar(
-        select(func.count(Question.id)).where(
-            Question.bank_id == bank_id, Question.category_id.in_(ids)
-        )
-    )
-
-
-def check_slot(bank: QuestionBank, spec: SlotSpec) -> None:
-    """Raise ServiceError (translated) when the slot cannot be filled from `bank`."""
-    if (spec.question_id is None) == (spec.category_id is None):
-        raise ServiceError(_("A quiz slot holds either one question or a category to draw from."))
-    if spec.mark < 0:
-        raise ServiceError(_("A question's mark cannot be negative."))
-    if spec.question_id is not None:
-        question = db.session.get(Question, spec.question_id)
-        if question is None or question.bank_id != bank.id:
-            raise ServiceError(_("The question is not in this quiz's bank."))
-        return
-    category = db.session.get(QuestionCategory, spec.category_id)
-    if category is None or category.bank_id != bank.id:
-        raise ServiceError(_("The category is not in this quiz's bank."))
-    if spec.count < 1:
-        raise ServiceError(_("Draw at least one question from a category."))
-    available = questions_in(bank.id, category_ids(bank.id, category, spec.include_subcategories))
-    if available < spec.count:
-        raise ServiceError(
-            _(
-                "The category %(path)s has %(n)d questions; the quiz asks for %(count)d.",
-                path=category.path,
-                n=available,
-                count=spec.count,
-            )
-        )
-
-
-def slot_problems(bank: QuestionBank, specs: list[SlotSpec]) -> dict[int, str]:
-    """What is wrong with each slot, by its index in `specs` (empty when all can be filled)."""
-    problems = {}
-    for index, spec in enumerate(specs):
-        try:
-            check_slot(bank, spec)
-        except ServiceError as error:
-            problems[index] = str(error)
-    return problems
-
-
-def set_slots(quiz: Quiz, bank: QuestionBank, specs: list[SlotSpec]) -> None:
-    """Replace the quiz's slots; attempts already started keep the questions they drew."""
-    if not specs:
-        raise ServiceError(_("A quiz needs at least one question."))
-    for spec in specs:
-        check_slot(bank, spec)
-    quiz.slots.clear()
-    db.session.flush()
-    quiz.slots.extend(
-        QuizSlot(
-            position=position,
-            question_id=spec.question_id,
-            category_id=spec.category_id,
-            draw_count=spec.count if spec.category_id is not None else 1,
-            include_subcategories=spec.include_subcategories,
-            mark=spec.mark,
-        )
-        for position, spec in enumerate(specs, start=1)
-    )
-    db.session.flush()
-
-
 class QuizInUse(ServiceError):
     """A change only a quiz nobody has attempted may take (answered with 409 Conflict)."""
 
@@ -361,37 +270,6 @@ def delete_quiz(quiz: Quiz) -> None:
     record("quiz.delete", "quiz", quiz.id, before={"title": quiz.title, "class_id": quiz.class_id})
     db.session.delete(quiz)
     db.session.flush()
-
-
-def category_by_path(bank: QuestionBank, path: str) -> QuestionCategory:
-    """The bank's category at `path`, made when missing (a parent such as the bank's root holds
-    no questions of its own, so an import never creates it).
-    """
-    path = path.strip("/")
-    category = db.session.scalar(
-        select(QuestionCategory).where(
-            QuestionCategory.bank_id == bank.id, QuestionCategory.path == path
-        )
-    )
-    if category is None:
-        category = QuestionCategory(bank_id=bank.id, path=path)
-        db.session.add(category)
-        db.session.flush()
-    return category
-
-
-def leaf_categories(bank: QuestionBank) -> list[QuestionCategory]:
-    """The bank's categories that hold questions, in path order (one module each, by custom)."""
-    return list(
-        db.session.scalars(
-            select(QuestionCategory)
-            .where(
-                QuestionCategory.bank_id == bank.id,
-                QuestionCategory.id.in_(select(Question.category_id).distinct()),
-            )
-            .order_by(QuestionCategory.path)
-        )
-    )
 
 
 def final_quiz(
