@@ -5,15 +5,18 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import force_locale, get_locale
 
 SESSION_KEY = "lms_locale"
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else Vietnamese (not the browser's language)."""
-    chosen = session.get(SESSION_KEY)
+    """The language chosen with the switch, else Vietnamese (not the browser's language).
+
+    Outside a request (a CLI command, a job) there is no switch: the default language speaks.
+    """
+    chosen = session.get(SESSION_KEY) if has_request_context() else None
     if chosen in current_app.config["LMS_LANGUAGES"]:
         return chosen
     return current_app.config["LMS_DEFAULT_LOCALE"]

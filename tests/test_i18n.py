@@ -94,3 +94,12 @@ def test_every_template_string_is_in_the_catalogue():
         ):
             found.add(message if isinstance(message, str) else message[0])
     assert found - known == set()
+
+
+def test_messages_outside_a_request_speak_the_default_language(app):
+    """A message made by a command or job (no request, no language switch) is Vietnamese."""
+    from flask_babel import gettext, refresh
+
+    with app.app_context():
+        refresh()
+        assert gettext("Quizzes") == "Bài kiểm tra"

@@ -40,12 +40,22 @@ def test_import_prints_totals_per_type(app, tmp_path):
 def test_bad_questions_are_all_reported_and_nothing_is_written(app, tmp_path):
     """Every bad question is reported as FILE:LINE: reason, exit 1, nothing written."""
     path = tmp_path / "bad.gift"
-    path.write_text(GIFT + "\n::bad1:: Thiếu ngoặc {=a ~b\n\n::ok:: Đúng? {T}\n\n"
-                    "::bad2:: Số {#abc}\n", encoding="utf-8")
+    path.write_text(
+        GIFT + "\n::bad1:: Thiếu ngoặc {=a ~b\n\n::ok:: Đúng? {T}\n\n::bad2:: Số {#abc}\n",
+        encoding="utf-8",
+    )
     result = run(app, "import", str(path), "--format", "gift", "--bank", "demo")
     assert result.exit_code == 1
     assert f"{path}:9:" in result.output and f"{path}:13:" in result.output
     assert count(Question) == 0
+
+
+def test_reasons_are_in_the_default_language(app, tmp_path):
+    """The CLI speaks Vietnamese, the LMS's default language: FILE:LINE: lý do."""
+    path = tmp_path / "bad.gift"
+    path.write_text("::bad:: Số {#abc}\n", encoding="utf-8")
+    result = run(app, "import", str(path), "--format", "gift", "--bank", "demo")
+    assert f"{path}:1: Đáp án số “abc” không hợp lệ." in result.output
 
 
 def test_dry_run_writes_nothing(app, tmp_path):

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 __all__ = [
@@ -99,19 +100,21 @@ class QuestionType(ABC):
     label: ClassVar[Any]
 
     def validate(self, question: Question) -> list[str]:
-        """Return Vietnamese messages for everything wrong with `question` (empty when valid)."""
+        """Return messages, in the current language, for everything wrong with `question`
+        (empty when it is valid).
+        """
         errors = []
         if not question.name.strip():
-            errors.append("Câu hỏi thiếu tiêu đề.")
+            errors.append(_("The question has no title."))
         if not question.stem.strip():
-            errors.append("Câu hỏi thiếu nội dung.")
+            errors.append(_("The question has no text."))
         if not question.default_mark >= 0:
-            errors.append("Điểm của câu hỏi không được âm.")
+            errors.append(_("The question's mark cannot be negative."))
         try:
             errors.extend(self.validate_data(question.data))
         except (KeyError, TypeError, ValueError, AttributeError):
             # `data` comes from JSON or an imported file: a wrong shape is an author's error.
-            errors.append("Dữ liệu đáp án của câu hỏi không đúng cấu trúc.")
+            errors.append(_("The question's answer data is malformed."))
         return errors
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
@@ -126,9 +129,9 @@ class QuestionType(ABC):
     def response_from_form(self, question: Question, formdata: FormData, prefix: str = "") -> Any:
         """Return the learner's response from submitted form data (a dict of lists or MultiDict)."""
 
+    @abstractmethod
     def right_answer_text(self, question: Question) -> str:
         """Return the right answer as text, for review pages."""
-        raise NotImplementedError
 
     def response_text(self, question: Question, response: Any) -> str:
         """Return the learner's response as text, for review pages and exports."""
@@ -159,7 +162,7 @@ def get_question_type(qtype: str) -> QuestionType:
 def validate_question(question: Question) -> list[str]:
     """Validate any question, including one whose type is unknown."""
     if question.qtype not in QUESTION_TYPES:
-        return [f"Loại câu hỏi không được hỗ trợ: “{question.qtype}”."]
+        return [_("Unsupported question type: “%(qtype)s”.", qtype=question.qtype)]
     return get_question_type(question.qtype).validate(question)
 
 
@@ -250,7 +253,7 @@ def _display_number(value: float) -> str:
     text = format_number(value)
     if "e" in text:
         return text
-    whole, _, decimals = text.partition(".")
+    whole, _point, decimals = text.partition(".")
     grouped = f"{abs(int(whole)):,}".replace(",", ".")
     return ("-" if whole.startswith("-") else "") + grouped + ("," + decimals if decimals else "")
 
@@ -265,11 +268,11 @@ class _ChoiceType(QuestionType):
         choices = data["choices"]
         errors = []
         if len(choices) < 2:
-            errors.append("Câu hỏi trắc nghiệm cần ít nhất hai phương án.")
+            errors.append(_("A choice question needs at least two choices."))
         if any(not str(choice["text"]).strip() for choice in choices):
-            errors.append("Có phương án để trống.")
+            errors.append(_("A choice is blank."))
         if any(not -1 <= float(choice["fraction"]) <= 1 for choice in choices):
-            errors.append("Trọng số của phương án phải nằm trong khoảng -100% đến 100%.")
+            errors.append(_("A choice's weight must be between -100% and 100%."))
         return errors
 
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
@@ -298,7 +301,7 @@ class SingleChoice(_ChoiceType):
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         errors = super().validate_data(data)
         if not any(float(choice["fraction"]) == 1 for choice in data["choices"]):
-            errors.append("Cần ít nhất một phương án đúng (100%).")
+            errors.append(_("At least one choice must be right (100%)."))
         return errors
 
     def response_from_form(
@@ -329,7 +332,7 @@ class MultipleChoice(_ChoiceType):
         positive = sum(float(c["fraction"]) for c in data["choices"] if c["fraction"] > 0)
         # 0.1% slack lets authors write 33.333% three times; 33% three times is a mistake.
         if abs(positive - 1) > 0.001 + 1e-9:
-            errors.append("Tổng trọng số các phương án đúng phải bằng 100%.")
+            errors.append(_("The weights of the right choices must add up to 100%."))
         return errors
 
     def response_from_form(
@@ -361,7 +364,7 @@ class TrueFalse(QuestionType):
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         if not isinstance(data["correct"], bool):
-            return ["Câu hỏi Đúng/Sai phải chọn đáp án đúng là Đúng hoặc Sai."]
+            return [_("A true/false question must say whether the right answer is true or false.")]
         return []
 
     def response_from_form(
@@ -379,7 +382,7 @@ class TrueFalse(QuestionType):
         return self.response_text(question, question.data["correct"])
 
     def response_text(self, question: Question, response: Any) -> str:
-        return {True: "Đúng", False: "Sai"}.get(response, "")
+        return {True: _("True"), False: _("False")}.get(response, "")
 
 
 def comparable_text(text: str, *, case_sensitive: bool, ignore_diacritics: bool) -> str:
@@ -412,13 +415,13 @@ class ShortAnswer(QuestionType):
         answers = data["answers"]
         errors = []
         if not answers:
-            errors.append("Câu hỏi trả lời ngắn cần ít nhất một đáp án.")
+            errors.append(_("A short-answer question needs at least one answer."))
         if any(not str(answer["text"]).strip() for answer in answers):
-            errors.append("Có đáp án để trống.")
+            errors.append(_("An answer is blank."))
         if any(not 0 <= float(answer["fraction"]) <= 1 for answer in answers):
-            errors.append("Trọng số của đáp án phải nằm trong khoảng 0% đến 100%.")
+            errors.append(_("An answer's weight must be between 0% and 100%."))
         if answers and not any(float(answer["fraction"]) == 1 for answer in answers):
-            errors.append("Cần ít nhất một đáp án đúng (100%).")
+            errors.append(_("At least one answer must be right (100%)."))
         return errors
 
     def _pattern(self, question: Question, accepted: str) -> re.Pattern[str]:
@@ -476,15 +479,17 @@ class Numerical(QuestionType):
         answers = data["answers"]
         errors = []
         if not answers:
-            errors.append("Câu hỏi dạng số cần ít nhất một đáp án.")
+            errors.append(_("A numerical question needs at least one answer."))
         for answer in answers:
             if "min" in answer:
                 if not float(answer["min"]) <= float(answer["max"]):
-                    errors.append("Khoảng đáp án phải có giá trị đầu không lớn hơn giá trị cuối.")
+                    errors.append(_("An answer range must not start above its end."))
             elif not math.isfinite(float(answer["value"])) or not float(answer["tolerance"]) >= 0:
-                errors.append("Đáp án số phải là một số, với sai số không âm.")
+                errors.append(
+                    _("A numerical answer must be a number, with a tolerance that is not negative.")
+                )
         if answers and not any(float(answer["fraction"]) == 1 for answer in answers):
-            errors.append("Cần ít nhất một đáp án đúng (100%).")
+            errors.append(_("At least one answer must be right (100%)."))
         return errors
 
     @staticmethod
@@ -501,7 +506,8 @@ class Numerical(QuestionType):
     def grade(self, question: Question, response: Any) -> Grade:
         values = number_readings(response) if isinstance(response, str) else []
         if not values:
-            return Grade(0.0, ["Câu trả lời không phải là một số."] if response else [])
+            # Feedback is stored with the attempt, in the language the learner submitted in.
+            return Grade(0.0, [_("The response is not a number.")] if response else [])
         matches = [
             answer
             for answer in question.data["answers"]
@@ -542,11 +548,11 @@ class Matching(QuestionType):
         pairs = data["pairs"]
         errors = []
         if len(pairs) < 2:
-            errors.append("Câu hỏi ghép cặp cần ít nhất hai cặp.")
+            errors.append(_("A matching question needs at least two pairs."))
         if any(not str(pair["left"]).strip() or not str(pair["right"]).strip() for pair in pairs):
-            errors.append("Có cặp ghép để trống một vế.")
+            errors.append(_("A pair has a blank side."))
         if any(not str(text).strip() for text in data.get("distractors", [])):
-            errors.append("Có phương án gây nhiễu để trống.")
+            errors.append(_("A distractor is blank."))
         return errors
 
     def response_from_form(
@@ -601,11 +607,11 @@ class Ordering(QuestionType):
         items = data["items"]
         errors = []
         if len(items) < 2:
-            errors.append("Câu hỏi sắp xếp cần ít nhất hai mục.")
+            errors.append(_("An ordering question needs at least two items."))
         if any(not str(item).strip() for item in items):
-            errors.append("Có mục để trống.")
+            errors.append(_("An item is blank."))
         if len(set(items)) != len(items):
-            errors.append("Các mục cần sắp xếp không được trùng nhau.")
+            errors.append(_("The items to order must all differ."))
         return errors
 
     def response_from_form(

@@ -11,6 +11,8 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from lms.quizzes.formats.base import (
     FormatError,
     ParseResult,
@@ -51,31 +53,35 @@ def parse_aiken(text: str | bytes, filename: str = "") -> ParseResult:
             continue
         if answer:
             if draft is None:
-                result.errors.append(FormatError(filename, number, "Dòng “ANSWER:” thiếu câu hỏi."))
+                result.errors.append(
+                    FormatError(filename, number, _("“ANSWER:” line without a question."))
+                )
             else:
                 _finish(draft, answer[1], filename, result)
             draft = None
         elif option and draft is not None and draft.stem:
             if option[1] in draft.options:
-                message = f"Phương án “{option[1]}” bị lặp lại."
+                message = _("Choice “%(letter)s” appears twice.", letter=option[1])
                 result.errors.append(FormatError(filename, draft.line, message))
             draft.options[option[1]] = option[2].strip()
         else:
             if draft is not None and draft.options:
-                message = "Câu hỏi thiếu dòng “ANSWER: …”."
+                message = _("The question has no “ANSWER: …” line.")
                 result.errors.append(FormatError(filename, draft.line, message))
                 draft = None
             if draft is None:
                 draft = _Draft(number)
             draft.stem.append(line)
     if draft is not None:
-        result.errors.append(FormatError(filename, draft.line, "Câu hỏi thiếu dòng “ANSWER: …”."))
+        result.errors.append(
+            FormatError(filename, draft.line, _("The question has no “ANSWER: …” line."))
+        )
     return result
 
 
 def _finish(draft: _Draft, letter: str, filename: str, result: ParseResult) -> None:
     if letter not in draft.options:
-        message = f"Đáp án “{letter}” không nằm trong các phương án của câu hỏi."
+        message = _("Answer “%(letter)s” is not one of the question's choices.", letter=letter)
         result.errors.append(FormatError(filename, draft.line, message))
         return
     stem = "\n".join(draft.stem)
@@ -103,7 +109,7 @@ def dump_aiken(questions: Iterable[Question]) -> str:
         fractions = sorted(choice["fraction"] for choice in choices)
         if fractions[-1:] != [1] or any(fractions[:-1]) or len(choices) > len(_LETTERS):
             raise UnsupportedQuestionError(
-                question, "Aiken", "Aiken chỉ có một phương án đúng, không có điểm từng phần"
+                question, "Aiken", _("Aiken has one right choice and no partial marks")
             )
         lines = [" ".join(question.stem.split())]
         lines += [

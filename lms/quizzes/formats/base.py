@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from lms.quizzes.types import Question, validate_question
 
 __all__ = [
@@ -53,8 +55,15 @@ class UnsupportedQuestionError(ValueError):
     """A question cannot be written in the requested format (its type has no equivalent)."""
 
     def __init__(self, question: Question, format_name: str, reason: str = "") -> None:
-        reason = reason or f"định dạng này không có loại câu hỏi “{question.qtype}”"
-        super().__init__(f"Không xuất được câu hỏi “{question.name}” sang {format_name}: {reason}.")
+        reason = reason or _("this format has no “%(qtype)s” question type", qtype=question.qtype)
+        super().__init__(
+            _(
+                "Cannot export question “%(name)s” to %(format)s: %(reason)s.",
+                name=question.name,
+                format=format_name,
+                reason=reason,
+            )
+        )
         self.question = question
 
 
@@ -66,7 +75,7 @@ def decode(source: str | bytes, filename: str) -> str | FormatError:
         return nfc(source.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         line = source[: error.start].count(b"\n") + 1
-        return FormatError(filename, line, "Tệp không được mã hoá UTF-8.")
+        return FormatError(filename, line, _("The file is not encoded in UTF-8."))
 
 
 def nfc(text: str) -> str:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from flask_babel import gettext as _
+
 from lms.quizzes.formats.base import (
     FormatError,
     ParseResult,
@@ -63,7 +65,7 @@ def parse_gift(text: str | bytes, filename: str = "") -> ParseResult:
                 continue
         line = block[0][0]
         try:
-            question = _read_question("\n".join(source_line for _, source_line in block))
+            question = _read_question("\n".join(source_line for _line, source_line in block))
         except _GiftSyntaxError as error:
             result.errors.append(FormatError(filename, line, str(error)))
             continue
@@ -107,19 +109,22 @@ def _read_question(source: str) -> Question:
     if text.startswith("::"):
         end = text.find("::", 2)
         if end < 0:
-            raise _GiftSyntaxError("Tiêu đề câu hỏi thiếu dấu “::” đóng.")
+            raise _GiftSyntaxError(_("The question title has no closing “::”."))
         name, text = _clean(text[2:end]), text[end + 2 :].strip()
     start = text.find("{")
     end = text.find("}", start + 1)
     if start < 0:
-        raise _GiftSyntaxError("Không tìm thấy khối đáp án “{…}”.")
+        raise _GiftSyntaxError(_("No answer block “{…}” was found."))
     if end < 0:
-        raise _GiftSyntaxError("Khối đáp án thiếu dấu “}” đóng.")
+        raise _GiftSyntaxError(_("The answer block has no closing “}”."))
     if "}" in text[:start] or "{" in text[start + 1 : end]:
-        raise _GiftSyntaxError("Dấu ngoặc nhọn đặt sai chỗ; trong văn bản hãy viết “\\{” và “\\}”.")
+        raise _GiftSyntaxError(_("A brace is out of place; in text, write “\\{” and “\\}”."))
     if "{" in text[end + 1 :] or "}" in text[end + 1 :]:
         raise _GiftSyntaxError(
-            "Câu hỏi có hơn một khối đáp án (thiếu dòng trống giữa hai câu hỏi?)."
+            _(
+                "The question has more than one answer block "
+                "(a blank line missing between two questions?)."
+            )
         )
     before, answers, after = text[:start], text[start + 1 : end], text[end + 1 :]
     stem = _clean(before + BLANK + after if after.strip() else before)
@@ -160,7 +165,10 @@ def _chunks(body: str, marker: re.Pattern[str]) -> list[str]:
     first, *chunks = marker.split(body)
     if first.strip():
         raise _GiftSyntaxError(
-            f"Đáp án “{_clean(first)}” phải bắt đầu bằng “=” (đúng) hoặc “~” (sai)."
+            _(
+                "Answer “%(answer)s” must start with “=” (right) or “~” (wrong).",
+                answer=_clean(first),
+            )
         )
     return chunks
 
@@ -172,14 +180,14 @@ def _weight(text: str, default: float) -> tuple[float, str]:
     if match:
         return fraction_from_percent(match[1]), text[match.end() :]
     if re.match(r"%[^%\s]*%", text):
-        raise _GiftSyntaxError(f"Trọng số “{text.split('%')[1]}” không phải là một số.")
+        raise _GiftSyntaxError(_("Weight “%(value)s” is not a number.", value=text.split("%")[1]))
     return default, text
 
 
 def _read_answer(chunk: str, default: float) -> dict[str, Any]:
     """One `=answer#feedback` or `~%50%answer#feedback` chunk."""
     fraction, rest = _weight(chunk[1:], default)
-    text, _, feedback = rest.partition("#")
+    text, _hash, feedback = rest.partition("#")
     return {"text": _clean(text), "fraction": fraction, "feedback": _clean(feedback)}
 
 
@@ -195,7 +203,7 @@ def _read_pairs(body: str) -> dict[str, Any]:
     pairs, distractors = [], []
     for chunk in _chunks(body, _EQUALS):
         if "->" not in chunk:
-            raise _GiftSyntaxError(f"Cặp ghép “{_clean(chunk[1:])}” thiếu dấu “->”.")
+            raise _GiftSyntaxError(_("Pair “%(pair)s” has no “->”.", pair=_clean(chunk[1:])))
         left, right = (_clean(part) for part in chunk[1:].split("->", 1))
         if left:
             pairs.append({"left": left, "right": right})
@@ -220,11 +228,11 @@ def _read_numbers(body: str) -> list[dict[str, Any]]:
     # A lone answer may omit its "=": {#2:0.5}.
     chunks = ([f"={first}"] if first.strip() else []) + chunks
     if not chunks:
-        raise _GiftSyntaxError("Câu hỏi dạng số không có đáp án.")
+        raise _GiftSyntaxError(_("The numerical question has no answer."))
     answers = []
     for chunk in chunks:
         fraction, rest = _weight(chunk[1:], 1.0)
-        spec, _, feedback = rest.partition("#")
+        spec, _hash, feedback = rest.partition("#")
         answer = _read_number_spec(_clean(spec))
         answers.append({**answer, "fraction": fraction, "feedback": _clean(feedback)})
     return answers
@@ -237,12 +245,12 @@ def _read_number_spec(spec: str) -> dict[str, float]:
             low, high = spec.split("..", 1)
             answer = {"min": float(low), "max": float(high)}
         else:
-            value, _, tolerance = spec.partition(":")
+            value, _colon, tolerance = spec.partition(":")
             answer = {"value": float(value), "tolerance": float(tolerance or 0)}
     except ValueError:
-        raise _GiftSyntaxError(f"Đáp án số “{spec}” không hợp lệ.") from None
+        raise _GiftSyntaxError(_("Numerical answer “%(spec)s” is not valid.", spec=spec)) from None
     if not all(math.isfinite(number) for number in answer.values()):
-        raise _GiftSyntaxError(f"Đáp án số “{spec}” không hợp lệ.")
+        raise _GiftSyntaxError(_("Numerical answer “%(spec)s” is not valid.", spec=spec))
     return answer
 
 

@@ -13,6 +13,9 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.quizzes.formats.base import (
     FormatError,
@@ -57,15 +60,19 @@ def parse_moodle_xml(source: str | bytes, filename: str = "") -> ParseResult:
         parser.feed(source)
         root = parser.close()
     except ET.ParseError as error:
-        message = f"Tệp XML không hợp lệ: {error}."
+        message = _("The XML file is not valid: %(error)s.", error=error)
         result.errors.append(FormatError(filename, error.position[0], message))
         return result
     except DefusedXmlException:
-        message = "Tệp XML khai báo DTD hoặc thực thể, điều không được phép vì lý do an toàn."
+        message = _(
+            "The XML file declares a DTD or entities, which is not allowed for safety reasons."
+        )
         result.errors.append(FormatError(filename, recorder.expat.CurrentLineNumber, message))
         return result
     if root.tag != "quiz":
-        result.errors.append(FormatError(filename, 1, "Phần tử gốc của tệp phải là <quiz>."))
+        result.errors.append(
+            FormatError(filename, 1, _("The root element of the file must be <quiz>."))
+        )
         return result
     category = ""
     for element in root.findall("question"):
@@ -75,7 +82,7 @@ def parse_moodle_xml(source: str | bytes, filename: str = "") -> ParseResult:
             continue
         reader = _READERS.get(qtype)
         if reader is None:
-            message = f"Loại câu hỏi “{qtype}” chưa được hỗ trợ."
+            message = _("Question type “%(qtype)s” is not supported yet.", qtype=qtype)
             result.errors.append(FormatError(filename, line, message))
             continue
         try:
@@ -94,18 +101,19 @@ def _text(element: ET.Element, path: str) -> str:
     return nfc(node.text or "").strip() if node is not None else ""
 
 
-def _number(text: str, what: str) -> float:
+def _number(text: str, message: LazyString) -> float:
+    """`text` as a number; `message`, with a `%(value)s` placeholder, says when it is none."""
     try:
         return float(text)
     except ValueError:
-        raise _ContentError(f"{what} “{text}” không phải là một số.") from None
+        raise _ContentError(message % {"value": text}) from None
 
 
 def _fraction(text: str) -> float:
     try:
         return fraction_from_percent(text)
     except ValueError:
-        raise _ContentError(f"Trọng số “{text}” không phải là một số.") from None
+        raise _ContentError(_("Weight “%(value)s” is not a number.", value=text)) from None
 
 
 def _read_common(element: ET.Element, qtype: str, data: dict[str, Any]) -> Question:
@@ -116,7 +124,7 @@ def _read_common(element: ET.Element, qtype: str, data: dict[str, Any]) -> Quest
         name=_text(element, "name/text") or default_name(stem),
         stem=stem,
         general_feedback=_text(element, "generalfeedback/text"),
-        default_mark=_number(mark, "Điểm") if mark else 1.0,
+        default_mark=_number(mark, _l("Mark “%(value)s” is not a number.")) if mark else 1.0,
         data=data,
     )
 
@@ -140,7 +148,9 @@ def _read_multichoice(element: ET.Element) -> tuple[str, dict[str, Any]]:
 def _read_truefalse(element: ET.Element) -> tuple[str, dict[str, Any]]:
     answers = {answer["text"].lower(): answer for answer in _read_answers(element)}
     if set(answers) != {"true", "false"}:
-        raise _ContentError("Câu hỏi Đúng/Sai phải có đúng hai đáp án “true” và “false”.")
+        raise _ContentError(
+            _("A true/false question must have exactly two answers, “true” and “false”.")
+        )
     return "truefalse", {
         "correct": answers["true"]["fraction"] > answers["false"]["fraction"],
         "feedback_true": answers["true"]["feedback"],
@@ -165,8 +175,10 @@ def _read_numerical(element: ET.Element) -> tuple[str, dict[str, Any]]:
         tolerance = _text(node, "tolerance")
         answers.append(
             {
-                "value": _number(answer["text"], "Đáp án"),
-                "tolerance": _number(tolerance, "Sai số") if tolerance else 0.0,
+                "value": _number(answer["text"], _l("Answer “%(value)s” is not a number.")),
+                "tolerance": _number(tolerance, _l("Tolerance “%(value)s” is not a number."))
+                if tolerance
+                else 0.0,
                 "fraction": answer["fraction"],
                 "feedback": answer["feedback"],
             }

@@ -1,16 +1,36 @@
-"""Factories for questions of every type, shared by the question-type and format tests."""
+"""Factories for questions of every type, shared by the question-type and format tests, and
+the Vietnamese locale their messages are read in.
+"""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask_babel import force_locale
 
+from lms.app import create_app
 from lms.quizzes.types import Question
 
 MakeQuestion = Callable[..., Question]
+
+
+@pytest.fixture(scope="session")
+def catalogue_app() -> Flask:
+    """An LMS app for its message catalogue only: these tests never open its database."""
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+
+
+@pytest.fixture(autouse=True)
+def vietnamese(catalogue_app: Flask) -> Iterator[None]:
+    """Messages are made when called: read them as a Vietnamese user (or the CLI) does."""
+    with catalogue_app.app_context(), force_locale("vi"):
+        yield
 
 
 def _choice(text: str, fraction: float = 0.0, feedback: str = "") -> dict[str, Any]:

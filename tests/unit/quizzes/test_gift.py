@@ -3,6 +3,7 @@
 import unicodedata
 
 import pytest
+from flask_babel import force_locale
 
 from lms.quizzes.formats import UnsupportedQuestionError, dump_gift, parse_gift
 from lms.quizzes.types import Question
@@ -345,6 +346,12 @@ def test_unescaped_brace_in_text_is_reported():
     ]
 
 
+def test_errors_are_english_for_an_english_user():
+    """The reason after FILE:LINE: follows the user's language."""
+    with force_locale("en"):
+        assert errors("::A:: q {=a -> 1 =b}") == ["bank.gift:1: Pair “b” has no “->”."]
+
+
 # Writing
 
 
@@ -368,8 +375,22 @@ def test_dump_writes_category_only_when_it_changes(make_question):
 
 def test_dump_of_ordering_question_is_refused(make_question):
     """GIFT has no ordering type: exporting one raises a clear error."""
-    with pytest.raises(UnsupportedQuestionError, match="Câu ordering"):
+    with pytest.raises(UnsupportedQuestionError) as refused:
         dump_gift([make_question("essay"), make_question("ordering")])
+    assert str(refused.value) == (
+        "Không xuất được câu hỏi “Câu ordering” sang GIFT: "
+        "định dạng này không có loại câu hỏi “ordering”."
+    )
+
+
+def test_export_refusal_is_english_for_an_english_user(make_question):
+    """The refusal and its reason are both in the user's language."""
+    with force_locale("en"), pytest.raises(UnsupportedQuestionError) as refused:
+        dump_gift([make_question("ordering")])
+    assert str(refused.value) == (
+        "Cannot export question “Câu ordering” to GIFT: "
+        "this format has no “ordering” question type."
+    )
 
 
 def test_dump_puts_missing_word_block_in_place(make_question):

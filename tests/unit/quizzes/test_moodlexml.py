@@ -3,6 +3,7 @@
 import unicodedata
 
 import pytest
+from flask_babel import force_locale
 
 from lms.quizzes.formats import dump_moodle_xml, parse_moodle_xml
 from lms.quizzes.types import Question
@@ -275,6 +276,46 @@ def test_every_bad_question_is_reported_at_its_line():
         "bank.xml:17: Câu hỏi Đúng/Sai phải có đúng hai đáp án “true” và “false”.",
         "bank.xml:22: Cần ít nhất một phương án đúng (100%).",
     ]
+
+
+NOT_NUMBERS = """<?xml version="1.0"?>
+<quiz>
+  <question type="essay">
+    <name><text>Điểm sai</text></name>
+    <questiontext><text>Q</text></questiontext>
+    <defaultgrade>hai</defaultgrade>
+  </question>
+  <question type="numerical">
+    <name><text>Đáp án sai</text></name>
+    <questiontext><text>Q</text></questiontext>
+    <answer fraction="100"><text>ba</text></answer>
+  </question>
+  <question type="numerical">
+    <name><text>Sai số sai</text></name>
+    <questiontext><text>Q</text></questiontext>
+    <answer fraction="100"><text>3</text><tolerance>nửa</tolerance></answer>
+  </question>
+</quiz>
+"""
+
+
+def test_numbers_that_are_not_numbers_are_named_in_the_error():
+    """A mark, numerical answer or tolerance that is not a number says which one it is."""
+    assert errors(NOT_NUMBERS) == [
+        "bank.xml:3: Điểm “hai” không phải là một số.",
+        "bank.xml:8: Đáp án “ba” không phải là một số.",
+        "bank.xml:13: Sai số “nửa” không phải là một số.",
+    ]
+
+
+def test_errors_are_english_for_an_english_user():
+    """The same errors read in English under the English locale."""
+    with force_locale("en"):
+        assert errors(NOT_NUMBERS) == [
+            "bank.xml:3: Mark “hai” is not a number.",
+            "bank.xml:8: Answer “ba” is not a number.",
+            "bank.xml:13: Tolerance “nửa” is not a number.",
+        ]
 
 
 def test_malformed_xml_is_reported_at_its_line():

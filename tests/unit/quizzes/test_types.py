@@ -5,6 +5,7 @@ import random
 from dataclasses import replace
 
 import pytest
+from flask_babel import force_locale
 
 from lms.quizzes.types import (
     QUESTION_TYPES,
@@ -85,12 +86,56 @@ def test_register_adds_a_type_without_other_changes(make_question):
         def response_from_form(self, question, formdata, prefix=""):
             return formdata.get(f"{prefix}answer")
 
+        def right_answer_text(self, question):
+            return ""
+
     try:
         question = replace(make_question("essay"), qtype="poll-test")
         assert validate_question(question) == []
         assert grade(question, "anything").fraction == 1.0
     finally:
         del QUESTION_TYPES["poll-test"]
+
+
+def test_a_type_must_say_its_right_answer():
+    """A type without `right_answer_text` cannot be used, as one without `grade` cannot."""
+
+    class Silent(QuestionType):
+        name = "silent-test"
+        label = "Im lặng"
+
+        def grade(self, question, response):
+            return Grade(1.0)
+
+        def response_from_form(self, question, formdata, prefix=""):
+            return None
+
+    with pytest.raises(TypeError, match="right_answer_text"):
+        Silent()
+
+
+def test_messages_are_english_for_an_english_user(make_question):
+    """The same problem reads in English under the English locale, in Vietnamese by default."""
+    question = make_question("single", name=" ", data={"choices": []})
+    with force_locale("en"):
+        assert validate_question(question) == [
+            "The question has no title.",
+            "A choice question needs at least two choices.",
+            "At least one choice must be right (100%).",
+        ]
+    assert validate_question(question) == [
+        "Câu hỏi thiếu tiêu đề.",
+        "Câu hỏi trắc nghiệm cần ít nhất hai phương án.",
+        "Cần ít nhất một phương án đúng (100%).",
+    ]
+
+
+def test_truefalse_answer_text_follows_the_locale(make_question):
+    """A false statement's right answer reads "False" in English, "Sai" in Vietnamese."""
+    question = make_question("truefalse")
+    with force_locale("en"):
+        assert get_question_type("truefalse").right_answer_text(question) == "False"
+    assert get_question_type("truefalse").right_answer_text(question) == "Sai"
 
 
 def test_unknown_type_fails_validation(make_question):
