@@ -19,7 +19,7 @@ from lms.accounts.permissions import (
 )
 from lms.admin.forms import ConfirmForm, GrantForm, NewAccountForm, ProfileAdminForm, UnitForm
 from lms.extension import state
-from lms.forms import select_choices
+from lms.forms import select_choices, unit_label
 from lms.security import access
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,9 +31,7 @@ def _unit_pairs(blank: str | None) -> list[tuple[str, str]]:
     """(id, indented name) of the admin's units that can still take people."""
     units = services.unit_tree(scope_units(ADMIN))
     pairs = [("", blank)] if blank is not None else []
-    return pairs + [
-        (str(u.id), f"{'— ' * max(u.depth, 0)}{u.name} ({u.code})") for u in units if not u.retired
-    ]
+    return pairs + [(str(u.id), unit_label(u)) for u in units if not u.retired]
 
 
 def _unit_choices(blank: str | None) -> list[SelectChoice]:

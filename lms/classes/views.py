@@ -27,7 +27,7 @@ from lms.classes import exports, listing, services
 from lms.classes.forms import ClassForm, mode_label, status_choices
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.courses.models import CourseVersion, VersionStatus
-from lms.forms import select_choices
+from lms.forms import select_choices, unit_label
 from lms.security import access
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
@@ -59,10 +59,7 @@ def organizer_units() -> list[Unit]:
 
 def unit_choices() -> list[tuple[str, str]]:
     """The user's units as (id, name indented by depth) choices."""
-    return [
-        (str(u.id), f"{'— ' * max(u.depth, 0)}{u.name} ({u.code})")
-        for u in accounts.unit_tree(organizer_units())
-    ]
+    return [(str(u.id), unit_label(u)) for u in accounts.unit_tree(organizer_units())]
 
 
 def int_arg(name: str) -> int | None:

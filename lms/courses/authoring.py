@@ -22,6 +22,7 @@ from lms.courses.forms import (
     ModuleForm,
 )
 from lms.courses.models import Attachment, Course, CourseVersion, Module, VersionStatus
+from lms.forms import unit_choices
 from lms.rendering import render_markdown
 from lms.security import access
 
@@ -33,12 +34,7 @@ VERSION = "/courses/<int:course_id>/versions/<int:number>"
 
 def _unit_choices() -> list[SelectChoice]:
     """The trainer's units (indented tree) that may own a new course."""
-    units = unit_tree(scope_units(TRAINER))
-    return [
-        SelectChoice(str(u.id), f"{'— ' * max(u.depth, 0)}{u.name} ({u.code})")
-        for u in units
-        if not u.retired
-    ]
+    return unit_choices(unit_tree(scope_units(TRAINER)))
 
 
 def _course_details(form: CourseForm) -> editing.CourseDetails:
