@@ -1,5 +1,5 @@
 """Learning in a real browser: a module on a 360 px phone, completion by scrolling to the end
-(and by the button without JavaScript), and the printed page.
+(and by the button without JavaScript), the printed page, and the class page's quizzes.
 """
 
 import pytest
@@ -7,9 +7,11 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from lms import db
+from lms.accounts.models import Account
 from lms.classes.models import ModuleCompletion
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.browser.test_shell import PHONE, log_in
+from tests.test_learning import HALF, attempt_quiz, class_quiz
 
 #: Module 1 of the one-stop course has a wide comparison table.
 TABLE_MODULE = 1
@@ -78,3 +80,23 @@ def test_printed_module_has_no_navigation(page: Page, seat):
     expect(page.locator(".module-body")).to_be_visible()
     for hidden in (".site-header", ".module-nav", "form[data-complete-on-view]"):
         expect(page.locator(hidden)).to_be_hidden()
+
+
+def test_class_page_with_quizzes_fits_a_phone_and_leads_to_the_history(page: Page, seat):
+    """The class page's quiz list (states, grade) fits 360 px, and "My attempts" opens the
+    learner's history with the submitted attempt."""
+    learner = db.session.scalar(select(Account).where(Account.username == "hocvien"))
+    attempt_quiz(class_quiz(seat, "Kiểm tra cuối khóa Một cửa"), learner, HALF)
+    class_quiz(seat, "Kiểm tra giữa khóa")
+    db.session.commit()
+    page.set_viewport_size(PHONE)
+    log_in(page, "hocvien")
+    page.goto(f"/learn/{seat.class_id}")
+    expect(page.locator(".quiz-standings li")).to_have_count(2)
+    expect(page.locator(".quiz-standings")).to_contain_text("Chưa đạt")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1]
+    page.get_by_role("link", name="Các lượt làm bài của tôi").click()
+    expect(page.locator("main")).to_contain_text("Kiểm tra cuối khóa Một cửa")
