@@ -122,7 +122,8 @@ def sign_in(page: Page, username: str, language: str = "vi") -> None:
     page.goto("/login")
     page.get_by_label("Tên đăng nhập", exact=True).fill(username)
     page.get_by_label("Mật khẩu", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("navigation", name="Menu chính")).to_be_visible()
     if language == "en":
         page.get_by_role("button", name="English").click()

@@ -17,7 +17,7 @@ from lms.accounts.models import Account, LearnerProfile, Role, UnitKind
 from lms.quizzes import bank as banks
 from lms.quizzes.formats import parse_gift
 from lms.quizzes.models import Question
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import sign_in
 
 GOOD = """$CATEGORY: trinh-duyet/co-ban
 
@@ -38,15 +38,6 @@ def trainer(app, make_unit, make_person) -> Account:
     province = make_unit("HN", "Thành phố Hà Nội", kind=UnitKind.PROVINCE)
     department = make_unit("HN-SNV", "Sở Nội vụ", parent=province)
     return make_person("giangvien", Role.TRAINER, department, full_name="Lê Văn Giảng")
-
-
-def log_in_english(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
-    page.get_by_label("Mật khẩu", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def questions_in(slug: str) -> int:
@@ -77,7 +68,7 @@ def test_import_edit_export_round_trip(page: Page, trainer: Account, tmp_path: P
     """Errors with FILE:LINE and nothing written; fixed file previewed then imported; an edit
     makes version 2; the exported file imported into a new bank gives the same questions.
     """
-    log_in_english(page, "giangvien")
+    sign_in(page, "giangvien", "en")
     create_bank(page, "trinh-duyet", "Ngân hàng thử trên trình duyệt")
 
     page.get_by_role("link", name="Import questions").click()
@@ -138,7 +129,7 @@ def test_bank_pages_fit_a_phone(page: Page, trainer: Account):
     db.session.commit()
     question = db.session.scalar(select(Question).where(Question.key == "b-1"))
     page.set_viewport_size({"width": 360, "height": 740})
-    log_in_english(page, "giangvien")
+    sign_in(page, "giangvien", "en")
     for url in (
         f"/banks/{target.id}",
         f"/banks/{target.id}/questions/{question.id}",

@@ -42,7 +42,10 @@ def log_in(page: Page, username: str, password: str = TEST_PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Tên đăng nhập", exact=True).fill(username)
     page.get_by_label("Mật khẩu", exact=True).fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
+    # The post always navigates (home, or the form again): wait for that page, or a test could
+    # measure the log-in page while the next one loads.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
 
 
 def menu(page: Page):
