@@ -114,7 +114,9 @@ def test_start_page_shows_settings_and_starts(client_in, quiz):
     page = client_in.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
     assert 'name="q1-answer"' in page and 'name="q2-answer"' in page
     assert 'name="q3-answer"' not in page  # two per page
-    assert 'data-remaining="1199"' in page or 'data-remaining="1200"' in page
+    # The server's count from a 20-minute limit; a busy machine may take a few seconds to get here.
+    remaining = int(re.search(r'data-remaining="(\d+)"', page).group(1))
+    assert 1140 <= remaining <= 1200
     assert "style=" not in page
 
 
