@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app, _cv_request
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect
 
 import lms.models  # noqa: F401  (every table on the metadata)
 from lms import create_app, db
@@ -40,21 +41,56 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     engine.dispose()
 
 
-class RequestPerContextClient(FlaskClient):
-    """Gives every request its own app context (and so its own `g` and session), as a real
-    server does, even while the test holds an app context of its own.
+class ProductionLikeClient(FlaskClient):
+    """Runs every request the way gunicorn does: with no application context around it.
+
+    A test's set-up and assertions run in contexts of their own (the `app` fixture's, a
+    `test_request_context()`...). Before each request the client closes every one of them (their
+    database session ends, as it would between two real requests), runs the request, reads the
+    whole body and closes the response with still no context open (a streamed export reads its
+    rows there, as it does in production), then reopens the test's contexts. The objects the
+    test had loaded join the reopened session expired, so the test reads them afresh from the
+    database, as a second request would.
     """
 
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        # The test's own session must not show values older than what the request committed.
-        db.session.expire_all()
-        return response
+    def open(self, *args, buffered: bool = False, **kwargs):
+        loaded = list(db.session.identity_map.values()) if _cv_app.get(None) else []
+        suspended = _close_test_contexts()
+        try:
+            return super().open(*args, buffered=True, **kwargs)
+        finally:
+            for context in reversed(suspended):
+                context.push()
+            if loaded:
+                _read_again(loaded)
+
+
+def _close_test_contexts() -> list:
+    """Pop every request and app context the test holds, innermost first; return them."""
+    closed: list = []
+    while (context := _cv_request.get(None)) is not None:
+        context.pop()
+        closed.append(context)
+    while (context := _cv_app.get(None)) is not None:
+        context.pop()
+        closed.append(context)
+    return closed
+
+
+def _read_again(objects: list) -> None:
+    """Attach the test's objects to its new session, expired: their next read hits the database."""
+    for instance in objects:
+        if inspect(instance).detached:
+            db.session.add(instance)
+    db.session.expire_all()
 
 
 @pytest.fixture
 def app(database_url, tmp_path) -> Iterator[Flask]:
+    """The standalone app on the clean test database. The test's set-up and assertions run in an
+    app context of this fixture's, which the client closes around every request (see
+    `ProductionLikeClient`): no context outlives a request's, as under a real server.
+    """
     app = create_app(
         {
             "TESTING": True,
@@ -64,7 +100,7 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
             "LMS_UPLOAD_PATH": str(tmp_path / "uploads"),
         }
     )
-    app.test_client_class = RequestPerContextClient
+    app.test_client_class = ProductionLikeClient
     with app.app_context():
         yield app
         db.session.rollback()

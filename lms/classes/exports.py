@@ -129,6 +129,7 @@ class Export:
     file_stem: str
     title: str
     columns: tuple[Column, ...]
+    #: Rows of the class given; for a streamed file, called with the class as the stream loaded it.
     rows: Callable[[TrainingClass], Iterator[dict]]
 
 
@@ -253,6 +254,15 @@ def csv_chunks(export: Export, training_class: TrainingClass) -> Iterator[bytes]
     yield buffer.getvalue().encode("utf-8")
 
 
+def _streamed_csv(export: Export, class_id: int) -> Iterator[bytes]:
+    """CSV chunks of a response body. The body is read after the view's request has ended and
+    its database session with it, so the rows come from objects loaded here, in the stream's
+    own session, never from the view's (detached by then).
+    """
+    training_class = db.session.get(TrainingClass, class_id)
+    yield from csv_chunks(export, training_class)
+
+
 def _csv_value(value, kind: str) -> str:
     if value is None:
         return ""
@@ -274,7 +284,7 @@ def download(export: Export, training_class: TrainingClass, fmt: str) -> Respons
     name = file_name(export, training_class, fmt)
     if fmt == "csv":
         response = current_app.response_class(
-            stream_with_context(csv_chunks(export, training_class)), mimetype=FORMATS["csv"]
+            stream_with_context(_streamed_csv(export, training_class.id)), mimetype=FORMATS["csv"]
         )
         response.headers.set("Content-Disposition", "attachment", filename=name)
         return response

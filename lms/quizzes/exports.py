@@ -8,12 +8,13 @@ per download, its rows bound to what was asked.
 """
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms import db
 from lms.accounts.models import Unit
 from lms.classes.exports import FORMULA_STARTS, Column, Export
 from lms.classes.models import TrainingClass
@@ -51,19 +52,32 @@ class ResultsExport:
     #: File name start; the quiz's id (for quiz exports) and the class code are added.
     file_stem: str
     title: Any
-    #: (quiz or class, its class, filters) → columns and a function yielding the rows.
-    build: Callable[[Any, TrainingClass, Filters], tuple[tuple[Column, ...], Callable]]
+    #: (quiz or class, its class) → the file's columns.
+    columns: Callable[[Any, TrainingClass], tuple[Column, ...]]
+    #: (quiz or class, its class, filters) → the rows, each a dict keyed by column.
+    rows: Callable[[Any, TrainingClass, Filters], Iterator[dict]]
 
 
 def build(
     spec: ResultsExport, subject: Quiz | TrainingClass, training_class: TrainingClass, filters
 ) -> Export:
-    """The registry entry made into a roster-style export for one download."""
-    columns, rows = spec.build(subject, training_class, filters)
+    """The registry entry made into a roster-style export for one download.
+
+    A CSV streams after the request's session has ended, so the rows load the quiz (or class)
+    and the unit filter again, by id, in whatever session is current when they are read.
+    """
     stem = spec.file_stem
     if isinstance(subject, Quiz):
         stem = f"{stem}-{subject.id}"
-    return Export(stem, spec.title, columns, lambda _training_class: rows())
+    subject_type, subject_id = type(subject), subject.id
+    unit_id = filters.unit.id if filters.unit is not None else None
+
+    def rows(current_class: TrainingClass) -> Iterator[dict]:
+        unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+        current = db.session.get(subject_type, subject_id)
+        yield from spec.rows(current, current_class, replace(filters, unit=unit))
+
+    return Export(stem, spec.title, spec.columns(subject, training_class), rows)
 
 
 LEARNER_COLUMNS = (
@@ -94,23 +108,20 @@ QUIZ_RESULT_COLUMNS = (
 )
 
 
-def quiz_result_rows(quiz: Quiz, training_class: TrainingClass, filters: Filters):
-    def rows() -> Iterator[dict]:
-        kept = (
-            row
-            for row in results.iter_quiz_results(quiz, training_class, filters.unit)
-            if not filters.state or row.result.state == filters.state
-        )
-        for number, row in enumerate(kept, start=1):
-            yield {
-                **_learner_cells(number, row),
-                "attempts": row.result.attempts,
-                "grade": percent(row.result.grade),
-                "result": result_label(row.result),
-                "last_finished_at": row.result.last_finished_at,
-            }
-
-    return QUIZ_RESULT_COLUMNS, rows
+def quiz_result_rows(quiz: Quiz, training_class: TrainingClass, filters: Filters) -> Iterator[dict]:
+    kept = (
+        row
+        for row in results.iter_quiz_results(quiz, training_class, filters.unit)
+        if not filters.state or row.result.state == filters.state
+    )
+    for number, row in enumerate(kept, start=1):
+        yield {
+            **_learner_cells(number, row),
+            "attempts": row.result.attempts,
+            "grade": percent(row.result.grade),
+            "result": result_label(row.result),
+            "last_finished_at": row.result.last_finished_at,
+        }
 
 
 # --- item analysis --------------------------------------------------------------------------------
@@ -146,24 +157,21 @@ def response_summary(question: statistics.QuestionStatistics) -> str:
     return " | ".join(parts)
 
 
-def statistics_rows(quiz: Quiz, training_class: TrainingClass, filters: Filters):
-    def rows() -> Iterator[dict]:
-        analysis = statistics.analyse(quiz, filters.which)
-        for number, question in enumerate(analysis.questions, start=1):
-            yield {
-                "position": number,
-                "name": question.name,
-                "type": question.type_label,
-                "versions": ", ".join(str(n) for n in question.version_numbers),
-                "attempts": question.attempts,
-                "facility": _rounded(question.facility),
-                "sd": _rounded(question.sd),
-                "discrimination": _rounded(question.discrimination),
-                "check": _("Check") if question.flagged else "",
-                "responses": response_summary(question),
-            }
-
-    return STATISTICS_COLUMNS, rows
+def statistics_rows(quiz: Quiz, training_class: TrainingClass, filters: Filters) -> Iterator[dict]:
+    analysis = statistics.analyse(quiz, filters.which)
+    for number, question in enumerate(analysis.questions, start=1):
+        yield {
+            "position": number,
+            "name": question.name,
+            "type": question.type_label,
+            "versions": ", ".join(str(n) for n in question.version_numbers),
+            "attempts": question.attempts,
+            "facility": _rounded(question.facility),
+            "sd": _rounded(question.sd),
+            "discrimination": _rounded(question.discrimination),
+            "check": _("Check") if question.flagged else "",
+            "responses": response_summary(question),
+        }
 
 
 # --- a class's results ----------------------------------------------------------------------------
@@ -175,28 +183,38 @@ def _heading(quiz: Quiz) -> str:
     return "'" + title if title.startswith(FORMULA_STARTS) else title
 
 
-def class_result_rows(training_class: TrainingClass, _same: TrainingClass, filters: Filters):
-    quizzes = results.class_quizzes(training_class)
-    columns = (
+def class_result_columns(training_class: TrainingClass, _same: TrainingClass):
+    return (
         *LEARNER_COLUMNS,
-        *(Column(f"quiz-{quiz.id}", _heading(quiz), "number", 14) for quiz in quizzes),
+        *(
+            Column(f"quiz-{quiz.id}", _heading(quiz), "number", 14)
+            for quiz in results.class_quizzes(training_class)
+        ),
     )
 
-    def rows() -> Iterator[dict]:
-        grid = results.iter_class_results(training_class, quizzes, filters.unit)
-        for number, row in enumerate(grid, start=1):
-            yield {
-                **_learner_cells(number, row),
-                **{f"quiz-{qid}": percent(grade.grade) for qid, grade in row.grades.items()},
-            }
 
-    return columns, rows
+def class_result_rows(
+    training_class: TrainingClass, _same: TrainingClass, filters: Filters
+) -> Iterator[dict]:
+    quizzes = results.class_quizzes(training_class)
+    grid = results.iter_class_results(training_class, quizzes, filters.unit)
+    for number, row in enumerate(grid, start=1):
+        yield {
+            **_learner_cells(number, row),
+            **{f"quiz-{qid}": percent(grade.grade) for qid, grade in row.grades.items()},
+        }
 
 
 QUIZ_EXPORTS: dict[str, ResultsExport] = {
-    "results": ResultsExport("ket-qua-bai-kiem-tra", _l("Quiz results"), quiz_result_rows),
-    "statistics": ResultsExport("thong-ke-cau-hoi", _l("Item analysis"), statistics_rows),
+    "results": ResultsExport(
+        "ket-qua-bai-kiem-tra", _l("Quiz results"), lambda *_: QUIZ_RESULT_COLUMNS, quiz_result_rows
+    ),
+    "statistics": ResultsExport(
+        "thong-ke-cau-hoi", _l("Item analysis"), lambda *_: STATISTICS_COLUMNS, statistics_rows
+    ),
 }
 CLASS_EXPORTS: dict[str, ResultsExport] = {
-    "results": ResultsExport("bang-diem", _l("Class results"), class_result_rows),
+    "results": ResultsExport(
+        "bang-diem", _l("Class results"), class_result_columns, class_result_rows
+    ),
 }
