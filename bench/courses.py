@@ -120,11 +120,12 @@ def roster_xlsx(training_class) -> int:
     """Write the roster export of the class as XLSX; return its size in bytes."""
     from flask import current_app
 
-    from lms.classes.exports import EXPORTS, xlsx_file
+    from lms.classes.exports import EXPORTS, table
+    from lms.tabular.writing import xlsx_file
 
     # Exports format dates and numbers in the reader's language, as in a real download.
     with current_app.test_request_context():
-        handle = xlsx_file(EXPORTS["roster"], training_class)
+        handle = xlsx_file(table(EXPORTS["roster"], training_class))
     size = handle.seek(0, 2)
     handle.close()
     return size
@@ -134,7 +135,8 @@ def roster_csv(training_class) -> Iterator[bytes]:
     """Stream the roster export as CSV chunks (drained inside the measurement)."""
     from flask import current_app
 
-    from lms.classes.exports import EXPORTS, csv_chunks
+    from lms.classes.exports import EXPORTS, table
+    from lms.tabular.writing import csv_chunks
 
     with current_app.test_request_context():
-        yield from csv_chunks(EXPORTS["roster"], training_class)
+        yield from csv_chunks(table(EXPORTS["roster"], training_class))

@@ -2,7 +2,6 @@
 host portal also gets (`flask --app HOST lms db upgrade`).
 """
 
-import csv
 import sys
 from pathlib import Path
 
@@ -23,6 +22,8 @@ from lms.content import loader as content_loader
 from lms.i18n import in_default_language
 from lms.quizzes.cli import quiz_group
 from lms.resources import data_dir
+from lms.tabular import writing
+from lms.tabular.writing import Column, Table
 from lms.text import name_sort_key
 
 lms_group = AppGroup("lms", help="Training LMS commands.")
@@ -131,10 +132,9 @@ def users_import(path: Path, dry_run: bool) -> None:
     click.echo(_("Imported %(n)d people.", n=count))
     if result.generated:
         click.echo(_("Generated initial passwords (hand them out; each must be changed):"))
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["username", "password"])
-        for username, password in result.generated.items():
-            writer.writerow([username, password])
+        columns = (Column("username", "username"), Column("password", "password"))
+        rows = [{"username": u, "password": p} for u, p in result.generated.items()]
+        writing.write_csv(Table("passwords", columns, lambda: rows), sys.stdout)
 
 
 @users_group.command("list")
@@ -152,24 +152,22 @@ def users_list(fmt: str) -> None:
     rows = []
     for profile in profiles:
         account = usernames.get(profile.user_id)
-        rows.append(
-            [
-                profile.user_id,
-                account.username if account else "",
-                profile.full_name,
-                profile.official_code or "",
-                profile.unit.code if profile.unit else "",
-                " ".join(sorted(roles.get(profile.user_id, []))),
-                "" if account is None else ("yes" if account.active else "no"),
-            ]
-        )
+        values = [
+            profile.user_id,
+            account.username if account else "",
+            profile.full_name,
+            profile.official_code or "",
+            profile.unit.code if profile.unit else "",
+            " ".join(sorted(roles.get(profile.user_id, []))),
+            "" if account is None else ("yes" if account.active else "no"),
+        ]
+        rows.append(dict(zip(header, values, strict=True)))
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
+        columns = tuple(Column(key, key) for key in header)
+        writing.write_csv(Table("users", columns, lambda: rows), sys.stdout)
     else:
         for row in rows:
-            click.echo("  ".join(cell for cell in row[1:6] if cell))
+            click.echo("  ".join(row[key] for key in header[1:6] if row[key]))
 
 
 @content_group.command("check")

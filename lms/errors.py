@@ -11,8 +11,13 @@ def _titles() -> dict[int, tuple[str, str]]:
         403: (_("Access denied"), _("You do not have permission to open this page.")),
         404: (_("Page not found"), _("The page you asked for does not exist or was moved.")),
         405: (_("Not allowed"), _("This action is not allowed here.")),
-        409: (_("Already changed"), _("This page is out of date: someone (or another tab) "
-                                       "changed it. Reload the page and try again.")),
+        409: (
+            _("Already changed"),
+            _(
+                "This page is out of date: someone (or another tab) "
+                "changed it. Reload the page and try again."
+            ),
+        ),
         413: (_("File too large"), _("The file is larger than allowed.")),
         429: (_("Too many attempts"), _("Too many attempts. Wait a few minutes and try again.")),
         500: (

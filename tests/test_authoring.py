@@ -108,7 +108,7 @@ def test_trainer_home_leads_to_the_quizzes_of_classes_taught(trainer, units):
     db.session.commit()
     page = trainer.get("/trainer").get_data(as_text=True)
     assert f'href="/quizzes/class/{taught.id}"' in page
-    assert "DAY-1 — Lớp DAY-1" in page and f"/quizzes/class/{other.id}\"" not in page
+    assert "DAY-1 — Lớp DAY-1" in page and f'/quizzes/class/{other.id}"' not in page
     assert "Ngân hàng câu hỏi" in page and "Chấm bài" in page
 
 

@@ -2,19 +2,17 @@
 none. Row numbers are the spreadsheet's (the header is row 1).
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lms import db
 from lms.accounts import services
 from lms.accounts.models import GRANTABLE_ROLES, LearnerProfile, Role
 from lms.i18n import parse_date
+from lms.tabular import reading
 
 #: Accepted column headers (English keys or the Vietnamese labels organizers use).
 COLUMNS = {
@@ -52,28 +50,21 @@ class ImportResult:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """The cells of a CSV (UTF-8, with or without BOM) or XLSX file's first sheet, as text."""
-    if path.suffix.lower() == ".xlsx":
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    if path.suffix.lower() == ".csv":
-        text = path.read_bytes().decode("utf-8-sig")
-        return [row for row in csv.reader(io.StringIO(text))]
-    raise services.ServiceError(_("Use a .csv or .xlsx file."))
+    """The header and data rows of a people file (CSV or XLSX), within the import's bounds;
+    a file that cannot be read is a ServiceError with the reason.
+    """
+    try:
+        return reading.read_rows(path, path.name, MAX_ROWS, check_header=header_problems)
+    except reading.FileRefused as error:
+        raise services.ServiceError(str(error)) from error
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def header_problems(header: list[str]) -> list[str]:
+    """What is wrong with a people file's header: unknown and missing columns."""
+    mapping, unknown = _header_map(header)
+    problems = [_("unknown column %(c)s", c=title) for title in unknown]
+    problems += [_("missing column %(c)s", c=key) for key in REQUIRED if key not in mapping]
+    return problems
 
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -94,17 +85,13 @@ def validate(rows: list[list[str]]) -> ImportResult:
     if not rows:
         result.errors.append(RowError(1, _("the file is empty")))
         return result
-    mapping, unknown = _header_map(rows[0])
-    for title in unknown:
-        result.errors.append(RowError(1, _("unknown column %(c)s", c=title)))
-    for key in REQUIRED:
-        if key not in mapping:
-            result.errors.append(RowError(1, _("missing column %(c)s", c=key)))
+    result.errors = [RowError(1, problem) for problem in header_problems(rows[0])]
     if result.errors:
         return result
     if len(rows) - 1 > MAX_ROWS:
         result.errors.append(RowError(1, _("more than %(n)d rows", n=MAX_ROWS)))
         return result
+    mapping, _unknown = _header_map(rows[0])
     seen_usernames: dict[str, int] = {}
     seen_codes: dict[str, int] = {}
     units: dict[str, object] = {}

@@ -3,7 +3,6 @@ pages. The command line acts for the system: no unit scope applies, and every ru
 check still does. Messages are in the LMS's default language.
 """
 
-import csv
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -25,6 +24,8 @@ from lms.classes.enrolment import enrolled_counts
 from lms.classes.models import ClassMode, EnrolmentSource, TrainingClass
 from lms.courses.services import current_version, find_course
 from lms.i18n import format_date, parse_date
+from lms.tabular import writing
+from lms.tabular.writing import Column, Table
 
 classes_group = AppGroup("classes", help="Classes (lớp): create and list.")
 enrol_group = AppGroup("enrol", help="Enrol officials in classes.")
@@ -156,9 +157,9 @@ def list_classes(fmt: str) -> None:
         for c in classes
     ]
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(LIST_HEADER)
-        writer.writerows(rows)
+        columns = tuple(Column(key, key) for key in LIST_HEADER)
+        records = [dict(zip(LIST_HEADER, row, strict=True)) for row in rows]
+        writing.write_csv(Table("classes", columns, lambda: records), sys.stdout)
         return
     for row in rows:
         seats = f"{row[8]}/{row[9]}" if row[9] else row[8]

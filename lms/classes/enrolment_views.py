@@ -126,7 +126,7 @@ def import_preview(class_id: int):
         return _enrol_page(training_class, [], 422, import_form=form)
     upload = form.file.data
     try:
-        rows = importing.read_upload(upload.stream, upload.filename or "")
+        rows = importing.read_file(upload.stream, upload.filename or "")
     except accounts.ServiceError as error:
         form.file.errors.append(str(error))
         return _enrol_page(training_class, [], 422, import_form=form)

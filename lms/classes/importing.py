@@ -4,9 +4,9 @@ subtree, or from a CSV/XLSX file with an `official_code` or `username` column; a
 carried to the confirm step in a signed token and checked again there.
 """
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -14,7 +14,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.importing import read_rows
 from lms.accounts.models import Account, LearnerProfile, Unit
 from lms.accounts.services import ServiceError
 from lms.classes.enrolment import (
@@ -28,6 +27,7 @@ from lms.classes.enrolment import (
     write_enrolment,
 )
 from lms.classes.models import Enrolment, TrainingClass
+from lms.tabular import reading
 
 # --- bulk enrolment: check every person first, then write all or none --------------------------
 
@@ -196,8 +196,6 @@ KEY_COLUMNS = {
 MAX_ROWS = 20000
 #: Rows listed on the preview page (the counts and every problem are always shown in full).
 PREVIEW_ROWS = 500
-#: Largest upload read (a 20,000-row XLSX is well under this).
-MAX_BYTES = 5 * 1024 * 1024
 
 
 def _key_columns(header: list[str]) -> dict[str, int]:
@@ -241,12 +239,11 @@ def plan_rows(training_class: TrainingClass, rows: list[list[str]], scope: Scope
     if not rows:
         plan.problems.append(Problem(1, "", _("the file is empty")))
         return plan
-    columns = _key_columns(rows[0])
-    if not columns:
-        plan.problems.append(
-            Problem(1, "", _("the file needs an official_code or a username column"))
-        )
+    header_problems = _header_problems(rows[0])
+    if header_problems:
+        plan.problems.extend(Problem(1, "", problem) for problem in header_problems)
         return plan
+    columns = _key_columns(rows[0])
     if len(rows) - 1 > MAX_ROWS:
         plan.problems.append(Problem(1, "", _("more than %(n)d rows", n=MAX_ROWS)))
         return plan
@@ -278,33 +275,21 @@ def plan_rows(training_class: TrainingClass, rows: list[list[str]], scope: Scope
     return checked
 
 
-def read_file(path: Path) -> list[list[str]]:
-    """The rows of a CSV or XLSX file; a damaged or mislabelled file is a ServiceError."""
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise ServiceError(_("Use a .csv or .xlsx file."))
+def _header_problems(header: list[str]) -> list[str]:
+    if _key_columns(header):
+        return []
+    return [_("the file needs an official_code or a username column")]
+
+
+def read_file(source: Path | BinaryIO, filename: str = "") -> list[list[str]]:
+    """The rows of a CSV or XLSX enrolment file (a path, or an upload's stream with its name),
+    within the import's bounds; a file that cannot be read is a ServiceError with the reason.
+    """
+    name = filename or (source.name if isinstance(source, Path) else "")
     try:
-        return read_rows(path)
-    except ServiceError:
-        raise
-    except Exception as error:
-        # Whatever openpyxl or the CSV decoder trips on is the user's to fix, not a server error.
-        raise ServiceError(
-            _("The file cannot be read as %(t)s.", t=path.suffix[1:].upper())
-        ) from error
-
-
-def read_upload(stream, filename: str) -> list[list[str]]:
-    """The rows of an uploaded CSV or XLSX file (read through a temporary file)."""
-    suffix = Path(filename or "").suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ServiceError(_("Use a .csv or .xlsx file."))
-    data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ServiceError(_("The file is larger than %(n)d MB.", n=MAX_BYTES // (1024 * 1024)))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, f"upload{suffix}")
-        path.write_bytes(data)
-        return read_file(path)
+        return reading.read_rows(source, name, MAX_ROWS, check_header=_header_problems)
+    except reading.FileRefused as error:
+        raise ServiceError(str(error)) from error
 
 
 # --- the preview's token -------------------------------------------------------------------------

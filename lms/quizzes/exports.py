@@ -16,11 +16,12 @@ from flask_babel import lazy_gettext as _l
 
 from lms import db
 from lms.accounts.models import Unit
-from lms.classes.exports import FORMULA_STARTS, Column, Export
+from lms.classes.exports import Export
 from lms.classes.models import TrainingClass
 from lms.i18n import format_number
 from lms.quizzes import results, statistics
 from lms.quizzes.models import Quiz
+from lms.tabular.writing import Column
 
 
 def percent(fraction: float | None) -> float | None:
@@ -177,17 +178,11 @@ def statistics_rows(quiz: Quiz, training_class: TrainingClass, filters: Filters)
 # --- a class's results ----------------------------------------------------------------------------
 
 
-def _heading(quiz: Quiz) -> str:
-    # A trainer-written title heads a CSV column: keep a leading = + - @ from running as a formula.
-    title = f"{quiz.title} (%)"
-    return "'" + title if title.startswith(FORMULA_STARTS) else title
-
-
 def class_result_columns(training_class: TrainingClass, _same: TrainingClass):
     return (
         *LEARNER_COLUMNS,
         *(
-            Column(f"quiz-{quiz.id}", _heading(quiz), "number", 14)
+            Column(f"quiz-{quiz.id}", f"{quiz.title} (%)", "number", 14)
             for quiz in results.class_quizzes(training_class)
         ),
     )
