@@ -151,8 +151,9 @@ def seed(app, out: Path) -> None:
     """The exam class, its quizzes and attempts, and both targets files."""
     from lms import db
     from lms.demo import answer_form
-    from lms.quizzes import attempts, settings
-    from lms.quizzes import bank as banks
+    from lms.quizzes.attempts import services as attempts
+    from lms.quizzes.bank import services as banks
+    from lms.quizzes.manage import settings
 
     training_class, accounts = seed_learners(LEARNERS)
     bank = banks.find_bank("mot-cua")

@@ -113,11 +113,11 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.organizer.views import bp as organizer_bp
-    from lms.quizzes.bank_views import bp as banks_bp
-    from lms.quizzes.grading_views import bp as grading_bp
-    from lms.quizzes.manage_views import bp as quiz_manage_bp
-    from lms.quizzes.results_views import bp as results_bp
-    from lms.quizzes.views import bp as quiz_bp
+    from lms.quizzes.attempts.views import bp as quiz_bp
+    from lms.quizzes.bank.views import bp as banks_bp
+    from lms.quizzes.grading.views import bp as grading_bp
+    from lms.quizzes.manage.views import bp as quiz_manage_bp
+    from lms.quizzes.results.views import bp as results_bp
 
     parent = Blueprint(
         "lms",

@@ -9,9 +9,9 @@ from typing import Any
 from flask_babel import gettext as _
 
 from lms.i18n import format_number
-from lms.quizzes import attempts as service
-from lms.quizzes import forms
-from lms.quizzes.bank import as_data
+from lms.quizzes.attempts import forms
+from lms.quizzes.attempts import services as service
+from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from lms.quizzes.types import Question, QuestionType, answer_field, get_question_type
 from lms.rendering import render_inline, render_markdown

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.services import ServiceError
-from lms.quizzes.bank import as_data
+from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import AttemptQuestion, Question, QuestionCategory, QuestionVersion, Quiz
 from lms.quizzes.types import get_question_type
 

@@ -25,8 +25,10 @@ from lms.classes.models import Enrolment
 from lms.courses import progress
 from lms.db import utcnow
 from lms.i18n import format_datetime
-from lms.quizzes import drawing, scoring
-from lms.quizzes.bank import as_data
+from lms.quizzes.attempts import drawing
+from lms.quizzes.bank.services import as_data
+from lms.quizzes.grading import scoring
+from lms.quizzes.manage.settings import EffectiveSettings, effective_settings
 from lms.quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -34,7 +36,6 @@ from lms.quizzes.models import (
     OverdueRule,
     Quiz,
 )
-from lms.quizzes.settings import EffectiveSettings, effective_settings
 from lms.quizzes.types import FormData, get_question_type
 
 #: A submit sent in the last second reaches the server a moment later; it still counts.

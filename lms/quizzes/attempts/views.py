@@ -18,17 +18,18 @@ from lms.accounts.models import LearnerProfile
 from lms.courses.learning import get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
-from lms.quizzes import attempts as service
-from lms.quizzes import forms, scoring
+from lms.quizzes.attempts import forms
+from lms.quizzes.attempts import services as service
 from lms.quizzes.display import quiz_pages, shown, template_helpers
-from lms.quizzes.models import Attempt, AttemptState, Quiz
-from lms.quizzes.permissions import may_manage_class
-from lms.quizzes.settings import (
+from lms.quizzes.grading import scoring
+from lms.quizzes.manage.settings import (
     ReviewOptions,
     apply_override,
     effective_settings,
     review_options,
 )
+from lms.quizzes.models import Attempt, AttemptState, Quiz
+from lms.quizzes.permissions import may_manage_class
 from lms.security import LOGIN, access
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")

@@ -14,8 +14,8 @@ from sqlalchemy import func, or_, select, update
 from lms import db
 from lms.accounts.services import ServiceError
 from lms.audit.services import record
+from lms.quizzes.manage.slots import category_by_path
 from lms.quizzes.models import Question, QuestionBank, QuestionCategory
-from lms.quizzes.slots import category_by_path
 
 #: Longest category path the table holds.
 MAX_PATH = 255

@@ -13,15 +13,15 @@ from lms.accounts.models import LearnerProfile, Unit
 from lms.accounts.services import ServiceError
 from lms.audit.models import AuditEvent
 from lms.audit.services import record
-from lms.quizzes.bank import (
+from lms.quizzes.bank.services import (
     add_version,
     content_hash,
     current_version_join,
     find_bank,
     question_key,
 )
+from lms.quizzes.manage.slots import category_by_path
 from lms.quizzes.models import AttemptQuestion, Question, QuestionBank, QuestionVersion, QuizSlot
-from lms.quizzes.slots import category_by_path
 from lms.quizzes.types import Question as QuestionData
 
 

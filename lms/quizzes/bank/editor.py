@@ -18,7 +18,7 @@ from wtforms import FieldList as _FieldList
 from wtforms.validators import InputRequired, Length
 
 from lms.forms import select_choices
-from lms.quizzes.bank_forms import NumberField, QuestionForm, clean_text
+from lms.quizzes.bank.forms import NumberField, QuestionForm, clean_text
 from lms.quizzes.display import ShownQuestion
 from lms.quizzes.formats.base import percent
 from lms.quizzes.models import QuestionVersion

@@ -1,4 +1,4 @@
-"""Question-bank import and export pages, on the `banks` blueprint (`bank_views`).
+"""Question-bank import and export pages, on the `banks` blueprint (`pages.bp`).
 
 An import is checked and previewed first; the confirm step re-reads the file's text from a signed
 token, so nothing is stored between the two steps.
@@ -12,10 +12,10 @@ from lms.accounts.models import Role
 from lms.accounts.services import ServiceError
 from lms.courses.attachments import size_label
 from lms.forms import select_choices
-from lms.quizzes import bank as banks
-from lms.quizzes import categories
-from lms.quizzes.bank_forms import ConfirmImportForm, ImportForm, read_import, sign_import
-from lms.quizzes.bank_views import bank_page, bp, type_labels
+from lms.quizzes.bank import categories
+from lms.quizzes.bank import services as banks
+from lms.quizzes.bank.forms import ConfirmImportForm, ImportForm, read_import, sign_import
+from lms.quizzes.bank.pages import bank_page, bp, type_labels
 from lms.quizzes.formats import FORMATS, UnsupportedQuestionError
 from lms.quizzes.formats.base import decode
 from lms.quizzes.models import QuestionBank

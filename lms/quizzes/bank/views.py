@@ -1,11 +1,10 @@
 """Trainer pages for question banks: the list of banks, categories and the question editor
-(import and export are in `bank_import_views`, on the same blueprint).
+(import and export are in `import_views`, on the same blueprint, `pages.bp`).
 
 Every trainer reads every bank (to build quizzes from it); changing one needs `may_edit_bank`.
 """
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -20,32 +19,28 @@ from lms.accounts.models import Role
 from lms.accounts.permissions import get_unit_or_404, scope_units
 from lms.accounts.services import ServiceError, unit_tree
 from lms.forms import select_choices, unit_choices
-from lms.quizzes import bank_editing as banks
-from lms.quizzes import categories, paging
-from lms.quizzes.attempts import stamp
-from lms.quizzes.bank_forms import (
+from lms.quizzes.attempts.services import stamp
+from lms.quizzes.bank import (
+    categories,
+    import_views,  # noqa: F401 (its routes join bp)
+)
+from lms.quizzes.bank import editing as banks
+from lms.quizzes.bank.editor import EDITORS, Editor, preview_of
+from lms.quizzes.bank.forms import (
     BankForm,
     CategoryForm,
     MoveForm,
     QuestionForm,
     RenameCategoryForm,
 )
-from lms.quizzes.display import template_helpers
-from lms.quizzes.editor import EDITORS, Editor, preview_of
+from lms.quizzes.bank.pages import bank_page, bp, type_labels
 from lms.quizzes.models import Question, QuestionBank
 from lms.quizzes.permissions import get_bank_or_404, may_edit_bank
-from lms.quizzes.types import QUESTION_TYPES, get_question_type
+from lms.quizzes.types import get_question_type
 from lms.security import access
-
-bp = Blueprint("banks", __name__, url_prefix="/banks")
-bp.context_processor(template_helpers)
 
 TRAINER = Role.TRAINER
 QUESTION = "/<int:bank_id>/questions/<int:question_id>"
-
-
-def type_labels() -> dict[str, str]:
-    return {name: str(cls.label) for name, cls in QUESTION_TYPES.items()}
 
 
 # --- banks -----------------------------------------------------------------------------------
@@ -94,50 +89,6 @@ def create():
 
 
 # --- a bank: categories and its questions ----------------------------------------------------
-
-
-def bank_page(bank: QuestionBank, status: int = 200, error: str = "", **forms):
-    tree = categories.category_tree(bank)
-    paths = [node.path for node in tree]
-    path = request.args.get("category", "")
-    if path and path not in paths:
-        abort(404)
-    include_sub = request.args.get("sub", "1") != "0"
-    qtype = request.args.get("type", "")
-    if qtype and qtype not in QUESTION_TYPES:
-        abort(400)
-    ids = (
-        categories.subtree_ids(bank, path, include_sub)
-        if path
-        else [node.id for node in tree if node.id is not None]
-    )
-    number, per_page = paging.requested()
-    rows, total = banks.question_rows(bank, ids, qtype or None, (number - 1) * per_page, per_page)
-    editable = may_edit_bank(bank)
-    choices = select_choices((p, p) for p in paths)
-    if editable:
-        forms.setdefault("category_form", CategoryForm(formdata=None, parent=path))
-        forms.setdefault("rename_form", RenameCategoryForm(formdata=None, path=path))
-        forms.setdefault("move_form", MoveForm(formdata=None))
-        forms["category_form"].parent.choices = [SelectChoice("", _("(top level)")), *choices]
-        forms["rename_form"].path.choices = choices
-        forms["move_form"].target.choices = choices
-    page = render_template(
-        "lms/banks/bank.html",
-        bank=bank,
-        tree=tree,
-        path=path,
-        include_sub=include_sub,
-        qtype=qtype,
-        rows=rows,
-        total=total,
-        pager=paging.Page(rows, total, number, paging.page_count(total, per_page)),
-        editable=editable,
-        labels=type_labels(),
-        error=error,
-        **forms,
-    )
-    return page, status
 
 
 @bp.route("/<int:bank_id>")
@@ -360,7 +311,3 @@ def delete_question(bank_id: int, question_id: int):
         return _question_page(target, found, banks.current_version(found), 409, str(error))
     flash(_("The question was deleted."), "success")
     return redirect(url_for(".bank", bank_id=bank_id, category=category), 303)
-
-
-# The import and export pages are on this blueprint too; importing them registers their routes.
-from lms.quizzes import bank_import_views  # noqa: E402, F401

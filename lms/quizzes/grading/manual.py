@@ -20,9 +20,9 @@ from lms.accounts.services import ServiceError
 from lms.audit.services import record
 from lms.classes.models import ClassTrainer, TrainingClass
 from lms.db import utcnow
-from lms.quizzes import scoring
-from lms.quizzes.bank import as_data
+from lms.quizzes.bank.services import as_data
 from lms.quizzes.display import points
+from lms.quizzes.grading import scoring
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, QuestionVersion, Quiz
 from lms.quizzes.types import get_question_type
 

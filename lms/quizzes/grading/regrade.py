@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 from lms import db
 from lms.accounts.models import LearnerProfile
 from lms.audit.services import record
-from lms.quizzes import scoring
-from lms.quizzes.bank import as_data
+from lms.quizzes.bank.services import as_data
+from lms.quizzes.grading import scoring
 from lms.quizzes.models import (
     Attempt,
     AttemptQuestion,

@@ -13,9 +13,9 @@ from lms import db
 from lms.audit.services import record
 from lms.courses import progress
 from lms.courses.models import Module
-from lms.quizzes.bank import as_data
+from lms.quizzes.bank.services import as_data
+from lms.quizzes.manage.settings import EffectiveSettings
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, GradingMethod, Quiz
-from lms.quizzes.settings import EffectiveSettings
 from lms.quizzes.types import get_question_type
 
 #: How long "right after the attempt" lasts for the review options (Moodle's two minutes).

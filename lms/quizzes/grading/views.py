@@ -12,12 +12,13 @@ from wtforms.validators import InputRequired, Length
 
 from lms.accounts.models import Role
 from lms.accounts.services import ServiceError
-from lms.quizzes import grading, regrade
+from lms.quizzes.attempts.views import learner_name
 from lms.quizzes.display import ShownQuestion, points, template_helpers
+from lms.quizzes.grading import manual as grading
+from lms.quizzes.grading import regrade
 from lms.quizzes.models import AttemptState
 from lms.quizzes.permissions import get_managed_quiz_or_404
 from lms.quizzes.types import parse_number
-from lms.quizzes.views import learner_name
 from lms.security import access
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")

@@ -31,10 +31,10 @@ from wtforms.validators import (
 
 from lms.forms import ClockField, ReadFirst, VNDateField, WholeNumberField, select_choices, to_utc
 from lms.i18n import local_time
-from lms.quizzes.forms import grading_method_label
+from lms.quizzes.attempts.forms import grading_method_label
+from lms.quizzes.manage.settings import NAVIGATIONS, REVIEW_ITEMS, REVIEW_MOMENTS, SETTING_NAMES
+from lms.quizzes.manage.slots import SlotSpec
 from lms.quizzes.models import GradingMethod, OverdueRule, Quiz, QuizOverride, QuizSlot
-from lms.quizzes.settings import NAVIGATIONS, REVIEW_ITEMS, REVIEW_MOMENTS, SETTING_NAMES
-from lms.quizzes.slots import SlotSpec
 
 #: Empty slot rows a new quiz form starts with, and how many "More rows" adds.
 NEW_ROWS = 3

@@ -16,9 +16,9 @@ from lms import db
 from lms.accounts.models import LearnerProfile
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.courses.models import Module
-from lms.quizzes import slots
-from lms.quizzes.bank import find_bank
-from lms.quizzes.manage_forms import SlotsForm
+from lms.quizzes.bank.services import find_bank
+from lms.quizzes.manage import slots
+from lms.quizzes.manage.forms import SlotsForm
 from lms.quizzes.models import (
     Attempt,
     AttemptState,

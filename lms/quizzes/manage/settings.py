@@ -16,6 +16,14 @@ from lms.accounts.services import ServiceError
 from lms.audit.services import record
 from lms.classes.models import TrainingClass
 from lms.courses.models import Module
+
+# The slot names stay reachable as `settings.X` for the views, tests and demo that use them.
+from lms.quizzes.manage.slots import SlotSpec, leaf_categories, set_slots
+from lms.quizzes.manage.slots import category_by_path as category_by_path
+from lms.quizzes.manage.slots import category_ids as category_ids
+from lms.quizzes.manage.slots import check_slot as check_slot
+from lms.quizzes.manage.slots import questions_in as questions_in
+from lms.quizzes.manage.slots import slot_problems as slot_problems
 from lms.quizzes.models import (
     Attempt,
     GradingMethod,
@@ -25,14 +33,6 @@ from lms.quizzes.models import (
     QuizOverride,
     QuizSlot,
 )
-
-# The slot names stay reachable as `settings.X` for the views, tests and demo that use them.
-from lms.quizzes.slots import SlotSpec, leaf_categories, set_slots
-from lms.quizzes.slots import category_by_path as category_by_path
-from lms.quizzes.slots import category_ids as category_ids
-from lms.quizzes.slots import check_slot as check_slot
-from lms.quizzes.slots import questions_in as questions_in
-from lms.quizzes.slots import slot_problems as slot_problems
 
 #: Moments a learner may review an attempt (Moodle's): right after it, later while the quiz is
 #: open, after the quiz has closed.

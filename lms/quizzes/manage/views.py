@@ -16,9 +16,10 @@ from lms.accounts.permissions import can
 from lms.accounts.services import ServiceError
 from lms.classes.models import TrainingClass
 from lms.courses.models import Module
-from lms.quizzes import manage, settings, slots
 from lms.quizzes.display import template_helpers
-from lms.quizzes.manage_forms import (
+from lms.quizzes.manage import queries as manage
+from lms.quizzes.manage import settings, slots
+from lms.quizzes.manage.forms import (
     REVIEW_ITEM_LABELS,
     OverrideForm,
     QuizForm,

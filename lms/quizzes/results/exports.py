@@ -18,8 +18,9 @@ from lms.accounts.models import Unit
 from lms.classes.exports import FORMULA_STARTS, Column, Export
 from lms.classes.models import TrainingClass
 from lms.i18n import format_number
-from lms.quizzes import results, statistics
 from lms.quizzes.models import Quiz
+from lms.quizzes.results import services as results
+from lms.quizzes.results import statistics
 
 
 def percent(fraction: float | None) -> float | None:

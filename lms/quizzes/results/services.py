@@ -20,10 +20,10 @@ from lms import db
 from lms.accounts.models import LearnerProfile, Unit
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.db import utcnow
-from lms.quizzes import attempts as attempt_service
-from lms.quizzes import scoring
+from lms.quizzes.attempts import services as attempt_service
+from lms.quizzes.grading import scoring
+from lms.quizzes.manage.settings import apply_override, review_options
 from lms.quizzes.models import Attempt, AttemptState, Quiz, QuizOverride
-from lms.quizzes.settings import apply_override, review_options
 from lms.text import vi_sort_key
 
 #: Rows fetched from the database at a time while an export streams.

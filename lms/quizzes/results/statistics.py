@@ -26,8 +26,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import db
-from lms.quizzes import attempts as attempt_service
-from lms.quizzes.bank import as_data
+from lms.quizzes.attempts import services as attempt_service
+from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, QuestionVersion, Quiz
 from lms.quizzes.types import QUESTION_TYPES, Question, get_question_type
 

@@ -11,9 +11,11 @@ from lms import db
 from lms.accounts.models import LearnerProfile, Role
 from lms.classes import exports as files
 from lms.classes.models import TrainingClass
-from lms.quizzes import exports, paging, results, statistics
+from lms.quizzes import paging
 from lms.quizzes.display import template_helpers
 from lms.quizzes.permissions import get_managed_class_or_404, get_managed_quiz_or_404
+from lms.quizzes.results import exports, statistics
+from lms.quizzes.results import services as results
 from lms.security import LOGIN, access
 
 bp = Blueprint("results", __name__, url_prefix="/results")
