@@ -134,7 +134,7 @@ def session_cookie(app, account) -> tuple[str, str]:
     from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
 
-    from lms.app import ACCOUNT_SESSION_KEY
+    from lms.accounts.models import ACCOUNT_SESSION_KEY
 
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         # The seeding's app context (and its `g`) outlives this request: forget the last

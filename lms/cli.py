@@ -1,0 +1,98 @@
+"""The `lms` console script of the standalone app: the host group's commands (`lms.commands`)
+plus `lms demo` and `lms serve`.
+"""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_migrate import upgrade as migrate_upgrade
+
+from lms import config, db
+from lms.app import create_app
+from lms.commands import lms_group
+
+
+def serve_app(host: str, port: int, workers: int) -> None:
+    """Serve the standalone app with gunicorn (each worker builds its own app)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return create_app()
+
+    Server().run()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve an existing instance with gunicorn (production WSGI server)."""
+    try:
+        create_app()
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    serve_app(host, port, workers)
+
+
+@click.command("demo")
+@click.option("--no-serve", is_flag=True, help="Prepare the demo, do not serve it.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(no_serve: bool, host: str, port: int) -> None:
+    """Create the database and demo data, print the demo log-ins, and serve the site."""
+    from lms import demo as demo_data
+
+    instance = Path(Flask("lms", instance_path=config.instance_path()).instance_path)
+    config.create_secret_key_file(instance)
+    app = create_app()
+    with app.app_context(), force_locale(app.config["LMS_DEFAULT_LOCALE"]):
+        migrate_upgrade(directory=app.extensions["lms"].migrations_dir)
+        passwords = demo_data.seed()
+        db.session.commit()
+        click.echo(_("Instance folder: %(p)s", p=app.instance_path))
+        if passwords:
+            click.echo(_("Demo log-ins (shown only this once):"))
+            for username, password in passwords.items():
+                click.echo(f"  {username:<10} {password}")
+        else:
+            click.echo(_("The demo data already exists; passwords are unchanged."))
+        for line in demo_data.summary():
+            click.echo(line)
+    if not no_serve:
+        click.echo(_("Serving on http://%(h)s:%(p)d", h=host, p=port))
+        serve_app(host, port, workers=2)
+
+
+def build_cli() -> FlaskGroup:
+    """The standalone `lms` command: the shared `lms` group's commands plus demo and serve."""
+    group = FlaskGroup(
+        create_app=create_app,
+        add_version_option=False,
+        help="Training LMS for civil servants' administrative-reform skills.",
+    )
+    for name, command in lms_group.commands.items():
+        group.add_command(command, name)
+    group.add_command(demo)
+    group.add_command(serve)
+    return group
+
+
+def main() -> None:
+    """Entry point of the `lms` console script."""
+    try:
+        build_cli().main(prog_name="lms")
+    except config.ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
