@@ -1,5 +1,5 @@
-"""Forms and labels of the quiz pages: the navigation part of an attempt page post, the autosave
-payload (both checked here before a service sees them), and the words for quiz settings.
+"""Forms of the attempt pages: the navigation part of an attempt page post and the autosave
+payload, both checked here before a service sees them.
 
 The answers themselves are not WTForms fields: each question's type reads its own fields
 (`q<position>-answer…`) from the posted data.
@@ -7,12 +7,9 @@ The answers themselves are not WTForms fields: each question's type reads its ow
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange
-
-from lms.quizzes.models import AttemptState, GradingMethod, OverdueRule
 
 #: The `goto` value of the button that leads to the confirm page.
 SUMMARY = "summary"
@@ -60,33 +57,3 @@ def _values(values: Any) -> list[str]:
     if any(not isinstance(value, str | int | float) for value in values):
         raise ValueError("bad value")
     return [str(value)[:MAX_FIELD_CHARS] for value in values]
-
-
-def grading_method_label(method: str) -> str:
-    labels = {
-        GradingMethod.HIGHEST: _l("Highest grade"),
-        GradingMethod.AVERAGE: _l("Average grade"),
-        GradingMethod.FIRST: _l("First attempt"),
-        GradingMethod.LAST: _l("Last attempt"),
-    }
-    return str(labels.get(method, method))
-
-
-def overdue_rule_label(rule: str) -> str:
-    labels = {
-        OverdueRule.AUTOSUBMIT: _l("When time is up, the attempt is submitted automatically."),
-        OverdueRule.GRACE: _l(
-            "When time is up, you may still submit for a short while, without changing answers."
-        ),
-        OverdueRule.NOTHING: _l("An attempt not submitted before time is up does not count."),
-    }
-    return str(labels.get(rule, rule))
-
-
-def state_label(state: str) -> str:
-    labels = {
-        AttemptState.IN_PROGRESS: _l("In progress"),
-        AttemptState.FINISHED: _l("Submitted"),
-        AttemptState.ABANDONED: _l("Not submitted in time"),
-    }
-    return str(labels.get(state, state))

@@ -10,7 +10,7 @@ it was left and does nothing twice.
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -120,11 +120,6 @@ def in_grace(attempt: Attempt, quiz: Quiz, now: datetime) -> bool:
         and attempt.deadline_at is not None
         and attempt.deadline_at < now <= limit
     )
-
-
-def stamp(moment: datetime | None) -> str:
-    """A saved time as the page and the autosave answers both write it (UTC, microseconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else ""
 
 
 # --- pages --------------------------------------------------------------------------------------

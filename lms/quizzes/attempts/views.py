@@ -14,13 +14,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from lms import db
-from lms.accounts.models import LearnerProfile
 from lms.courses.learning import get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
 from lms.quizzes.attempts import forms
 from lms.quizzes.attempts import services as service
-from lms.quizzes.display import quiz_pages, shown, template_helpers
+from lms.quizzes.display import learner_name, quiz_pages, shown, stamp, template_helpers
 from lms.quizzes.grading import scoring
 from lms.quizzes.manage.settings import (
     ReviewOptions,
@@ -184,7 +183,7 @@ def attempt(attempt_id: int):
         questions=shown(attempt, pages[page]),
         answered={q.position for q in attempt.questions if service.is_answered(q.response)},
         remaining=service.remaining_seconds(attempt, now),
-        stamp=service.stamp,
+        stamp=stamp,
     )
 
 
@@ -241,7 +240,7 @@ def autosave(attempt_id: int):
             error=str(error), remaining=0, next=url_for(_next_page(attempt), attempt_id=attempt.id)
         ), 409
     return jsonify(
-        saved={str(q.position): service.stamp(q.saved_at) for q in saved},
+        saved={str(q.position): stamp(q.saved_at) for q in saved},
         message=_("Saved at %(time)s", time=local_time(now).strftime("%H:%M:%S")),
         remaining=service.remaining_seconds(attempt, now),
     )
@@ -317,8 +316,3 @@ def review(attempt_id: int):
         passed=scoring.passed(attempt.fraction, quiz.pass_mark),
         learner_name=None if own else learner_name(attempt.user_id),
     )
-
-
-def learner_name(user_id: str) -> str:
-    profile = db.session.get(LearnerProfile, user_id)
-    return profile.full_name if profile else user_id

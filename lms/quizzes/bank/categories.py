@@ -14,7 +14,6 @@ from sqlalchemy import func, or_, select, update
 from lms import db
 from lms.accounts.services import ServiceError
 from lms.audit.services import record
-from lms.quizzes.manage.slots import category_by_path
 from lms.quizzes.models import Question, QuestionBank, QuestionCategory
 
 #: Longest category path the table holds.
@@ -40,6 +39,23 @@ class CategoryNode:
     @property
     def depth(self) -> int:
         return self.path.count("/")
+
+
+def category_by_path(bank: QuestionBank, path: str) -> QuestionCategory:
+    """The bank's category at `path`, made when missing (a parent such as the bank's root holds
+    no questions of its own, so an import never creates it).
+    """
+    path = path.strip("/")
+    category = db.session.scalar(
+        select(QuestionCategory).where(
+            QuestionCategory.bank_id == bank.id, QuestionCategory.path == path
+        )
+    )
+    if category is None:
+        category = QuestionCategory(bank_id=bank.id, path=path)
+        db.session.add(category)
+        db.session.flush()
+    return category
 
 
 def _ancestors(path: str) -> list[str]:

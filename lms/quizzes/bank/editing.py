@@ -13,6 +13,7 @@ from lms.accounts.models import LearnerProfile, Unit
 from lms.accounts.services import ServiceError
 from lms.audit.models import AuditEvent
 from lms.audit.services import record
+from lms.quizzes.bank.categories import category_by_path
 from lms.quizzes.bank.services import (
     add_version,
     content_hash,
@@ -20,7 +21,6 @@ from lms.quizzes.bank.services import (
     find_bank,
     question_key,
 )
-from lms.quizzes.manage.slots import category_by_path
 from lms.quizzes.models import AttemptQuestion, Question, QuestionBank, QuestionVersion, QuizSlot
 from lms.quizzes.types import Question as QuestionData
 

@@ -19,7 +19,6 @@ from lms.accounts.models import Role
 from lms.accounts.permissions import get_unit_or_404, scope_units
 from lms.accounts.services import ServiceError, unit_tree
 from lms.forms import select_choices, unit_choices
-from lms.quizzes.attempts.services import stamp
 from lms.quizzes.bank import (
     categories,
     import_views,  # noqa: F401 (its routes join bp)
@@ -34,6 +33,7 @@ from lms.quizzes.bank.forms import (
     RenameCategoryForm,
 )
 from lms.quizzes.bank.pages import bank_page, bp, type_labels
+from lms.quizzes.display import stamp
 from lms.quizzes.models import Question, QuestionBank
 from lms.quizzes.permissions import get_bank_or_404, may_edit_bank
 from lms.quizzes.types import get_question_type

@@ -12,8 +12,7 @@ from wtforms.validators import InputRequired, Length
 
 from lms.accounts.models import Role
 from lms.accounts.services import ServiceError
-from lms.quizzes.attempts.views import learner_name
-from lms.quizzes.display import ShownQuestion, points, template_helpers
+from lms.quizzes.display import ShownQuestion, learner_name, points, template_helpers
 from lms.quizzes.grading import manual as grading
 from lms.quizzes.grading import regrade
 from lms.quizzes.models import AttemptState

@@ -31,7 +31,7 @@ from wtforms.validators import (
 
 from lms.forms import ClockField, ReadFirst, VNDateField, WholeNumberField, select_choices, to_utc
 from lms.i18n import local_time
-from lms.quizzes.attempts.forms import grading_method_label
+from lms.quizzes.display import grading_method_label
 from lms.quizzes.manage.settings import NAVIGATIONS, REVIEW_ITEMS, REVIEW_MOMENTS, SETTING_NAMES
 from lms.quizzes.manage.slots import SlotSpec
 from lms.quizzes.models import GradingMethod, OverdueRule, Quiz, QuizOverride, QuizSlot

@@ -16,8 +16,8 @@ from lms import db
 from lms.accounts.models import LearnerProfile
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.courses.models import Module
+from lms.quizzes.bank.categories import category_by_path
 from lms.quizzes.bank.services import find_bank
-from lms.quizzes.manage import slots
 from lms.quizzes.manage.forms import SlotsForm
 from lms.quizzes.models import (
     Attempt,
@@ -181,7 +181,7 @@ class Sources:
         for row in form.slots:
             source = row.form.source.data or ""
             if source.startswith("p") and source[1:] in self.totals:
-                category = slots.category_by_path(self.bank, source[1:])
+                category = category_by_path(self.bank, source[1:])
                 row.form.source.data = f"c{category.id}"
 
 

@@ -16,10 +16,10 @@ from lms.accounts.services import ServiceError
 from lms.audit.services import record
 from lms.classes.models import TrainingClass
 from lms.courses.models import Module
+from lms.quizzes.bank.categories import category_by_path as category_by_path
 
 # The slot names stay reachable as `settings.X` for the views, tests and demo that use them.
 from lms.quizzes.manage.slots import SlotSpec, leaf_categories, set_slots
-from lms.quizzes.manage.slots import category_by_path as category_by_path
 from lms.quizzes.manage.slots import category_ids as category_ids
 from lms.quizzes.manage.slots import check_slot as check_slot
 from lms.quizzes.manage.slots import questions_in as questions_in

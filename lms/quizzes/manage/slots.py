@@ -109,23 +109,6 @@ def set_slots(quiz: Quiz, bank: QuestionBank, specs: list[SlotSpec]) -> None:
     db.session.flush()
 
 
-def category_by_path(bank: QuestionBank, path: str) -> QuestionCategory:
-    """The bank's category at `path`, made when missing (a parent such as the bank's root holds
-    no questions of its own, so an import never creates it).
-    """
-    path = path.strip("/")
-    category = db.session.scalar(
-        select(QuestionCategory).where(
-            QuestionCategory.bank_id == bank.id, QuestionCategory.path == path
-        )
-    )
-    if category is None:
-        category = QuestionCategory(bank_id=bank.id, path=path)
-        db.session.add(category)
-        db.session.flush()
-    return category
-
-
 def leaf_categories(bank: QuestionBank) -> list[QuestionCategory]:
     """The bank's categories that hold questions, in path order (one module each, by custom)."""
     return list(
