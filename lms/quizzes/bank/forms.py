@@ -1,6 +1,6 @@
 """Forms of the question-bank pages: a new bank, categories, moving questions, import (and the
 signed token its confirm step carries), and the fields every question has (each type's own
-fields are added in `lms.quizzes.editor`).
+fields are added in `lms.quizzes.bank.editor`).
 """
 
 import unicodedata
@@ -122,7 +122,7 @@ def read_import(token: str, bank_id: int, actor_id: str) -> dict:
 
 
 class QuestionForm(FlaskForm):
-    """What every question has; `lms.quizzes.editor` subclasses it with a type's own fields."""
+    """What every question has; `lms.quizzes.bank.editor` subclasses it with a type's own fields."""
 
     category = SelectField(_l("Category"), validators=[DataRequired()])
     name = StringField(

@@ -1,6 +1,6 @@
 """Question banks in the database: importing parsed questions (new versions for changed ones)
 and reading a bank back as plain `Question` objects for export. What trainers do in the browser
-(a new bank, its list of questions, writing, editing, deleting one) is `lms.quizzes.bank_editing`.
+(a new bank, its list of questions, writing, editing, deleting one) is `lms.quizzes.bank.editing`.
 """
 
 import hashlib

@@ -1,6 +1,6 @@
 """Forms of the quiz management pages: a new quiz (title, module and its slots), the slots of a
 quiz, its settings and a learner's override; and what their values become for
-`lms.quizzes.settings` (slot specs, settings keyword arguments, UTC moments).
+`lms.quizzes.manage.settings` (slot specs, settings keyword arguments, UTC moments).
 
 Dates are typed as dd/mm/yyyy and times as HH:MM on the LMS's clock (LMS_TIMEZONE); they are
 stored in UTC. A slot's source is one select: "c<id>" draws from a category, "q<id>" is a fixed

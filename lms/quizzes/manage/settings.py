@@ -1,7 +1,7 @@
 """Quiz settings: creating a class's quiz from a bank, changing its slots or deleting it while
 nobody has attempted it, checking settings, per-learner overrides, the dates, time and attempts in
 force for one learner, and what a learner may see when reviewing an attempt. What a slot may hold
-is `lms.quizzes.slots`; its names stay importable from here.
+is `lms.quizzes.manage.slots`; its names stay importable from here.
 """
 
 from dataclasses import dataclass, fields
