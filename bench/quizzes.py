@@ -134,7 +134,7 @@ def session_cookie(app, account) -> tuple[str, str]:
     from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
 
-    from lms.app import ACCOUNT_SESSION_KEY
+    from lms.accounts.models import ACCOUNT_SESSION_KEY
 
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         # The seeding's app context (and its `g`) outlives this request: forget the last
@@ -151,8 +151,9 @@ def seed(app, out: Path) -> None:
     """The exam class, its quizzes and attempts, and both targets files."""
     from lms import db
     from lms.demo import answer_form
-    from lms.quizzes import attempts, settings
-    from lms.quizzes import bank as banks
+    from lms.quizzes.attempts import services as attempts
+    from lms.quizzes.bank import services as banks
+    from lms.quizzes.manage import settings
 
     training_class, accounts = seed_learners(LEARNERS)
     bank = banks.find_bank("mot-cua")

@@ -8,10 +8,9 @@ from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config
+from lms.accounts.models import ACCOUNT_SESSION_KEY
 from lms.extension import LMS
 from lms.security import LMSSessionInterface
-
-ACCOUNT_SESSION_KEY = "lms_account_version"
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -2,7 +2,6 @@
 log-in, or into the standalone app built by `lms.create_app`.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
@@ -14,18 +13,9 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from lms import config, db, i18n, security
 from lms.errors import register_error_handlers
 from lms.resources import PACKAGE_DIR, data_dir
+from lms.state import LMSState, state
 
 TRANSLATIONS_DIR = str(PACKAGE_DIR / "translations")
-
-
-@dataclass
-class LMSState:
-    """What the LMS keeps per app, in `app.extensions["lms"]`."""
-
-    url_prefix: str
-    standalone: bool
-    throttle: security.LoginThrottle
-    migrations_dir: str
 
 
 class LMS:
@@ -64,7 +54,7 @@ class LMS:
         i18n.register_template_helpers(app)
         app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
         app.context_processor(_template_context)
-        from lms.cli import lms_group
+        from lms.commands import lms_group
 
         if "lms" not in app.cli.commands:
             app.cli.add_command(lms_group)
@@ -113,11 +103,11 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.organizer.views import bp as organizer_bp
-    from lms.quizzes.bank_views import bp as banks_bp
-    from lms.quizzes.grading_views import bp as grading_bp
-    from lms.quizzes.manage_views import bp as quiz_manage_bp
-    from lms.quizzes.results_views import bp as results_bp
-    from lms.quizzes.views import bp as quiz_bp
+    from lms.quizzes.attempts.views import bp as quiz_bp
+    from lms.quizzes.bank.views import bp as banks_bp
+    from lms.quizzes.grading.views import bp as grading_bp
+    from lms.quizzes.manage.views import bp as quiz_manage_bp
+    from lms.quizzes.results.views import bp as results_bp
 
     parent = Blueprint(
         "lms",
@@ -184,10 +174,6 @@ def _csrf_failed(error: CSRFError):
     from lms.errors import render_error
 
     return render_error(400, reason="csrf")
-
-
-def state() -> LMSState:
-    return current_app.extensions["lms"]
 
 
 def is_lms_request() -> bool:

@@ -5,7 +5,7 @@ and the access declarations every LMS view carries.
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, current_app, g, jsonify, request
+from flask import Flask, abort, current_app, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter
@@ -14,6 +14,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from limits import parse
 from wtforms.validators import ValidationError
+
+from lms.accounts.permissions import has_any_role
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -104,11 +106,8 @@ def access(rule: str, *roles: str) -> Callable:
             if rule != PUBLIC:
                 if not current_user.is_authenticated:
                     return _deny_anonymous()
-                if rule == "role":
-                    from lms.accounts.permissions import has_any_role
-
-                    if not has_any_role(*roles):
-                        abort(403)
+                if rule == "role" and not has_any_role(*roles):
+                    abort(403)
             return view(*args, **kwargs)
 
         wrapper.lms_access = (rule, roles)
@@ -121,10 +120,3 @@ def csrf_exempt(view: Callable) -> Callable:
     """Mark a view that authenticates by API token instead of a CSRF token."""
     view.lms_csrf_exempt = True
     return view
-
-
-def request_cache() -> dict:
-    """Per-request memo for things loaded once a request (the user's grants, say)."""
-    if "_lms_cache" not in g:
-        g._lms_cache = {}
-    return g._lms_cache

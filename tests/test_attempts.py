@@ -14,8 +14,12 @@ from lms.accounts.services import ServiceError
 from lms.audit.models import AuditEvent
 from lms.classes.models import ModuleCompletion
 from lms.db import utcnow
-from lms.quizzes import attempts, bank, drawing, scoring, settings
+from lms.quizzes.attempts import drawing
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats import parse_gift
+from lms.quizzes.grading import scoring
+from lms.quizzes.manage import settings
 from lms.quizzes.models import Attempt, AttemptState, Question, QuestionVersion
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, shipped_bank, small_bank

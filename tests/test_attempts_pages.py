@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from lms import db
 from lms.audit.models import AuditEvent
 from lms.db import utcnow
-from lms.quizzes import attempts, scoring
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.grading import scoring
 from lms.quizzes.models import Attempt, AttemptState
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, shipped_bank, small_bank

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from lms import db
 from lms.demo import answer_form
-from lms.quizzes import attempts
+from lms.quizzes.attempts import services as attempts
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, shipped_bank

@@ -12,9 +12,12 @@ from werkzeug.datastructures import MultiDict
 from lms import db
 from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
-from lms.quizzes import attempts, bank_editing, categories, settings
-from lms.quizzes import bank as banks
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import categories
+from lms.quizzes.bank import editing as bank_editing
+from lms.quizzes.bank import services as banks
 from lms.quizzes.formats import parse_gift, parse_moodle_xml
+from lms.quizzes.manage import settings
 from lms.quizzes.models import Attempt, Question, QuestionVersion
 from lms.resources import data_dir
 from tests.access.banks import unit_bank

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from lms import db
 from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
-from lms.quizzes import bank as banks
+from lms.quizzes.bank import services as banks
 from lms.quizzes.formats import parse_moodle_xml
 from lms.quizzes.models import Question, QuestionBank, QuestionCategory, QuestionVersion
 from tests.access.banks import UNIT_GIFT, unit_bank

@@ -14,7 +14,8 @@ from lms.accounts.services import ServiceError
 from lms.audit.models import AuditEvent
 from lms.classes.models import ModuleCompletion
 from lms.db import utcnow
-from lms.quizzes import attempts, grading
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.grading import manual as grading
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from tests.access.grading import essay_of, essay_quiz, submit_essay, taught_class
 from tests.access.learning import enrol, shipped_version

@@ -20,8 +20,10 @@ from lms.classes.models import (
 )
 from lms.courses import progress, services
 from lms.db import utcnow
-from lms.quizzes import attempts, bank, settings
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats import parse_gift
+from lms.quizzes.manage import settings
 from tests.access.learning import (
     PNG,
     add_attachment,

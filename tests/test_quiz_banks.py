@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from lms import db
-from lms.quizzes import bank as banks
+from lms.quizzes.bank import services as banks
 from lms.quizzes.formats import parse_gift
 from lms.quizzes.models import Question, QuestionVersion
 from lms.resources import data_dir

@@ -13,7 +13,8 @@ from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
 from lms.classes.models import ClassTrainer
 from lms.courses.models import Module
-from lms.quizzes import attempts, settings
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.manage import settings
 from lms.quizzes.models import Question, Quiz, QuizOverride
 from tests.access.classes import small_version
 from tests.access.learning import enrol, make_class, shipped_version

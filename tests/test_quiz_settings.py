@@ -11,7 +11,7 @@ from lms import db
 from lms.accounts.services import ServiceError
 from lms.audit.models import AuditEvent
 from lms.db import utcnow
-from lms.quizzes import settings
+from lms.quizzes.manage import settings
 from lms.quizzes.models import Question, QuizSlot
 from tests.access.learning import make_class, shipped_version
 from tests.access.quizzes import make_quiz, shipped_bank, small_bank

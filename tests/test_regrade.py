@@ -10,8 +10,11 @@ from lms import db
 from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
 from lms.classes.models import ModuleCompletion
-from lms.quizzes import attempts, bank, grading, regrade
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats import parse_gift
+from lms.quizzes.grading import manual as grading
+from lms.quizzes.grading import regrade
 from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.types import Question as QuestionData
 from tests.access.grading import RUBRIC, essay_of, essay_quiz, submit_essay, taught_class

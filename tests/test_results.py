@@ -14,9 +14,11 @@ from lms.accounts.models import LearnerProfile
 from lms.accounts.services import collation_string
 from lms.classes.models import Enrolment, EnrolmentStatus
 from lms.db import utcnow
-from lms.quizzes import attempts, bank, results
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats import parse_gift
 from lms.quizzes.models import Attempt, AttemptState, GradingMethod
+from lms.quizzes.results import services as results
 from lms.text import fold
 from tests.access.quizzes import make_quiz
 from tests.access.results import RIGHT, take

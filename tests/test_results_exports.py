@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lms import db
-from lms.quizzes import results
+from lms.quizzes.results import services as results
 from tests.access.quizzes import make_quiz, small_bank
 from tests.access.results import take
 from tests.conftest import login

@@ -24,8 +24,10 @@ from lms import db
 from lms.accounts.models import Role
 from lms.classes.models import ClassTrainer
 from lms.db import utcnow
-from lms.quizzes import attempts, bank, statistics
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats import parse_gift
+from lms.quizzes.results import statistics
 from lms.quizzes.types import Question
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import SMALL_GIFT, make_quiz, small_bank

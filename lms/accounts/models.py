@@ -106,6 +106,11 @@ class RoleGrant(Base):
         return f"<RoleGrant {self.user_id} {self.role}@{self.unit_id}>"
 
 
+#: Session key holding the account's `session_version` from log-in; the user loader drops a
+#: session whose value is older.
+ACCOUNT_SESSION_KEY = "lms_account_version"
+
+
 class Account(UserMixin, Base):
     """A log-in of the standalone host; a host portal brings its own users instead."""
 

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from lms import db
 from lms.accounts.models import LearnerProfile, Role, RoleGrant, Unit
-from lms.security import request_cache
+from lms.request_cache import request_cache
 
 
 def current_grants() -> list[RoleGrant]:

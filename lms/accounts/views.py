@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from lms import db
 from lms.accounts import services
 from lms.accounts.forms import LoginForm, PasswordForm, ProfileForm
-from lms.app import ACCOUNT_SESSION_KEY
+from lms.accounts.models import ACCOUNT_SESSION_KEY
 from lms.errors import render_error
 from lms.security import LOGIN, PUBLIC, access
 

@@ -18,9 +18,9 @@ from lms.accounts.permissions import (
     scope_units,
 )
 from lms.admin.forms import ConfirmForm, GrantForm, NewAccountForm, ProfileAdminForm, UnitForm
-from lms.extension import state
 from lms.forms import select_choices, unit_label
 from lms.security import access
+from lms.state import state
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -1,6 +1,6 @@
 """Organizer pages that enrol and withdraw: pick people, a whole unit or a file (checked and
 previewed, then written all or none), withdraw and re-enrol from the roster; and the learner's
-self-enrolment button. The routes join the classes blueprint of `views`.
+self-enrolment button. The routes join the classes blueprint (`pages.bp`).
 """
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,7 +16,7 @@ from lms.classes import enrolment as enrolments
 from lms.classes import importing
 from lms.classes.forms import ConfirmImportForm, ImportForm, UnitEnrolForm
 from lms.classes.models import Enrolment, EnrolmentSource, EnrolmentStatus, TrainingClass
-from lms.classes.views import (
+from lms.classes.pages import (
     actor_id,
     bp,
     get_class_or_404,

@@ -1,11 +1,10 @@
 """Organizer pages of a class: the class list, the class form and page, the roster and its
 exports. Organizers see the classes of the units where they hold the organizer role (admins see
 all); every class page loads the class, then checks that. The enrolment routes of the same
-blueprint live in `enrolment_views`.
+blueprint (`pages.bp`) live in `enrolment_views`.
 """
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -15,61 +14,36 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms import db
-from lms.accounts import services as accounts
-from lms.accounts.models import Role, Unit
-from lms.accounts.permissions import can, get_unit_or_404, in_scope_clause, scope_units
+from lms.accounts.models import Unit
+from lms.accounts.permissions import get_unit_or_404, in_scope_clause
 from lms.classes import enrolment as enrolments
-from lms.classes import exports, listing, services
+from lms.classes import (
+    enrolment_views,  # noqa: F401 (its routes join bp)
+    exports,
+    listing,
+    services,
+)
 from lms.classes.forms import ClassForm, mode_label, status_choices
-from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
+from lms.classes.models import TrainingClass
+from lms.classes.pages import (
+    ORGANIZER,
+    actor_id,
+    bp,
+    get_class_or_404,
+    int_arg,
+    organizer_units,
+    render_roster,
+    unit_choices,
+)
 from lms.courses.models import CourseVersion, VersionStatus
-from lms.forms import select_choices, unit_label
+from lms.forms import select_choices
 from lms.security import access
 
-bp = Blueprint("classes", __name__, url_prefix="/classes")
-
-ORGANIZER = Role.ORGANIZER
 #: ClassInvalid problem keys that name a differently called form field.
 FORM_FIELDS = {"unit": "unit_id", "self_enrol_unit": "self_enrol_unit_id"}
-
-
-def get_class_or_404(class_id: int, need: str = ORGANIZER) -> TrainingClass:
-    """Load a class, then check the user holds `need` on its unit (404 missing, 403 not allowed)."""
-    training_class = db.session.get(TrainingClass, class_id)
-    if training_class is None:
-        abort(404)
-    if not can(need, training_class.unit):
-        abort(403)
-    return training_class
-
-
-def actor_id() -> str:
-    """The signed-in user's id, as services record it."""
-    return str(current_user.get_id())
-
-
-def organizer_units() -> list[Unit]:
-    """Top units of the user's organizer subtrees: the scope the services check."""
-    return scope_units(ORGANIZER)
-
-
-def unit_choices() -> list[tuple[str, str]]:
-    """The user's units as (id, name indented by depth) choices."""
-    return [(str(u.id), unit_label(u)) for u in accounts.unit_tree(organizer_units())]
-
-
-def int_arg(name: str) -> int | None:
-    """An optional whole-number query argument; anything else is a 400."""
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit():
-        abort(400)
-    return int(value)
 
 
 # --- the class list and the class form ------------------------------------------------------------
@@ -224,36 +198,6 @@ def detail(class_id: int):
 # --- roster and exports ---------------------------------------------------------------------------
 
 
-def render_roster(training_class: TrainingClass, error: str = "", status: int = 200):
-    """The roster page; withdraw and re-enrol show it again with their error."""
-    show = request.args.get("status", EnrolmentStatus.ENROLLED)
-    if show not in set(EnrolmentStatus):
-        abort(400)
-    page = exports.roster_page(
-        training_class,
-        show,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["LMS_PAGE_SIZE"],
-    )
-    counts = dict(
-        db.session.execute(
-            select(Enrolment.status, func.count())
-            .where(Enrolment.class_id == training_class.id)
-            .group_by(Enrolment.status)
-        ).all()
-    )
-    return render_template(
-        "lms/classes/roster.html",
-        training_class=training_class,
-        page=page,
-        show=show,
-        counts=counts,
-        error=error,
-        percent=exports.percent,
-        formats=exports.FORMATS,
-    ), status
-
-
 @bp.route("/<int:class_id>/roster")
 @access("role", ORGANIZER)
 def roster(class_id: int):
@@ -270,7 +214,3 @@ def export(class_id: int, name: str, fmt: str):
     if spec is None or fmt not in exports.FORMATS:
         abort(404)
     return exports.download(spec, training_class, fmt)
-
-
-# Last, so that `bp` and the helpers above exist: the enrolment routes join this blueprint.
-from lms.classes import enrolment_views  # noqa: E402, F401

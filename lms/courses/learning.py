@@ -34,9 +34,9 @@ from lms.courses import progress, storage
 from lms.courses.models import Attachment, Module
 from lms.courses.views import label_helpers
 from lms.db import utcnow
-from lms.quizzes import scoring
+from lms.quizzes.grading import scoring
+from lms.quizzes.manage.settings import apply_override, review_options
 from lms.quizzes.models import Attempt, AttemptState, Quiz, QuizOverride
-from lms.quizzes.settings import apply_override, review_options
 from lms.rendering import render_markdown
 from lms.security import LOGIN, access
 

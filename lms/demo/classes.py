@@ -17,7 +17,7 @@ from lms.content.loader import find_courses, read_course
 from lms.courses.services import current_version, find_course, load_source
 from lms.db import utcnow
 from lms.demo.people import learner_accounts
-from lms.quizzes import bank as banks
+from lms.quizzes.bank import services as banks
 from lms.quizzes.formats import parse_gift
 from lms.resources import data_dir
 

@@ -21,8 +21,10 @@ from lms.db import utcnow
 from lms.demo.answers import answer_form
 from lms.demo.classes import CLASSES
 from lms.demo.people import learner_accounts
-from lms.quizzes import attempts, grading, settings
-from lms.quizzes import bank as banks
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as banks
+from lms.quizzes.grading import manual as grading
+from lms.quizzes.manage import settings
 from lms.quizzes.models import Attempt, Quiz
 
 #: Each class's final quiz (Moodle-like exam settings); learners may review everything once it

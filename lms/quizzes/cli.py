@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from lms import db
 from lms.i18n import in_default_language
-from lms.quizzes import bank as banks
+from lms.quizzes.bank import services as banks
 from lms.quizzes.formats import FORMATS, UnsupportedQuestionError
 from lms.resources import data_dir
 

@@ -1,18 +1,29 @@
 """How the quiz pages show things: a question of an attempt with its type's template and its
-choices in the attempt's order, the pages of an attempt, marks and the countdown as text.
+choices in the attempt's order, the pages of an attempt, marks, saved times and the countdown as
+text, the words for settings and states, and a learner's name.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from lms import db
+from lms.accounts.models import LearnerProfile
 from lms.i18n import format_number
-from lms.quizzes import attempts as service
-from lms.quizzes import forms
-from lms.quizzes.bank import as_data
-from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
+from lms.quizzes.attempts import services as service
+from lms.quizzes.bank.services import as_data
+from lms.quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    GradingMethod,
+    OverdueRule,
+    Quiz,
+)
 from lms.quizzes.types import Question, QuestionType, answer_field, get_question_type
 from lms.rendering import render_inline, render_markdown
 from lms.text import vi_sort_key
@@ -23,9 +34,9 @@ def template_helpers() -> dict:
     return {
         "markdown": render_markdown,
         "inline": render_inline,
-        "grading_method_label": forms.grading_method_label,
-        "overdue_rule_label": forms.overdue_rule_label,
-        "state_label": forms.state_label,
+        "grading_method_label": grading_method_label,
+        "overdue_rule_label": overdue_rule_label,
+        "state_label": state_label,
         "percent": lambda fraction: None if fraction is None else fraction * 100,
         "points": points,
         "points_label": lambda value: _("Points: %(n)s", n=points(value)),
@@ -43,6 +54,47 @@ def clock(seconds: int) -> str:
     hours, rest = divmod(max(0, seconds), 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def stamp(moment: datetime | None) -> str:
+    """A saved time as the page and the autosave answers both write it (UTC, microseconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else ""
+
+
+def grading_method_label(method: str) -> str:
+    labels = {
+        GradingMethod.HIGHEST: _l("Highest grade"),
+        GradingMethod.AVERAGE: _l("Average grade"),
+        GradingMethod.FIRST: _l("First attempt"),
+        GradingMethod.LAST: _l("Last attempt"),
+    }
+    return str(labels.get(method, method))
+
+
+def overdue_rule_label(rule: str) -> str:
+    labels = {
+        OverdueRule.AUTOSUBMIT: _l("When time is up, the attempt is submitted automatically."),
+        OverdueRule.GRACE: _l(
+            "When time is up, you may still submit for a short while, without changing answers."
+        ),
+        OverdueRule.NOTHING: _l("An attempt not submitted before time is up does not count."),
+    }
+    return str(labels.get(rule, rule))
+
+
+def state_label(state: str) -> str:
+    labels = {
+        AttemptState.IN_PROGRESS: _l("In progress"),
+        AttemptState.FINISHED: _l("Submitted"),
+        AttemptState.ABANDONED: _l("Not submitted in time"),
+    }
+    return str(labels.get(state, state))
+
+
+def learner_name(user_id: str) -> str:
+    """A learner's full name, or their user id when they have no profile."""
+    profile = db.session.get(LearnerProfile, user_id)
+    return profile.full_name if profile else user_id
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms import db
 from lms.accounts.models import Unit
-from lms.quizzes import bank
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats import parse_gift
 from lms.quizzes.models import Question, QuestionBank
 from tests.access import LOGIN

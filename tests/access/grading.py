@@ -10,7 +10,9 @@ from sqlalchemy import select
 from lms import db
 from lms.classes.models import ClassTrainer, TrainingClass
 from lms.db import utcnow
-from lms.quizzes import attempts, bank, settings
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as bank
+from lms.quizzes.manage import settings
 from lms.quizzes.models import Attempt, Question, QuestionBank, Quiz
 from lms.quizzes.types import Question as QuestionData
 from tests.access import LOGIN

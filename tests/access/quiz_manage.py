@@ -10,7 +10,8 @@ manage them; organizer B and the learner are refused.
 
 from lms import db
 from lms.classes.models import ClassTrainer
-from lms.quizzes import attempts, settings
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.manage import settings
 from tests.access import LOGIN
 from tests.access.classes import small_version
 from tests.access.learning import enrol, make_class

@@ -10,8 +10,10 @@ from datetime import timedelta
 from lms import db
 from lms.classes.models import ClassTrainer, TrainingClass
 from lms.db import utcnow
-from lms.quizzes import attempts, bank, settings
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats import parse_gift
+from lms.quizzes.manage import settings
 from lms.quizzes.models import QuestionBank, Quiz
 from lms.resources import data_dir
 from tests.access import LOGIN

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lms.db import utcnow
-from lms.quizzes import attempts
+from lms.quizzes.attempts import services as attempts
 from lms.quizzes.models import Attempt, Quiz
 from tests.access import LOGIN
 

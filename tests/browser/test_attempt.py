@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
 from lms import db
-from lms.quizzes import attempts
+from lms.quizzes.attempts import services as attempts
 from lms.quizzes.models import Attempt, Quiz
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, small_bank

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts.models import Account, LearnerProfile, Role, UnitKind
-from lms.quizzes import bank as banks
+from lms.quizzes.bank import services as banks
 from lms.quizzes.formats import parse_gift
 from lms.quizzes.models import Question
 from tests.browser.conftest import sign_in

@@ -1,0 +1,433 @@
+"""Attempts: starting one (its questions drawn and fixed, see `drawing`), saving answers (page
+posts and autosave), the deadline and the quiz's overdue rule (enforced here, on every access,
+never by the browser's clock), and idempotent submit with instant grading (see `scoring`).
+
+Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all go
+through one conditional UPDATE of the attempt row: PostgreSQL makes the second writer wait for the
+row and then re-check the condition; SQLite serialises writers. So the loser sees the attempt as
+it was left and does nothing twice.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, inspect, or_, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lms import db
+from lms.accounts.services import ServiceError
+from lms.audit.services import record
+from lms.classes.models import Enrolment
+from lms.courses import progress
+from lms.db import utcnow
+from lms.i18n import format_datetime
+from lms.quizzes.attempts import drawing
+from lms.quizzes.bank.services import as_data
+from lms.quizzes.grading import scoring
+from lms.quizzes.manage.settings import EffectiveSettings, effective_settings
+from lms.quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    OverdueRule,
+    Quiz,
+)
+from lms.quizzes.types import FormData, get_question_type
+
+#: A submit sent in the last second reaches the server a moment later; it still counts.
+SUBMIT_SLACK = timedelta(seconds=10)
+
+
+class AttemptError(ServiceError):
+    """Something the learner cannot do with a quiz or an attempt now; `status` for the view."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def load_attempt(attempt_id: int) -> Attempt | None:
+    """An attempt with its questions and their versions (two queries)."""
+    return db.session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
+    )
+
+
+def load_attempt_to_save(attempt_id: int) -> tuple[Attempt, Quiz, int] | None:
+    """An attempt row with its quiz and how many questions it has (one query), for an autosave:
+    `save_responses` then reads only the questions posted, not the whole attempt."""
+    question_count = (
+        select(func.count(AttemptQuestion.id))
+        .where(AttemptQuestion.attempt_id == Attempt.id)
+        .correlate(Attempt)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Attempt, Quiz, question_count)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.id == attempt_id)
+    ).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def is_answered(response: Any) -> bool:
+    """Whether a saved response says anything, whatever its question type."""
+    if response is None:
+        return False
+    if isinstance(response, str):
+        return bool(response.strip())
+    if isinstance(response, list):
+        return any(item is not None for item in response)
+    return True
+
+
+def remaining_seconds(attempt: Attempt, now: datetime) -> int | None:
+    """Whole seconds left before the deadline (0 when past it); None when untimed."""
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - now).total_seconds()))
+
+
+def takes_answers(attempt: Attempt, now: datetime) -> bool:
+    return attempt.state == AttemptState.IN_PROGRESS and (
+        attempt.deadline_at is None or now <= attempt.deadline_at
+    )
+
+
+def submit_limit(attempt: Attempt, quiz: Quiz) -> datetime | None:
+    """The last moment the attempt may be submitted (deadline, grace period, network slack)."""
+    if attempt.deadline_at is None:
+        return None
+    grace = quiz.grace_minutes if quiz.overdue_rule == OverdueRule.GRACE else 0
+    return attempt.deadline_at + timedelta(minutes=grace) + SUBMIT_SLACK
+
+
+def in_grace(attempt: Attempt, quiz: Quiz, now: datetime) -> bool:
+    """In the quiz's grace period: past the deadline, submit allowed, no more changes."""
+    limit = submit_limit(attempt, quiz)
+    return (
+        quiz.overdue_rule == OverdueRule.GRACE
+        and attempt.state == AttemptState.IN_PROGRESS
+        and attempt.deadline_at is not None
+        and attempt.deadline_at < now <= limit
+    )
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def page_count(question_count: int, per_page: int) -> int:
+    if per_page <= 0 or question_count == 0:
+        return 1
+    return -(-question_count // per_page)
+
+
+def page_positions(question_count: int, per_page: int, page: int) -> list[int]:
+    """Positions (1-based) of the questions on page `page` (0-based)."""
+    if per_page <= 0:
+        return list(range(1, question_count + 1))
+    first = page * per_page + 1
+    return list(range(first, min(first + per_page, question_count + 1)))
+
+
+def page_of(position: int, per_page: int) -> int:
+    return 0 if per_page <= 0 else (position - 1) // per_page
+
+
+# --- starting -----------------------------------------------------------------------------------
+
+
+@dataclass
+class StartCheck:
+    """Whether a learner may start (or resume) an attempt now, and why not."""
+
+    settings: EffectiveSettings
+    attempts: list[Attempt]
+    enrolment: Enrolment | None
+    #: The attempt in progress, which "start" resumes.
+    current: Attempt | None = None
+    #: Translated reason a new attempt cannot start ("" when it can).
+    reason: str = ""
+    status: int = 409
+
+    @property
+    def allowed(self) -> bool:
+        return self.current is not None or not self.reason
+
+
+def start_check(quiz: Quiz, user_id: str, now: datetime) -> StartCheck:
+    """Enrolment, dates, attempts left; attempts found past their deadline are settled first."""
+    attempts = scoring.learner_attempts(quiz.id, user_id)
+    for attempt in attempts:
+        settle_overdue(attempt, quiz, now)
+    enrolment = progress.find_enrolment(quiz.class_id, user_id) if quiz.class_id else None
+    check = StartCheck(effective_settings(quiz, user_id), attempts, enrolment)
+    check.current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    if enrolment is None:
+        check.reason, check.status = _("Only learners of the class can take this quiz."), 403
+    elif check.current is None:
+        check.reason = _refusal(quiz, check.settings, len(attempts), now)
+    return check
+
+
+def _refusal(quiz: Quiz, settings: EffectiveSettings, used: int, now: datetime) -> str:
+    if not quiz.slots:
+        return _("This quiz has no questions yet.")
+    if settings.open_at is not None and now < settings.open_at:
+        return _("The quiz opens at %(time)s.", time=format_datetime(settings.open_at))
+    if settings.close_at is not None and now >= settings.close_at:
+        return _("The quiz closed at %(time)s.", time=format_datetime(settings.close_at))
+    if settings.attempts_allowed and used >= settings.attempts_allowed:
+        return _("You have used all your attempts at this quiz.")
+    return ""
+
+
+def start_attempt(quiz: Quiz, user_id: str, now: datetime | None = None) -> Attempt:
+    """Start a new attempt, or return the one in progress; AttemptError when not allowed."""
+    now = now or utcnow()
+    check = start_check(quiz, user_id, now)
+    if check.current is not None:
+        return check.current
+    if check.reason:
+        raise AttemptError(check.reason, check.status)
+    # Writing the enrolment takes its row lock (a whole-database lock on SQLite), so a second tab
+    # starting at the same moment waits here and then finds this attempt instead of adding one.
+    check.enrolment.last_activity_at = now
+    db.session.flush()
+    running = db.session.scalar(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.user_id == user_id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+    )
+    if running is not None:
+        return running
+    used = db.session.scalar(
+        select(func.coalesce(func.max(Attempt.number), 0)).where(
+            Attempt.quiz_id == quiz.id, Attempt.user_id == user_id
+        )
+    )
+    reason = _refusal(quiz, check.settings, used, now)
+    if reason:
+        raise AttemptError(reason)
+    number = used + 1
+    rng = random.Random(drawing.attempt_seed(quiz.id, user_id, number))
+    try:
+        questions = drawing.lay_out(quiz, rng)
+    except drawing.DrawError as error:
+        raise AttemptError(str(error)) from error
+    attempt = Attempt(
+        quiz_id=quiz.id,
+        user_id=user_id,
+        number=number,
+        state=AttemptState.IN_PROGRESS,
+        started_at=now,
+        deadline_at=deadline_for(now, check.settings),
+        current_page=0,
+        questions=questions,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def deadline_for(started: datetime, settings: EffectiveSettings) -> datetime | None:
+    """The earlier of the time limit and the close date; None when neither applies."""
+    ends = []
+    if settings.time_limit_minutes:
+        ends.append(started + timedelta(minutes=settings.time_limit_minutes))
+    if settings.close_at is not None:
+        ends.append(settings.close_at)
+    return min(ends) if ends else None
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def closed_message(attempt: Attempt, quiz: Quiz, now: datetime) -> str:
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return _("This attempt has been submitted; answers can no longer be changed.")
+    if in_grace(attempt, quiz, now):
+        return _("Time is up: answers can no longer be changed, but you can still submit.")
+    return _("Time is up: answers can no longer be changed.")
+
+
+def _claim(attempt: Attempt, now: datetime) -> bool:
+    """Lock the attempt row for a write, if it still takes answers (see the module docstring)."""
+    result = db.session.execute(
+        update(Attempt)
+        .where(
+            Attempt.id == attempt.id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now),
+        )
+        # A no-op assignment: the point is the row lock and the re-checked condition.
+        .values(current_page=Attempt.current_page)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def save_responses(
+    attempt: Attempt, quiz: Quiz, answers: dict[int, FormData], now: datetime
+) -> list[AttemptQuestion]:
+    """Save the responses posted for some positions; AttemptError when it takes no more.
+
+    Each question reads only its own fields (`q<position>-answer…`) through its type.
+    Returns the questions named in `answers`, saved or unchanged.
+    """
+    if not takes_answers(attempt, now):
+        raise AttemptError(closed_message(attempt, quiz, now))
+    if not answers:
+        return []  # a ping for the time left: nothing to write
+    if not _claim(attempt, now):
+        db.session.refresh(attempt)
+        raise AttemptError(closed_message(attempt, quiz, now))
+    by_position = _questions_at(attempt, set(answers))
+    touched = []
+    for position, formdata in answers.items():
+        question = by_position.get(position)
+        if question is None:
+            continue
+        version = question.question_version
+        response = get_question_type(version.qtype).response_from_form(
+            as_data(version, ""), formdata, field_prefix(position)
+        )
+        unchanged = response == question.response or not (
+            is_answered(response) or is_answered(question.response)
+        )
+        if not unchanged:
+            question.response = response
+            question.saved_at = now
+        touched.append(question)
+    db.session.flush()
+    return touched
+
+
+def _questions_at(attempt: Attempt, positions: set[int]) -> dict[int, AttemptQuestion]:
+    """The attempt's questions at these positions, with their versions: those a page has already
+    loaded, else only these rows (an autosave of one answer reads one question, not thirty)."""
+    if "questions" not in inspect(attempt).unloaded:
+        return {q.position: q for q in attempt.questions if q.position in positions}
+    questions = db.session.scalars(
+        select(AttemptQuestion).where(
+            AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(positions)
+        )
+    )
+    return {question.position: question for question in questions}
+
+
+def field_prefix(position: int) -> str:
+    """Prefix of a question's form fields on the attempt page: `q3-answer`, `q3-answer-0`."""
+    return f"q{position}-"
+
+
+def move_to_page(attempt: Attempt, quiz: Quiz, page: int) -> int:
+    """Go to `page` (0-based, clamped); sequential navigation only goes one page forward."""
+    pages = page_count(len(attempt.questions), quiz.questions_per_page)
+    page = min(max(page, 0), pages - 1)
+    if quiz.navigation == "sequential":
+        page = min(max(page, attempt.current_page), attempt.current_page + 1)
+    if page != attempt.current_page:
+        attempt.current_page = page
+    return page
+
+
+def page_to_show(attempt: Attempt, quiz: Quiz, wanted: int) -> int:
+    """The page a link asks for (free navigation), or the learner's page (sequential)."""
+    if quiz.navigation == "sequential":
+        return attempt.current_page
+    return move_to_page(attempt, quiz, wanted)
+
+
+def may_change_page(attempt: Attempt, quiz: Quiz, page: int) -> bool:
+    """Answers on earlier pages are final under sequential navigation."""
+    return quiz.navigation != "sequential" or page == attempt.current_page
+
+
+# --- finishing ----------------------------------------------------------------------------------
+
+
+def settle_overdue(attempt: Attempt, quiz: Quiz, now: datetime) -> bool:
+    """Apply the overdue rule to an attempt found past its last moment; True when it changed.
+
+    Autosubmit finishes it with what was saved, as of the deadline; "grace" and "nothing" leave
+    an attempt not submitted in time abandoned, counting nothing.
+    """
+    limit = submit_limit(attempt, quiz)
+    if attempt.state != AttemptState.IN_PROGRESS or limit is None or now <= limit:
+        return False
+    if quiz.overdue_rule == OverdueRule.AUTOSUBMIT:
+        return _finish(attempt, quiz, AttemptState.FINISHED, attempt.deadline_at, "autosubmit")
+    return _finish(attempt, quiz, AttemptState.ABANDONED, attempt.deadline_at, "overdue")
+
+
+def settle_quiz(quiz: Quiz, now: datetime | None = None) -> int:
+    """Settle every overdue attempt of a quiz (before a results page reads them)."""
+    now = now or utcnow()
+    overdue = db.session.scalars(
+        select(Attempt)
+        .where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+            Attempt.deadline_at < now - SUBMIT_SLACK,
+        )
+        .options(selectinload(Attempt.questions))
+    )
+    return sum(1 for attempt in overdue if settle_overdue(attempt, quiz, now))
+
+
+def submit_attempt(attempt: Attempt, quiz: Quiz, now: datetime | None = None) -> bool:
+    """Submit and grade; True when this call did it, False when it was already done (idempotent)."""
+    now = now or utcnow()
+    if settle_overdue(attempt, quiz, now) or attempt.state != AttemptState.IN_PROGRESS:
+        return False
+    return _finish(attempt, quiz, AttemptState.FINISHED, now, "submit")
+
+
+def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str) -> bool:
+    result = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(state=state, finished_at=when)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        # Another request finished it first: show what that one recorded.
+        db.session.refresh(attempt)
+        return False
+    set_committed_value(attempt, "state", state)
+    set_committed_value(attempt, "finished_at", when)
+    if state == AttemptState.FINISHED:
+        scoring.grade_attempt(attempt, quiz, reason)
+    else:
+        record("attempt.abandon", "attempt", attempt.id, after={"state": state, "reason": reason})
+    return True
+
+
+# --- summary ------------------------------------------------------------------------------------
+
+
+@dataclass
+class AttemptSummary:
+    """Counts a start page or a confirm page shows."""
+
+    total: int
+    answered: int
+    unanswered_positions: list[int] = field(default_factory=list)
+
+
+def summarise(attempt: Attempt) -> AttemptSummary:
+    unanswered = [q.position for q in attempt.questions if not is_answered(q.response)]
+    total = len(attempt.questions)
+    return AttemptSummary(total, total - len(unanswered), unanswered)

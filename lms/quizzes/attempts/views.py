@@ -1,0 +1,318 @@
+"""The learner's quiz pages: a class's quizzes, a quiz's start page, the attempt pages (plain
+form posts that work without JavaScript, plus an autosave endpoint for attempt.js), the confirm
+page, submit and the review page.
+
+Every view on an attempt first applies the quiz's overdue rule (`attempts.settle_overdue`), so an
+attempt found past its deadline is settled whoever opens it, whatever the browser's clock says.
+"""
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from lms import db
+from lms.courses.learning import get_seat_or_404
+from lms.db import utcnow
+from lms.i18n import local_time
+from lms.quizzes.attempts import forms
+from lms.quizzes.attempts import services as service
+from lms.quizzes.display import learner_name, quiz_pages, shown, stamp, template_helpers
+from lms.quizzes.grading import scoring
+from lms.quizzes.manage.settings import (
+    ReviewOptions,
+    apply_override,
+    effective_settings,
+    review_options,
+)
+from lms.quizzes.models import Attempt, AttemptState, Quiz
+from lms.quizzes.permissions import may_manage_class
+from lms.security import LOGIN, access
+
+bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+bp.context_processor(template_helpers)
+
+#: Largest autosave body accepted (a long essay and then some).
+MAX_AUTOSAVE_BYTES = 256 * 1024
+
+
+# --- load, then authorise ------------------------------------------------------------------------
+
+
+def get_quiz_or_404(quiz_id: int):
+    """A class's quiz and who looks at it (a learner of the class, or one who may preview it)."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or quiz.class_id is None:
+        abort(404)
+    return quiz, get_seat_or_404(quiz.class_id)
+
+
+def get_own_attempt_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
+    """An attempt of the signed-in learner; nobody else may answer or submit it."""
+    attempt = service.load_attempt(attempt_id)
+    if attempt is None:
+        abort(404)
+    if attempt.user_id != str(current_user.get_id()):
+        abort(403)
+    return attempt, db.session.get(Quiz, attempt.quiz_id)
+
+
+def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]:
+    """The same check for an autosave, reading the attempt row, its quiz and question count."""
+    found = service.load_attempt_to_save(attempt_id)
+    if found is None:
+        abort(404)
+    if found[0].user_id != str(current_user.get_id()):
+        abort(403)
+    return found
+
+
+# --- a class's quizzes and a quiz's start page ---------------------------------------------------
+
+
+@bp.route("/class/<int:class_id>")
+@access(LOGIN)
+def class_quizzes(class_id: int):
+    """The quizzes of a class, with how many attempts the learner has made at each."""
+    seat = get_seat_or_404(class_id)
+    quizzes = list(
+        db.session.scalars(select(Quiz).where(Quiz.class_id == class_id).order_by(Quiz.id))
+    )
+    counts: dict[int, int] = {}
+    if seat.enrolment is not None and quizzes:
+        counts = dict(
+            db.session.execute(
+                select(Attempt.quiz_id, func.count())
+                .where(
+                    Attempt.user_id == seat.enrolment.user_id,
+                    Attempt.quiz_id.in_([quiz.id for quiz in quizzes]),
+                )
+                .group_by(Attempt.quiz_id)
+            ).all()
+        )
+    return render_template(
+        "lms/quizzes/class_quizzes.html", seat=seat, quizzes=quizzes, attempt_counts=counts
+    )
+
+
+def _start_page(quiz: Quiz, seat, now: datetime, error: str = "", status: int = 200):
+    check = None
+    marks_shown: set[int] = set()
+    if seat.enrolment is not None:
+        check = service.start_check(quiz, seat.enrolment.user_id, now)
+        marks_shown = {
+            attempt.id
+            for attempt in check.attempts
+            if attempt.state != AttemptState.IN_PROGRESS
+            and review_options(quiz, scoring.review_moment(attempt, check.settings, now)).marks
+        }
+    grade = scoring.quiz_grade(check.attempts, quiz.grading_method) if check else None
+    return render_template(
+        "lms/quizzes/quiz.html",
+        quiz=quiz,
+        seat=seat,
+        check=check,
+        settings=check.settings if check else apply_override(quiz, None),
+        question_count=sum(slot.draw_count for slot in quiz.slots),
+        grade=grade,
+        marks_shown=marks_shown,
+        grade_shown=bool(marks_shown),
+        passed=scoring.passed(grade, quiz.pass_mark),
+        error=error,
+    ), status
+
+
+@bp.route("/<int:quiz_id>")
+@access(LOGIN)
+def quiz(quiz_id: int):
+    """Settings, the learner's attempts and grade so far, and the button to start or resume."""
+    quiz, seat = get_quiz_or_404(quiz_id)
+    return _start_page(quiz, seat, utcnow())
+
+
+@bp.route("/<int:quiz_id>/start", methods=["POST"])
+@access(LOGIN)
+def start(quiz_id: int):
+    """Start an attempt (or resume the one in progress); only learners of the class."""
+    quiz, seat = get_quiz_or_404(quiz_id)
+    if seat.enrolment is None:
+        abort(403)
+    now = utcnow()
+    try:
+        attempt = service.start_attempt(quiz, seat.enrolment.user_id, now)
+    except service.AttemptError as error:
+        return _start_page(quiz, seat, now, str(error), error.status)
+    return redirect(url_for(".attempt", attempt_id=attempt.id, page=attempt.current_page + 1), 303)
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+
+def _leave(attempt: Attempt):
+    """Where an attempt that takes no more answers sends the learner: submit, or its review."""
+    return redirect(url_for(_next_page(attempt), attempt_id=attempt.id), 303)
+
+
+def _next_page(attempt: Attempt) -> str:
+    # Still in progress past the deadline means the grace period (or the last seconds' slack).
+    return ".summary" if attempt.state == AttemptState.IN_PROGRESS else ".review"
+
+
+@bp.route("/attempt/<int:attempt_id>")
+@access(LOGIN)
+def attempt(attempt_id: int):
+    """One page of questions; sequential navigation only shows the page the learner is on."""
+    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    now = utcnow()
+    service.settle_overdue(attempt, quiz, now)
+    if not service.takes_answers(attempt, now):
+        return _leave(attempt)
+    pages = quiz_pages(attempt, quiz)
+    wanted = request.args.get("page", type=int, default=attempt.current_page + 1) - 1
+    page = service.page_to_show(attempt, quiz, wanted)
+    if page != wanted:
+        return redirect(url_for(".attempt", attempt_id=attempt.id, page=page + 1))
+    return render_template(
+        "lms/quizzes/attempt.html",
+        quiz=quiz,
+        attempt=attempt,
+        page=page,
+        pages=pages,
+        questions=shown(attempt, pages[page]),
+        answered={q.position for q in attempt.questions if service.is_answered(q.response)},
+        remaining=service.remaining_seconds(attempt, now),
+        stamp=stamp,
+    )
+
+
+@bp.route("/attempt/<int:attempt_id>", methods=["POST"])
+@access(LOGIN)
+def save_page(attempt_id: int):
+    """Save the answers of the page sent, then show the page (or the confirm page) asked for."""
+    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    now = utcnow()
+    form = forms.AttemptPageForm()
+    if not form.validate():
+        abort(400)
+    pages = quiz_pages(attempt, quiz)
+    if form.page.data > len(pages):
+        abort(400)
+    if service.settle_overdue(attempt, quiz, now) or not service.takes_answers(attempt, now):
+        flash(service.closed_message(attempt, quiz, now), "error")
+        return _leave(attempt)
+    if not service.may_change_page(attempt, quiz, form.page.data - 1):
+        # An old tab of a page sequential navigation has left behind: nothing to save there.
+        return redirect(url_for(".attempt", attempt_id=attempt.id), 303)
+    positions = pages[form.page.data - 1]
+    service.save_responses(attempt, quiz, {p: request.form for p in positions}, now)
+    target = form.target()
+    if target is None:
+        return redirect(url_for(".summary", attempt_id=attempt.id), 303)
+    page = service.move_to_page(attempt, quiz, target)
+    return redirect(url_for(".attempt", attempt_id=attempt.id, page=page + 1), 303)
+
+
+@bp.route("/attempt/<int:attempt_id>/autosave", methods=["POST"])
+@access(LOGIN)
+def autosave(attempt_id: int):
+    """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed."""
+    attempt, quiz, question_count = get_own_attempt_to_save_or_404(attempt_id)
+    now = utcnow()
+    if (request.content_length or 0) > MAX_AUTOSAVE_BYTES:
+        return jsonify(error=_("Too much data was sent at once.")), 413
+    try:
+        answers = forms.parse_autosave(request.get_json(silent=True), question_count)
+    except (ValueError, TypeError):
+        return jsonify(error=_("The answers sent could not be read. Reload the page.")), 400
+    answers = {
+        position: fields
+        for position, fields in answers.items()
+        if service.may_change_page(
+            attempt, quiz, service.page_of(position, quiz.questions_per_page)
+        )
+    }
+    try:
+        saved = service.save_responses(attempt, quiz, answers, now)
+    except service.AttemptError as error:
+        return jsonify(
+            error=str(error), remaining=0, next=url_for(_next_page(attempt), attempt_id=attempt.id)
+        ), 409
+    return jsonify(
+        saved={str(q.position): stamp(q.saved_at) for q in saved},
+        message=_("Saved at %(time)s", time=local_time(now).strftime("%H:%M:%S")),
+        remaining=service.remaining_seconds(attempt, now),
+    )
+
+
+# --- finishing and review ------------------------------------------------------------------------
+
+
+@bp.route("/attempt/<int:attempt_id>/summary")
+@access(LOGIN)
+def summary(attempt_id: int):
+    """The confirm page: which questions are unanswered, and "Submit all and finish"."""
+    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    now = utcnow()
+    service.settle_overdue(attempt, quiz, now)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    time_up = not service.takes_answers(attempt, now)
+    return render_template(
+        "lms/quizzes/summary.html",
+        quiz=quiz,
+        attempt=attempt,
+        questions=shown(attempt),
+        summary=service.summarise(attempt),
+        pages=quiz_pages(attempt, quiz),
+        page_of=lambda position: service.page_of(position, quiz.questions_per_page),
+        time_up=time_up,
+        closed_message=service.closed_message(attempt, quiz, now) if time_up else "",
+        # Past the deadline there is nothing left to count down (and nothing to reload for).
+        remaining=None if time_up else service.remaining_seconds(attempt, now),
+    )
+
+
+@bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
+@access(LOGIN)
+def submit(attempt_id: int):
+    """Submit and grade, once: a second tab or a retry lands on the same result."""
+    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    if service.submit_attempt(attempt, quiz, utcnow()):
+        flash(_("Your attempt has been submitted."), "success")
+    return redirect(url_for(".review", attempt_id=attempt.id), 303)
+
+
+@bp.route("/attempt/<int:attempt_id>/review")
+@access(LOGIN)
+def review(attempt_id: int):
+    """A finished attempt, showing what the quiz's review options allow at this moment."""
+    attempt = service.load_attempt(attempt_id)
+    if attempt is None:
+        abort(404)
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    own = attempt.user_id == str(current_user.get_id())
+    if not own and not may_manage_class(get_seat_or_404(quiz.class_id).training_class):
+        abort(403)
+    now = utcnow()
+    service.settle_overdue(attempt, quiz, now)
+    if own and attempt.state == AttemptState.IN_PROGRESS:
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    settings = effective_settings(quiz, attempt.user_id)
+    options: ReviewOptions = (
+        review_options(quiz, scoring.review_moment(attempt, settings, now))
+        if own
+        else ReviewOptions.everything()
+    )
+    return render_template(
+        "lms/quizzes/review.html",
+        quiz=quiz,
+        attempt=attempt,
+        own=own,
+        options=options,
+        questions=shown(attempt),
+        max_marks=sum(q.max_mark for q in attempt.questions),
+        passed=scoring.passed(attempt.fraction, quiz.pass_mark),
+        learner_name=None if own else learner_name(attempt.user_id),
+    )

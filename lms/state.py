@@ -1,0 +1,25 @@
+"""What the LMS keeps per app, in `app.extensions["lms"]`, and `state()` to read it.
+
+Below the extension that fills it and the views that read it (the admin pages ask whether the
+app is standalone).
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from lms import security
+
+
+@dataclass
+class LMSState:
+    """What the LMS keeps per app, in `app.extensions["lms"]`."""
+
+    url_prefix: str
+    standalone: bool
+    throttle: security.LoginThrottle
+    migrations_dir: str
+
+
+def state() -> LMSState:
+    return current_app.extensions["lms"]
