@@ -57,7 +57,8 @@ _WORD_BEFORE = re.compile(
 
 _FORMER_WORDS = re.compile(
     r"trước đây|hết hiệu lực|không còn (?:hiệu lực|áp dụng)|thay thế|bãi bỏ|\bcũ\b|"
-    r"thời kỳ trước|giai đoạn trước|quy định trước|\btừng\b|khi còn hiệu lực|lịch sử"
+    r"thời kỳ trước|giai đoạn trước|quy định trước|\btừng\b|lịch sử|"
+    r"\bkhi\b[^.;]{0,40}?còn hiệu lực"
 )
 _UNTIL = re.compile(
     r"\b(?:trước|đến|tới)\s+(?:hết\s+)?(?:ngày\s+|năm\s+|tháng\s+)?"

@@ -149,6 +149,7 @@ CEASED = date(2025, 7, 1)
         "Đến năm 2025, Nghị định số 61/2018/NĐ-CP vẫn còn được áp dụng.",
         "Thời kỳ trước, Nghị định số 61/2018/NĐ-CP yêu cầu ngạch chuyên viên.",
         "Công chức từng làm theo Nghị định số 61/2018/NĐ-CP nay làm theo nghị định mới.",
+        "Thông tư hướng dẫn Nghị định số 61/2018/NĐ-CP khi nghị định này còn hiệu lực.",
     ],
 )
 def test_former_law_phrasing(sentence: str):
@@ -164,6 +165,7 @@ def test_former_law_phrasing(sentence: str):
         "Trước năm 2030, Nghị định số 61/2018/NĐ-CP cần được áp dụng thống nhất.",
         "Trong giai đoạn 2025–2030, Nghị định số 61/2018/NĐ-CP tiếp tục là căn cứ.",
         "Đến hết ngày 31/12/2026, các xã áp dụng Nghị định số 61/2018/NĐ-CP.",
+        "Nghị định số 61/2018/NĐ-CP vẫn còn hiệu lực đối với hồ sơ này.",
     ],
 )
 def test_present_tense_is_not_former(sentence: str):
