@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from lms.cli import build_cli
+from lms.resources import data_dir
 
 MODULE = """\
 ---
@@ -115,3 +116,12 @@ def test_a_bad_as_of_date_is_refused(no_instance, tmp_path: Path):
     result = check(str(make_course(tmp_path)), "--as-of", "2026-12-06")
     assert result.exit_code == 2
     assert "is not a date written dd/mm/yyyy" in result.output
+
+
+def test_shipped_courses_and_banks_pass_strict(no_instance):
+    """The shipped courses and banks cite no ceased or unknown law and were reviewed lately."""
+    result = check(
+        str(data_dir("courses")), str(data_dir("quizzes")), "--strict", "--as-of", "06/12/2026"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("0 problem(s), 0 warning(s) in 4 course(s) and 4 bank(s).\n")

@@ -66,6 +66,7 @@ _UNTIL = re.compile(
 )
 _PERIOD = re.compile(r"\b(?:19|20)\d{2}\s*[–—-]\s*((?:19|20)\d{2})\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_BLOCK_START = re.compile(r"\s{0,3}(?:#|>|\||[-*+]\s|\d{1,3}[.)]\s)")
 _GIFT_MARK = re.compile(r"(?<!\\)(?:####|[{}=~])")
 
 
@@ -184,14 +185,36 @@ def _names_pattern(registry: Registry) -> re.Pattern[str] | None:
 
 
 def _markdown_sentences(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence: a table row whole, other lines split at sentence ends."""
-    offset = 0
-    for line in text.split("\n"):
-        if line.lstrip().startswith("|"):
-            yield offset, offset + len(line)
+    """(start, end) of each sentence: a table row whole; a paragraph or list item, even when
+    its lines are wrapped, split at sentence ends.
+    """
+    for start, end, is_row in _markdown_blocks(text):
+        if is_row:
+            yield start, end
         else:
-            yield from _split(line, offset)
+            yield from _split(text[start:end], start)
+
+
+def _markdown_blocks(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is a table row) of each block: blank lines, headings, list items, quotes
+    and table rows start a new block; any other line continues the one above.
+    """
+    offset, block_start, block_end = 0, None, 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        starts_block = not stripped or _BLOCK_START.match(line) is not None
+        if block_start is not None and (starts_block or not stripped):
+            yield block_start, block_end, False
+            block_start = None
+        if stripped.startswith("|"):
+            yield offset, offset + len(line), True
+        elif stripped:
+            if block_start is None:
+                block_start = offset
+            block_end = offset + len(line)
         offset += len(line) + 1
+    if block_start is not None:
+        yield block_start, block_end, False
 
 
 def _gift_sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -94,6 +94,22 @@ def test_each_citation_keeps_its_line_and_sentence(registry: Registry):
     ]
 
 
+def test_a_wrapped_paragraph_reads_as_one_text(registry: Registry):
+    """Lines of one paragraph or list item read together; a new item starts a new sentence."""
+    text = (
+        "Trước đây, Luật Cán bộ, công chức\nnăm 2008 yêu cầu đeo thẻ.\n"
+        "- Nghị định số 61/2018/NĐ-CP (cũ) và\n  Nghị định 118/2025 hiện hành.\n"
+        "- NĐ 107/2021 yêu cầu quầy ưu tiên."
+    )
+    found = find_citations(text, registry, first_line=3)
+    assert [(c.line, c.sentence) for c in found] == [
+        (3, "Trước đây, Luật Cán bộ, công chức\nnăm 2008 yêu cầu đeo thẻ."),
+        (5, "- Nghị định số 61/2018/NĐ-CP (cũ) và\n  Nghị định 118/2025 hiện hành."),
+        (6, "- Nghị định số 61/2018/NĐ-CP (cũ) và\n  Nghị định 118/2025 hiện hành."),
+        (7, "- NĐ 107/2021 yêu cầu quầy ưu tiên."),
+    ]
+
+
 def test_a_table_row_is_one_sentence(registry: Registry):
     """Cells of a Markdown table row read together: the row says what the document is."""
     row = "| Nghị định số 61/2018/NĐ-CP | Quy định cũ. Hết hiệu lực 01/7/2025 |"
