@@ -18,6 +18,7 @@ import yaml
 
 from lms.content.fields import Fields, parse_yaml
 from lms.content.model import Problem
+from lms.i18n import parse_date
 from lms.resources import data_dir
 
 __all__ = [
@@ -46,7 +47,6 @@ _KEYS = (
     "names",
 )
 _REQUIRED = ("type", "title", "issuer")
-_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 #: "118/2025/NĐ-CP", "125/NQ-CP", "24/2018/QH14", "66.7/2025/NQ-CP", "30c/NQ-CP".
 NUMBER = re.compile(
     r"(?P<num>\d{1,5}(?:\.\d{1,3})?[a-z]?)/(?:(?P<year>(?:19|20)\d{2})/)?"
@@ -67,11 +67,10 @@ def document_key(number: str) -> str:
 
 def parse_day(text: str) -> date | None:
     """dd/mm/yyyy (leading zeros optional) as a date, or None when it is not one."""
-    match = _DAY.fullmatch(text.strip())
-    if match is None:
+    if text.count("/") != 2:
         return None
     try:
-        return date(int(match[3]), int(match[2]), int(match[1]))
+        return parse_date(text)
     except ValueError:
         return None
 
