@@ -4,6 +4,7 @@ content here, classes, enrol and quiz from their areas. The standalone console s
 """
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -19,6 +20,8 @@ from lms.accounts import importing, services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
 from lms.classes.cli import classes_group, enrol_group
 from lms.content import loader as content_loader
+from lms.content import staleness
+from lms.content.legal import parse_day
 from lms.i18n import in_default_language
 from lms.quizzes.cli import quiz_group
 from lms.resources import data_dir
@@ -170,18 +173,55 @@ def users_list(fmt: str) -> None:
             click.echo("  ".join(row[key] for key in header[1:6] if row[key]))
 
 
-@content_group.command("check")
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def content_check(path: Path) -> None:
-    """Check a course folder (or a folder of courses); print `file:line: reason` per problem."""
-    problems = content_loader.check(path)
-    for problem in problems:
+@content_group.command("check", with_appcontext=False)
+@click.argument(
+    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]..."
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1 on any).")
+@click.option(
+    "--registry",
+    "registries",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Another legal-document registry (e.g. the province's decisions); repeatable.",
+)
+@click.option(
+    "--review-months",
+    default=staleness.DEFAULT_REVIEW_MONTHS,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Warn about modules not reviewed against the law for longer than this.",
+)
+@click.option(
+    "--as-of", "as_of", metavar="DD/MM/YYYY", help="Check as on this day (default: today)."
+)
+def content_check(
+    paths: tuple[Path, ...],
+    strict: bool,
+    registries: tuple[Path, ...],
+    review_months: int,
+    as_of: str | None,
+) -> None:
+    """Check course folders and GIFT banks (default: the shipped ones): `file:line: reason` per
+    problem and per warning about stale law. Needs no instance, database or secret key.
+    """
+    today = parse_day(as_of) if as_of else date.today()
+    if today is None:
+        raise click.BadParameter(
+            f"{as_of!r} is not a date written dd/mm/yyyy", param_hint="--as-of"
+        )
+    chosen = list(paths) or [data_dir("courses"), data_dir("quizzes")]
+    report = staleness.check_content(chosen, list(registries), today, review_months)
+    for problem in [*report.problems, *report.warnings]:
         click.echo(str(problem))
-    courses = content_loader.find_courses(path)
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in {len(courses)} course(s).", err=True)
+    counts = (
+        f"{len(report.problems)} problem(s), {len(report.warnings)} warning(s) "
+        f"in {report.courses} course(s) and {report.banks} bank(s)"
+    )
+    if report.problems or (strict and report.warnings):
+        click.echo(f"{counts}.", err=True)
         sys.exit(1)
-    click.echo(f"{len(courses)} course(s), no problems.")
+    click.echo(f"{counts}.")
 
 
 @content_group.command("load")

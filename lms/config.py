@@ -27,6 +27,11 @@ DEFAULTS: dict[str, object] = {
     "LMS_UPLOAD_EXTENSIONS": ("png", "jpg", "jpeg", "gif", "webp", "pdf"),
     #: Werkzeug hash method for passwords (scrypt); tests use a cheap one to stay fast.
     "LMS_PASSWORD_METHOD": "scrypt",
+    #: Legal-document registry files the authoring pages check citations against (default: the
+    #: shipped courses/legal-documents.yaml); a province lists its own file after it.
+    "LMS_LEGAL_DOCUMENTS": None,
+    #: A module not checked against the law for longer than this is flagged to trainers.
+    "LMS_CONTENT_REVIEW_MONTHS": 12,
 }
 
 SECRET_KEY_FILE = "secret_key"

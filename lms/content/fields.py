@@ -34,10 +34,12 @@ class Fields:
     key_lines: dict[str, int] = field(default_factory=dict)
     item_lines: dict[str, list[int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Where a missing key is reported: the top of the file, or of a nested mapping.
+    default_line: int = 1
 
     def line(self, key: str) -> int:
-        # A missing key has no line of its own: point at the top of the file.
-        return self.key_lines.get(key, 1)
+        # A missing key has no line of its own.
+        return self.key_lines.get(key, self.default_line)
 
     def report(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.file, self.line(key), message))

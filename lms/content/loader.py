@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from lms.content.fields import Fields, parse_yaml
+from lms.content.legal import NUMBER, parse_day
 from lms.content.model import (
     DEFAULT_PASS_MARK,
     MINUTES_PER_PERIOD,
@@ -42,8 +44,9 @@ _COURSE_KEYS = (
     "modules",
     "quiz",
     "pass_mark",
+    "sources",
 )
-_MODULE_KEYS = ("title", "minutes", "required", "quiz")
+_MODULE_KEYS = ("title", "minutes", "required", "quiz", "reviewed")
 _ALLOWED_SCHEMES = ("http", "https", "mailto")
 
 # Markdown constructs that name a file: inline links and images, reference definitions, raw HTML.
@@ -127,6 +130,7 @@ def _read(folder: Path) -> tuple[CourseSource | None, list[Problem]]:
     objectives = fields.text_list("objectives")
     quiz = fields.slug("quiz", required=False)
     pass_mark = fields.bounded_int("pass_mark", 0, 100, DEFAULT_PASS_MARK)
+    sources = _sources(fields)
     filenames, all_found = _module_filenames(folder, fields)
     problems += fields.problems
 
@@ -166,8 +170,25 @@ def _read(folder: Path) -> tuple[CourseSource | None, list[Problem]]:
         quiz=quiz,
         pass_mark=pass_mark,
         path=folder,
+        sources=sources,
     )
     return course, []
+
+
+def _sources(fields: Fields) -> list[str]:
+    """The optional `sources` list: document numbers such as 118/2025/NĐ-CP, each once."""
+    if fields.values.get("sources") is None:
+        return []
+    numbers = fields.text_list("sources") or []
+    seen: set[str] = set()
+    for line, number in zip(fields.item_lines.get("sources", []), numbers, strict=False):
+        if NUMBER.fullmatch(number.strip()) is None:
+            message = f"source '{number}' is not a document number like 118/2025/NĐ-CP"
+            fields.problems.append(Problem(fields.file, line, message))
+        elif number.strip() in seen:
+            fields.problems.append(Problem(fields.file, line, f"source '{number}' is listed twice"))
+        seen.add(number.strip())
+    return [number.strip() for number in numbers]
 
 
 def _module_filenames(folder: Path, fields: Fields) -> tuple[list[str], bool]:
@@ -220,6 +241,7 @@ def _read_module(folder: Path, filename: str, position: int) -> _ModuleRead:
     title: str | None = None
     minutes: int | None = None
     quiz: str | None = None
+    reviewed: date | None = None
     required = True
     if fields is not None:
         fields.check_keys(_MODULE_KEYS)
@@ -227,6 +249,7 @@ def _read_module(folder: Path, filename: str, position: int) -> _ModuleRead:
         minutes = fields.positive_int("minutes")
         required = fields.boolean("required", default=True)
         quiz = fields.slug("quiz", required=False)
+        reviewed = _reviewed(fields)
         problems += fields.problems
 
     body_start = end + 1
@@ -243,8 +266,31 @@ def _read_module(folder: Path, filename: str, position: int) -> _ModuleRead:
     if problems or fields is None:
         return _ModuleRead(None, minutes, problems)
     assert title is not None and minutes is not None
-    module = ModuleSource(filename, position, title, minutes, required, quiz, body, assets)
+    module = ModuleSource(
+        filename,
+        position,
+        title,
+        minutes,
+        required,
+        quiz,
+        body,
+        assets,
+        reviewed=reviewed,
+        body_line=body_start + 1,
+        reviewed_line=fields.line("reviewed"),
+    )
     return _ModuleRead(module, minutes, [])
+
+
+def _reviewed(fields: Fields) -> date | None:
+    """The optional `reviewed` date, written dd/mm/yyyy like every date trainers read."""
+    value = fields.values.get("reviewed")
+    if value is None:
+        return None
+    day = parse_day(value) if isinstance(value, str) else None
+    if day is None:
+        fields.report("reviewed", f"'reviewed' must be a date written dd/mm/yyyy, not {value!r}")
+    return day
 
 
 def _check_links(

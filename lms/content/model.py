@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 __all__ = [
@@ -44,6 +45,11 @@ class ModuleSource:
     body: str
     #: Linked local files, relative to the course folder (e.g. ``assets/form.png``).
     assets: list[Path]
+    #: When the text was last checked against the law (front matter `reviewed`, dd/mm/yyyy).
+    reviewed: date | None = None
+    #: Lines in the file of the body's first line and of `reviewed`, for `file:line` warnings.
+    body_line: int = field(default=1, compare=False)
+    reviewed_line: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class CourseSource:
     pass_mark: int
     #: Where the folder was read from; not part of equality, so a copy elsewhere compares equal.
     path: Path = field(compare=False)
+    #: Numbers of the legal documents the course relies on (see `lms.content.legal`).
+    sources: list[str] = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:
@@ -79,7 +87,9 @@ class CourseSource:
         return digest.hexdigest()
 
     def _fields(self) -> dict[str, object]:
-        return {
+        # `sources` and `reviewed` count only when set, so courses written before they existed
+        # keep their hash and `lms content load` adds no version for them.
+        fields = {
             "slug": self.slug,
             "title": self.title,
             "summary": self.summary,
@@ -101,9 +111,13 @@ class CourseSource:
                     "body": m.body,
                     "assets": [a.as_posix() for a in m.assets],
                 }
+                | ({"reviewed": m.reviewed.isoformat()} if m.reviewed else {})
                 for m in self.modules
             ],
         }
+        if self.sources:
+            fields["sources"] = self.sources
+        return fields
 
 
 @dataclass(frozen=True, order=True)

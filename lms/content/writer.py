@@ -44,8 +44,10 @@ def _course_fields(course: CourseSource) -> dict[str, object]:
         "version": course.version,
         "audience": course.audience,
         "objectives": course.objectives,
-        "modules": [m.filename for m in course.modules],
     }
+    if course.sources:
+        fields["sources"] = course.sources
+    fields["modules"] = [m.filename for m in course.modules]
     if course.quiz is not None:
         fields["quiz"] = course.quiz
     if course.pass_mark != DEFAULT_PASS_MARK:
@@ -61,6 +63,8 @@ def _front_matter(module: ModuleSource) -> dict[str, object]:
     }
     if module.quiz is not None:
         fields["quiz"] = module.quiz
+    if module.reviewed is not None:
+        fields["reviewed"] = module.reviewed.strftime("%d/%m/%Y")
     return fields
 
 

@@ -13,7 +13,7 @@ from lms import db
 from lms.accounts.models import Role, Unit
 from lms.accounts.permissions import get_unit_or_404, scope_units
 from lms.accounts.services import ServiceError, unit_tree
-from lms.courses import attachments, editing
+from lms.courses import attachments, editing, stale_law
 from lms.courses.forms import (
     MAX_BODY_CHARS,
     AttachmentForm,
@@ -46,6 +46,7 @@ def _course_details(form: CourseForm) -> editing.CourseDetails:
         objectives=form.objective_lines(),
         pass_mark=form.pass_mark.data,
         quiz_slug=form.quiz_slug.data or None,
+        sources=form.source_lines(),
     )
 
 
@@ -56,6 +57,7 @@ def _module_details(form: ModuleForm) -> editing.ModuleDetails:
         required=form.required.data,
         quiz_slug=form.quiz_slug.data or None,
         body=form.body.data or "",
+        reviewed=form.reviewed.data,
     )
 
 
@@ -113,6 +115,7 @@ def _render_course(course: Course, problems: list[str] | None = None, status: in
         uses=editing.classes_by_version([course.id]),
         owner=owner,
         problems=problems or [],
+        law=stale_law.check_version(working),
     )
     return page, status
 
@@ -128,6 +131,7 @@ def edit_course(course_id: int):
     form = EditCourseForm(obj=draft)
     if request.method == "GET":
         form.objectives.data = "\n".join(draft.objectives)
+        form.sources.data = "\n".join(draft.sources or [])
     if form.validate_on_submit():
         editing.update_details(draft, _course_details(form))
         flash(_("The course details were saved."), "success")
@@ -250,6 +254,8 @@ def _render_module(
         conflict=conflict,
         body=render_markdown(preview_text),
         positions=[m.position for m in version.modules],
+        # The text and date in the editor, so Preview shows the warnings of what will be saved.
+        law=stale_law.check_module(preview_text, form.reviewed.data, module),
     )
     return page, status
 

@@ -7,6 +7,7 @@ trainer starts by copying the newest published version and publishes when it is 
 import re
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from flask import abort
@@ -167,6 +168,8 @@ class CourseDetails:
     objectives: list[str]
     pass_mark: int
     quiz_slug: str | None
+    #: Numbers of the legal documents the course relies on.
+    sources: list[str] = field(default_factory=list)
 
 
 def create_course(slug: str, details: CourseDetails, owner_unit: Unit) -> CourseVersion:
@@ -197,6 +200,7 @@ def _apply_details(version: CourseVersion, details: CourseDetails) -> None:
     version.topic = details.topic
     version.audience = details.audience.strip()
     version.objectives = [line.strip() for line in details.objectives if line.strip()]
+    version.sources = [number.strip() for number in details.sources if number.strip()]
     version.pass_mark = details.pass_mark
     version.quiz_slug = details.quiz_slug or None
     version.search_text = version_search_text(version.title, version.summary)
@@ -311,6 +315,8 @@ class ModuleDetails:
     required: bool
     quiz_slug: str | None
     body: str
+    #: When the trainer last checked the text against the law.
+    reviewed: date | None = None
 
 
 def add_module(version: CourseVersion, details: ModuleDetails) -> Module:
@@ -339,6 +345,7 @@ def _apply_module(module: Module, details: ModuleDetails) -> None:
     module.minutes = details.minutes
     module.required = details.required
     module.quiz_slug = details.quiz_slug or None
+    module.reviewed = details.reviewed
     # Browsers send CRLF from a textarea; the content files use LF.
     module.body = details.body.replace("\r\n", "\n").strip()
 

@@ -11,12 +11,14 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 from wtforms.widgets import TextInput
 
 from lms.content.fields import SLUG
+from lms.content.legal import NUMBER
 from lms.content.model import DEFAULT_PASS_MARK
-from lms.forms import select_choices
+from lms.forms import VNDateField, select_choices
 
 #: A module body is a page of reading, not a book: this keeps one request small.
 MAX_BODY_CHARS = 200_000
@@ -71,9 +73,24 @@ class CourseForm(FlaskForm):
         render_kw=NUMERIC,
     )
     quiz_slug = _quiz_field()
+    sources = TextAreaField(
+        _l("Legal documents the course relies on, one number per line"),
+        description=_l("Like 118/2025/NĐ-CP; the check warns when one of them ceases."),
+        render_kw={"rows": 4, "spellcheck": "false"},
+    )
 
     def objective_lines(self) -> list[str]:
         return [line.strip() for line in (self.objectives.data or "").splitlines() if line.strip()]
+
+    def source_lines(self) -> list[str]:
+        return [line.strip() for line in (self.sources.data or "").splitlines() if line.strip()]
+
+    def validate_sources(self, field) -> None:
+        for number in self.source_lines():
+            if NUMBER.fullmatch(number) is None:
+                raise ValidationError(
+                    _l("“%(number)s” is not a document number like 118/2025/NĐ-CP.", number=number)
+                )
 
 
 class EditCourseForm(CourseForm):
@@ -93,6 +110,11 @@ class ModuleForm(FlaskForm):
     )
     required = BooleanField(_l("Required to complete the course"), default=True)
     quiz_slug = _quiz_field()
+    reviewed = VNDateField(
+        _l("Last checked against the law on"),
+        description=_l("Learners see “content up to date as of” this month."),
+        validators=[Optional()],
+    )
     body = TextAreaField(
         _l("Text (Markdown)"),
         validators=[Length(max=MAX_BODY_CHARS)],

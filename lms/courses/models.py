@@ -1,6 +1,6 @@
 """Courses, their immutable published versions, modules and attachments."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -62,6 +62,8 @@ class CourseVersion(Base):
     hours: Mapped[int] = mapped_column(Integer, default=0)
     audience: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[list] = mapped_column(JSON, default=list)
+    #: Numbers of the legal documents the course relies on ("118/2025/NĐ-CP", …).
+    sources: Mapped[list] = mapped_column(JSON, default=list)
     quiz_slug: Mapped[str | None] = mapped_column(String(64))
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     #: Hash of the content (version number excluded): loading unchanged files adds nothing.
@@ -100,6 +102,8 @@ class Module(Base):
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     quiz_slug: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text, default="")
+    #: When the text was last checked against the law (learners see "up to date as of MM/YYYY").
+    reviewed: Mapped[date | None] = mapped_column()
 
     version: Mapped[CourseVersion] = relationship(back_populates="modules")
 

@@ -111,6 +111,7 @@ def version_from_source(source: CourseSource, **fields) -> CourseVersion:
         hours=source.hours,
         audience=source.audience,
         objectives=list(source.objectives),
+        sources=list(source.sources),
         quiz_slug=source.quiz,
         pass_mark=source.pass_mark,
         search_text=version_search_text(source.title, source.summary),
@@ -123,6 +124,7 @@ def version_from_source(source: CourseSource, **fields) -> CourseVersion:
                 required=m.required,
                 quiz_slug=m.quiz,
                 body=m.body,
+                reviewed=m.reviewed,
             )
             for m in source.modules
         ],
@@ -173,6 +175,7 @@ def version_as_source(version: CourseVersion, folder: Path | None = None) -> Cou
             quiz=m.quiz_slug,
             body=m.body,
             assets=[Path("assets", a.name) for a in attachments if f"assets/{a.name}" in m.body],
+            reviewed=m.reviewed,
         )
         for m in version.modules
     ]
@@ -189,6 +192,7 @@ def version_as_source(version: CourseVersion, folder: Path | None = None) -> Cou
         quiz=version.quiz_slug,
         pass_mark=version.pass_mark,
         path=folder or Path(),
+        sources=list(version.sources or []),
     )
 
 

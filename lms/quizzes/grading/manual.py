@@ -213,8 +213,11 @@ def needs_a_person(question: AttemptQuestion) -> bool:
 
 
 def rubric(question: AttemptQuestion) -> str:
-    """The notes for graders the author wrote (an essay's `grader_info`)."""
-    return str((question.question_version.data or {}).get("grader_info") or "")
+    """The notes for graders: an essay's `grader_info`, else its general feedback, where GIFT
+    banks (which have no grader info) keep the model answer.
+    """
+    version = question.question_version
+    return str((version.data or {}).get("grader_info") or version.general_feedback or "")
 
 
 def mark_of(question: AttemptQuestion) -> float | None:

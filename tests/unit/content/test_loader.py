@@ -2,6 +2,7 @@
 
 import shutil
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -358,6 +359,20 @@ def test_unlisted_markdown_file_is_reported(make_course: MakeCourse):
                 "01-gioi-thieu.md:5: body is too short: 0 of at least 50 words",
             ],
         ),
+        (
+            module_text("Giới thiệu", extra="reviewed: 2026-12-06\n"),
+            [
+                "01-gioi-thieu.md:5: 'reviewed' must be a date written dd/mm/yyyy, "
+                "not datetime.date(2026, 12, 6)",
+            ],
+        ),
+        (
+            module_text("Giới thiệu", extra="reviewed: 31/02/2026\n"),
+            [
+                "01-gioi-thieu.md:5: 'reviewed' must be a date written dd/mm/yyyy, "
+                "not '31/02/2026'",
+            ],
+        ),
     ],
 )
 def test_module_file_rules(make_course: MakeCourse, text: str, expected: list[str]):
@@ -573,3 +588,50 @@ def test_content_hash_changes_with_any_content(make_course: MakeCourse, name: st
     path = folder / name
     path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
     assert read_course(folder).content_hash != before
+
+
+def test_sources_and_review_date_are_read(make_course: MakeCourse):
+    """`sources` in course.yaml and `reviewed` (dd/mm/yyyy) in front matter are optional."""
+    folder = make_course(
+        course_yaml=edit("modules:", "sources:\n  - 118/2025/NĐ-CP\n  - 03/2025/TT-VPCP\nmodules:"),
+        files={"01-gioi-thieu.md": module_text("Giới thiệu", extra="reviewed: 6/12/2026\n")},
+    )
+    course = read_course(folder)
+    assert course.sources == ["118/2025/NĐ-CP", "03/2025/TT-VPCP"]
+    assert [(m.reviewed, m.reviewed_line) for m in course.modules] == [
+        (date(2026, 12, 6), 5),
+        (None, 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        (
+            "  - Nghị định 118\n",
+            ["course.yaml:12: source 'Nghị định 118' is not a document number like 118/2025/NĐ-CP"],
+        ),
+        (
+            "  - 118/2025/NĐ-CP\n  - 118/2025/NĐ-CP\n",
+            ["course.yaml:13: source '118/2025/NĐ-CP' is listed twice"],
+        ),
+    ],
+)
+def test_sources_rules(make_course: MakeCourse, sources: str, expected: list[str]):
+    folder = make_course(course_yaml=edit("modules:", f"sources:\n{sources}modules:"))
+    assert problems_in(folder) == expected
+
+
+def test_hash_without_sources_or_review_dates_is_unchanged(make_course: MakeCourse):
+    """Courses written before `sources` and `reviewed` existed hash as they did (no key is
+    added for them), so loading one adds no version; setting a review date changes the hash.
+    """
+    folder = make_course()
+    course = read_course(folder)
+    hashed = course._fields()
+    assert "sources" not in hashed
+    assert all("reviewed" not in module for module in hashed["modules"])
+    (folder / "01-gioi-thieu.md").write_text(
+        module_text("Giới thiệu cơ chế một cửa", extra="reviewed: 06/12/2026\n"), encoding="utf-8"
+    )
+    assert read_course(folder).content_hash != course.content_hash

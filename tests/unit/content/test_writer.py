@@ -27,6 +27,19 @@ def test_round_trip_keeps_everything(make_course: MakeCourse, tmp_path: Path):
     assert (copy.path / "assets/mẫu phiếu.png").read_bytes() == PNG
 
 
+def test_round_trip_keeps_sources_and_review_dates(make_course: MakeCourse, tmp_path: Path):
+    """`sources` and `reviewed` are written back (dd/mm/yyyy) and read the same."""
+    folder = make_course(
+        course_yaml=COURSE_YAML.replace("modules:", "sources:\n  - 118/2025/NĐ-CP\nmodules:"),
+        files={"01-gioi-thieu.md": module_text("Giới thiệu", extra="reviewed: 6/12/2026\n")},
+    )
+    course = read_course(folder)
+    target = write_course(course, tmp_path / "out" / "mot-cua")
+    assert "reviewed: 06/12/2026\n" in (target / "01-gioi-thieu.md").read_text(encoding="utf-8")
+    assert read_course(target) == course
+    assert read_course(target).content_hash == course.content_hash
+
+
 def test_written_folder_passes_check(make_course: MakeCourse, tmp_path: Path):
     """A written course has no problems."""
     target = write_course(read_course(make_course()), tmp_path / "out" / "mot-cua")
