@@ -28,6 +28,7 @@ from lms.classes.forms import ClassForm, mode_label, status_choices
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.courses.models import CourseVersion, VersionStatus
 from lms.forms import select_choices, unit_label
+from lms.routing import query_int
 from lms.security import access
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
@@ -62,16 +63,6 @@ def unit_choices() -> list[tuple[str, str]]:
     return [(str(u.id), unit_label(u)) for u in accounts.unit_tree(organizer_units())]
 
 
-def int_arg(name: str) -> int | None:
-    """An optional whole-number query argument; anything else is a 400."""
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit():
-        abort(400)
-    return int(value)
-
-
 # --- the class list and the class form ------------------------------------------------------------
 
 
@@ -79,13 +70,13 @@ def int_arg(name: str) -> int | None:
 @access("role", ORGANIZER)
 def index():
     """Classes of the organizer's units, filtered by course, unit and status, with counts."""
-    unit_id = int_arg("unit")
+    unit_id = query_int("unit")
     page = listing.class_page(
         in_scope_clause(TrainingClass.unit_id, ORGANIZER),
-        course_id=int_arg("course"),
+        course_id=query_int("course"),
         unit=get_unit_or_404(unit_id, need=ORGANIZER) if unit_id is not None else None,
         status=request.args.get("status", ""),
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
         per_page=current_app.config["LMS_PAGE_SIZE"],
     )
     return render_template(
@@ -176,7 +167,7 @@ def new():
     return render_template("lms/classes/form.html", form=form, training_class=None), status
 
 
-@bp.route("/<int:class_id>/edit", methods=["GET", "POST"])
+@bp.route("/<lms_id:class_id>/edit", methods=["GET", "POST"])
 @access("role", ORGANIZER)
 def edit(class_id: int):
     training_class = get_class_or_404(class_id)
@@ -203,7 +194,7 @@ def edit(class_id: int):
     ), status
 
 
-@bp.route("/<int:class_id>")
+@bp.route("/<lms_id:class_id>")
 @access("role", ORGANIZER)
 def detail(class_id: int):
     training_class = get_class_or_404(class_id)
@@ -232,7 +223,7 @@ def render_roster(training_class: TrainingClass, error: str = "", status: int = 
     page = exports.roster_page(
         training_class,
         show,
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
         per_page=current_app.config["LMS_PAGE_SIZE"],
     )
     counts = dict(
@@ -254,14 +245,14 @@ def render_roster(training_class: TrainingClass, error: str = "", status: int = 
     ), status
 
 
-@bp.route("/<int:class_id>/roster")
+@bp.route("/<lms_id:class_id>/roster")
 @access("role", ORGANIZER)
 def roster(class_id: int):
     """Every learner with unit, progress and last activity, in Vietnamese name order."""
     return render_roster(get_class_or_404(class_id))
 
 
-@bp.route("/<int:class_id>/export/<name>.<fmt>")
+@bp.route("/<lms_id:class_id>/export/<name>.<fmt>")
 @access("role", ORGANIZER)
 def export(class_id: int, name: str, fmt: str):
     """Download an export of the class as XLSX or CSV (streamed; memory stays flat)."""

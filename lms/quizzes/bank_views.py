@@ -41,7 +41,7 @@ bp = Blueprint("banks", __name__, url_prefix="/banks")
 bp.context_processor(template_helpers)
 
 TRAINER = Role.TRAINER
-QUESTION = "/<int:bank_id>/questions/<int:question_id>"
+QUESTION = "/<lms_id:bank_id>/questions/<lms_id:question_id>"
 
 
 def type_labels() -> dict[str, str]:
@@ -140,14 +140,14 @@ def bank_page(bank: QuestionBank, status: int = 200, error: str = "", **forms):
     return page, status
 
 
-@bp.route("/<int:bank_id>")
+@bp.route("/<lms_id:bank_id>")
 @access("role", TRAINER)
 def bank(bank_id: int):
     """The category tree beside the questions of the chosen category."""
     return bank_page(get_bank_or_404(bank_id))
 
 
-@bp.route("/<int:bank_id>/categories", methods=["POST"])
+@bp.route("/<lms_id:bank_id>/categories", methods=["POST"])
 @access("role", TRAINER)
 def add_category(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -163,7 +163,7 @@ def add_category(bank_id: int):
     return bank_page(target, 422, category_form=form)
 
 
-@bp.route("/<int:bank_id>/categories/rename", methods=["POST"])
+@bp.route("/<lms_id:bank_id>/categories/rename", methods=["POST"])
 @access("role", TRAINER)
 def rename_category(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -179,7 +179,7 @@ def rename_category(bank_id: int):
     return bank_page(target, 422, rename_form=form)
 
 
-@bp.route("/<int:bank_id>/questions/move", methods=["POST"])
+@bp.route("/<lms_id:bank_id>/questions/move", methods=["POST"])
 @access("role", TRAINER)
 def move_questions(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -265,7 +265,7 @@ def _handle_editor(bank: QuestionBank, editor: Editor, form: QuestionForm, quest
     return redirect(url_for(".question", bank_id=bank.id, question_id=question.id), 303)
 
 
-@bp.route("/<int:bank_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/<lms_id:bank_id>/questions/new", methods=["GET", "POST"])
 @access("role", TRAINER)
 def new_question(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -336,7 +336,7 @@ def question(bank_id: int, question_id: int):
     return _question_page(target, found, banks.current_version(found))
 
 
-@bp.route(f"{QUESTION}/versions/<int:number>")
+@bp.route(f"{QUESTION}/versions/<lms_id:number>")
 @access("role", TRAINER)
 def version(bank_id: int, question_id: int, number: int):
     """An older version, read-only (attempts that used it show exactly this)."""
