@@ -7,17 +7,18 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_migrate import downgrade as migrate_downgrade
 from flask_migrate import upgrade as migrate_upgrade
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from lms import config, db
 from lms.accounts import importing, services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
 from lms.classes.cli import classes_group, enrol_group
+from lms.cli_failures import OneLineFailures, failure_line
 from lms.content import loader as content_loader
 from lms.i18n import in_default_language
 from lms.quizzes.cli import quiz_group
@@ -26,7 +27,25 @@ from lms.tabular import writing
 from lms.tabular.writing import Column, Table
 from lms.text import name_sort_key
 
-lms_group = AppGroup("lms", help="Training LMS commands.")
+
+class LMSGroup(OneLineFailures, AppGroup):
+    """The `lms` group a host portal mounts: its commands fail in one line, not a traceback."""
+
+
+class LMSCommandLine(OneLineFailures, FlaskGroup):
+    """The standalone `lms` command, failing the same way."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Flask builds the app to list its commands and prints the traceback if it cannot.
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except Exception as error:
+            click.echo(failure_line(error), err=True)
+            return sorted(self.commands)
+        return super().list_commands(ctx)
+
+
+lms_group = LMSGroup("lms", help="Training LMS commands.")
 db_group = AppGroup("db", help="Create and upgrade the LMS tables (lms_* only).")
 users_group = AppGroup("users", help="Standalone accounts and learner profiles.")
 content_group = AppGroup("content", help="Course content folders: check, load, export.")
@@ -252,10 +271,10 @@ def serve_app(host: str, port: int, workers: int) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve an existing instance with gunicorn (production WSGI server)."""
-    try:
-        _standalone_app()
-    except config.ConfigError as error:
-        raise click.ClickException(str(error)) from error
+    app = _standalone_app()
+    # Refuse to start (one line, exit 1) rather than serve 503s from a database that is not there.
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
     serve_app(host, port, workers)
 
 
@@ -290,7 +309,7 @@ def demo(no_serve: bool, host: str, port: int) -> None:
 
 def build_cli() -> FlaskGroup:
     """The standalone `lms` command: the shared `lms` group's commands plus demo and serve."""
-    group = FlaskGroup(
+    group = LMSCommandLine(
         create_app=_standalone_app,
         add_version_option=False,
         help="Training LMS for civil servants' administrative-reform skills.",
@@ -307,5 +326,6 @@ def main() -> None:
     try:
         build_cli().main(prog_name="lms")
     except config.ConfigError as error:
-        click.echo(str(error), err=True)
+        # Outside any command (Flask building the app to list the commands, say).
+        click.echo(failure_line(error), err=True)
         sys.exit(1)
