@@ -10,8 +10,9 @@ GET forms with their default values, every export in every format included. POST
 submitted, so nothing is changed and nobody logs out.
 
 It fails on any 5xx, on an HTML page without the security headers, on a page or export of a
-logged-in person without `Cache-Control: no-store`, and on a download that does not parse (XLSX
-through openpyxl, CSV and text as UTF-8, XML through defusedxml). It prints a summary and every
+logged-in person without `Cache-Control: no-store` (course files may be cached privately), and
+on a download that does not parse (XLSX through openpyxl, CSV and text as UTF-8, XML through
+defusedxml). It prints a summary and every
 failure with role, URL, status and the page that led there; the exit status is 0 when all held,
 1 on failures, 2 when the server could not be set up.
 
@@ -64,6 +65,8 @@ QUERY_VARIANTS_PER_PATH = 8
 MAX_URLS_PER_ROLE = 3000
 #: Paths never followed even as GET links: they end the session or switch the language.
 SKIPPED_PATHS = ("/logout", "/language")
+#: Course files (a module's images and PDFs) are content, not personal data: cached privately.
+COURSE_FILES = "/modules/assets/"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REQUEST_TIMEOUT = 60
 
@@ -366,7 +369,9 @@ def check_response(url: str, response: Response, logged_in: bool) -> Iterator[st
         missing = [name for name in SECURITY_HEADERS if not response.header(name)]
         if missing:
             yield "HTML without " + ", ".join(missing)
-    if logged_in and not static and "no-store" not in response.header("Cache-Control"):
+    caching = response.header("Cache-Control")
+    kept_privately = COURSE_FILES in url and "private" in caching
+    if logged_in and not static and "no-store" not in caching and not kept_privately:
         yield "personal page without Cache-Control: no-store"
     if 200 <= response.status < 300 and response.content_type != "text/html" and not static:
         problem = unparsable(response)

@@ -167,3 +167,12 @@ def test_a_crawl_reports_each_failure_with_the_page_that_led_there(site):
     found = {(f.url, f.status, f.referrer) for f in report.failures}
     assert found == {("/broken", 500, "/"), ("/list.csv", 200, "/")}
     assert report.pages == 1
+
+
+def test_course_files_may_be_cached_privately_but_exports_may_not():
+    """A module's image keeps `private` caching; a CSV export with it is a finding."""
+    headers = {"content-type": "image/png", "cache-control": "private, max-age=3600"}
+    image = Response(200, headers, b"\x89PNG")
+    assert list(check_response("/learn/1/modules/assets/a.png", image, logged_in=True)) == []
+    export = Response(200, {"content-type": "text/csv", "cache-control": "private"}, b"a\r\n")
+    assert list(check_response("/classes/1/export/roster.csv", export, logged_in=True)) != []
