@@ -1,6 +1,7 @@
-"""What an address may carry: whole numbers bounded to the database's INTEGER range, read by one
-URL converter (`<lms_id:quiz_id>`) and one query-argument parser, so a hand-edited address gets a
-404 or a 400 with a message, never a query the database refuses.
+"""What a request may carry as an id: whole numbers bounded to the database's INTEGER range, read
+by one URL converter (`<lms_id:quiz_id>`), one query-argument parser and one form-field coercion,
+so a hand-edited address or form gets a 404, a 400 with a message or a form error, never a query
+the database refuses.
 """
 
 from flask import request
@@ -40,6 +41,14 @@ def parse_id(text: str) -> int | None:
         return None
     value = int(text)
     return value if 1 <= value <= ID_MAX else None
+
+
+def coerce_id(value: object) -> int:
+    """The `coerce=` of form fields posting ids: ValueError (a form error) for anything else."""
+    number = value if isinstance(value, int) else parse_id(str(value))
+    if number is None or not 1 <= number <= ID_MAX:
+        raise ValueError(f"not an id: {value!r}")
+    return number
 
 
 def query_int(name: str, default: int | None = None) -> int | None:

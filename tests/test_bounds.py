@@ -12,7 +12,7 @@ from lms.quizzes import attempts
 from lms.routing import ID_MAX, IdConverter, parse_id
 from tests.access.grading import taught_class
 from tests.access.quizzes import make_quiz, small_bank
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 #: Past PostgreSQL's INTEGER (2³¹ − 1), and past any 64-bit integer SQLite can bind.
 TOO_BIG = ("3000000000", "9" * 26)
@@ -130,3 +130,33 @@ def test_a_fitting_number_in_a_query_argument_is_read(client, places, who, path,
     login(client, places[who])
     response = client.get(path.format(**places), query_string={argument: "1"})
     assert response.status_code in (200, 302, 404), path
+
+
+def test_a_posted_question_id_past_the_range_is_a_form_error(client, places):
+    """A quiz row naming question 10²⁶ is refused beside the form, not with a 500."""
+    login(client, places["admin"])
+    url = f"/quizzes/class/{places['class']}/new?bank={places['bank']}"
+    for source in ("q" + "9" * 26, "c3000000000"):
+        data = {
+            "csrf_token": csrf_token(client, url),
+            "title": "Bài kiểm tra",
+            "slots-0-source": source,
+            "slots-0-count": "1",
+            "slots-0-mark": "1",
+        }
+        response = client.post(url, data=data)
+        assert response.status_code == 422, source
+
+
+def test_posted_question_ids_past_the_range_are_a_form_error(client, places):
+    """Moving question 3000000000 of a bank is refused beside the form, not with a 500."""
+    login(client, places["admin"])
+    bank_page = f"/banks/{places['bank']}"
+    for value in TOO_BIG:
+        data = {
+            "csrf_token": csrf_token(client, bank_page),
+            "questions": value,
+            "target": "thu-nghiem/02-nang-cao",
+        }
+        response = client.post(f"{bank_page}/questions/move", data=data)
+        assert response.status_code == 422, value
