@@ -77,6 +77,10 @@ def _handle_http(error: HTTPException):
 
 
 def _handle_unexpected(error: Exception):
+    # The one commit of a request fails after the view, outside the handlers of its exceptions.
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, DATABASE_OUTAGES):
+        return _handle_database_outage(original)
     # Flask has already logged the traceback; the user only sees the localized page.
     return render_error(500)
 

@@ -3,6 +3,7 @@ aborts the transaction on PostgreSQL) and while the database cannot be reached a
 """
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from lms import create_app, db
 from lms.accounts.models import Role, Unit
@@ -62,3 +63,18 @@ def test_a_database_outage_answers_json_callers_in_json(cut_off_client):
     response = cut_off_client.get("/", headers={"Accept": "application/json"})
     assert response.status_code == 503
     assert response.is_json and response.json["error"]
+
+
+def test_a_database_lost_at_the_commit_answers_503(app, client, make_person, monkeypatch):
+    """The request's one commit failing for an outage is a 503 too, not a 500."""
+    login(client, make_person("hoa"))
+
+    def lost(*args, **kwargs):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(db.session, "commit", lost)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "Dịch vụ tạm thời không khả dụng" in response.get_data(as_text=True)
+    assert response.headers["Content-Security-Policy"]
