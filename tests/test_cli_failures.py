@@ -2,11 +2,14 @@
 traceback; `lms serve` will not start on a database it cannot reach.
 """
 
+import zipfile
+
 import pytest
 from click.testing import CliRunner
 
 from lms import cli
 from lms.cli import build_cli
+from lms.cli_failures import failure_line
 
 UNREACHABLE = "postgresql+psycopg://nobody:mat-khau@127.0.0.1:1/none"
 
@@ -62,12 +65,17 @@ def test_the_line_follows_the_default_language(environment):
     assert one_line(lms("users", "list")).startswith("The database URL (LMS_DATABASE_URL)")
 
 
-def test_a_file_that_is_not_utf8_is_one_line(app, tmp_path):
-    """An import file in another encoding is refused in one line, through the host's `lms` group."""
-    path = tmp_path / "nguoi.csv"
-    path.write_bytes("Họ và tên\nNguyễn Văn A\n".encode("utf-16"))
-    result = app.test_cli_runner().invoke(args=["lms", "users", "import", str(path)])
-    assert "UTF-8" in one_line(result)
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid"), "Tệp không phải văn bản"),
+        (zipfile.BadZipFile("File is not a zip file"), "Tệp không phải là bảng tính XLSX"),
+        (KeyError("sheet"), "Lệnh không thực hiện được: KeyError: 'sheet'"),
+    ],
+)
+def test_what_no_reader_caught_still_reads_as_one_line(error, line):
+    """A file no importer recognised, or any other error, is one line in the default language."""
+    assert failure_line(error).startswith(line)
 
 
 def test_a_file_that_cannot_be_written_is_one_line(app, tmp_path):
