@@ -249,6 +249,10 @@ def _standalone_app() -> Flask:
     return create_app()
 
 
+#: A TCP port; gunicorn would otherwise fail on 99999 after it has started.
+PORT = click.IntRange(1, 65535)
+
+
 def serve_app(host: str, port: int, workers: int) -> None:
     """Serve the standalone app with gunicorn (each worker builds its own app)."""
     from gunicorn.app.base import BaseApplication
@@ -267,8 +271,8 @@ def serve_app(host: str, port: int, workers: int) -> None:
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
     """Serve an existing instance with gunicorn (production WSGI server)."""
     app = _standalone_app()
@@ -281,7 +285,7 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Prepare the demo, do not serve it.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
 def demo(no_serve: bool, host: str, port: int) -> None:
     """Create the database and demo data, print the demo log-ins, and serve the site."""
     from lms import demo as demo_data

@@ -124,3 +124,12 @@ def test_flask_debug_shows_the_traceback(environment):
     result = lms("users", "list")
     assert result.exit_code == 1
     assert type(result.exception).__name__ == "OperationalError"
+
+
+@pytest.mark.parametrize("option", [("--port", "99999"), ("--workers", "0")])
+def test_serve_refuses_a_port_or_worker_count_out_of_range(environment, option):
+    """A port past 65535 or no worker at all is refused before anything starts."""
+    started = []
+    environment.setattr(cli, "serve_app", lambda *args: started.append(args))
+    result = lms("serve", *option)
+    assert result.exit_code == 2 and option[0] in result.output and started == []
