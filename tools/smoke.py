@@ -7,7 +7,9 @@ its output), starts `lms serve` (gunicorn, two workers, a free port on 127.0.0.1
 /healthz, then logs in through the log-in form as each demo role (and stays anonymous once) and
 follows, breadth-first and once each, every same-site link a person can click: `<a href>` and
 GET forms with their default values, every export in every format included. POST forms are never
-submitted, so nothing is changed and nobody logs out.
+submitted, so nothing is changed and nobody logs out. Then each kind of address it saw is asked
+once more with each of its numbers past the database's range (an id of 3000000000, a query
+argument of 26 digits): the answer must be a 4xx page, not a 5xx.
 
 It fails on any 5xx, on an HTML page without the security headers, on a page or export of a
 logged-in person without `Cache-Control: no-store` (course files may be cached privately), and
@@ -277,6 +279,8 @@ class RoleReport:
     failures: list[Failure] = field(default_factory=list)
     truncated: bool = False
     seconds: float = 0.0
+    #: Requests of addresses with their numbers past the range (see out_of_range_variants).
+    probes: int = 0
 
 
 def same_site_path(base: str, page_url: str, href: str) -> str | None:
@@ -340,8 +344,19 @@ class Crawl:
                 self._follow(url, parser.targets())
             elif 200 <= response.status < 300 and not response.broken:
                 self.report.downloads[download_kind(response)] += 1
+        self._probe_bounds()
         self.report.seconds = time.monotonic() - began
         return self.report
+
+    def _probe_bounds(self) -> None:
+        """Each kind of address seen, once more with its numbers past the database's range."""
+        for url, original in out_of_range_variants(sorted(self.seen)):
+            response = self.browser.request(url)
+            self.report.probes += 1
+            for reason in check_response(url, response, self.logged_in):
+                self.report.failures.append(
+                    Failure(self.report.role, url, response.status, original, reason)
+                )
 
     def _follow(self, url: str, hrefs: list[str]) -> None:
         page_url = self.browser.base + url
@@ -349,6 +364,34 @@ class Crawl:
             target = same_site_path(self.browser.base, page_url, href)
             if target is not None:
                 self.offer(target, url)
+
+
+#: Past PostgreSQL's INTEGER in a path; past any 64-bit integer in a query argument.
+TOO_BIG_ID = "3000000000"
+TOO_BIG_ARGUMENT = "9" * 26
+NUMBER_SEGMENT = re.compile(r"(?<=/)\d+(?=/|$)")
+
+
+def out_of_range_variants(urls: list[str]) -> list[tuple[str, str]]:
+    """(variant, original): for the first URL of each shape (numbers left out), the same URL with
+    one number at a time replaced by one the database cannot hold. They must give 4xx pages."""
+    shapes: set[tuple] = set()
+    variants = []
+    for url in urls:
+        path, _, query = url.partition("?")
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        numeric = [i for i, (_, value) in enumerate(pairs) if value.isdigit()]
+        shape = (NUMBER_SEGMENT.sub("#", path), tuple(sorted(pairs[i][0] for i in numeric)))
+        if shape in shapes:
+            continue
+        shapes.add(shape)
+        for match in NUMBER_SEGMENT.finditer(path):
+            changed = path[: match.start()] + TOO_BIG_ID + path[match.end() :]
+            variants.append((f"{changed}?{query}" if query else changed, url))
+        for i in numeric:
+            changed_pairs = [*pairs[:i], (pairs[i][0], TOO_BIG_ARGUMENT), *pairs[i + 1 :]]
+            variants.append((f"{path}?{urllib.parse.urlencode(changed_pairs)}", url))
+    return variants
 
 
 def download_kind(response: Response) -> str:
@@ -514,7 +557,8 @@ def print_summary(reports: list[RoleReport], seconds: float, database: str) -> i
         note = " (stopped at the URL cap)" if report.truncated else ""
         print(
             f"  {report.role:<10} {report.pages:>4} pages, downloads: {downloads or 'none'}; "
-            f"{statuses}; {len(report.failures)} failures; {report.seconds:.1f} s{note}"
+            f"{statuses}; {report.probes} out-of-range probes; {len(report.failures)} failures; "
+            f"{report.seconds:.1f} s{note}"
         )
     for failure in failures:
         print(f"FAIL {failure}")

@@ -17,6 +17,7 @@ from tools.smoke import (
     Response,
     check_response,
     demo_passwords,
+    out_of_range_variants,
     same_site_path,
 )
 
@@ -176,3 +177,18 @@ def test_course_files_may_be_cached_privately_but_exports_may_not():
     assert list(check_response("/learn/1/modules/assets/a.png", image, logged_in=True)) == []
     export = Response(200, {"content-type": "text/csv", "cache-control": "private"}, b"a\r\n")
     assert list(check_response("/classes/1/export/roster.csv", export, logged_in=True)) != []
+
+
+def test_each_kind_of_address_is_probed_once_with_numbers_past_the_range():
+    """One variant per number of the first URL of each shape; words and text arguments stay."""
+    urls = [
+        "/classes/1/roster?page=2&status=enrolled",
+        "/classes/2/roster?page=3&status=enrolled",
+        "/results/quiz/5/export/results.csv",
+        "/courses/",
+    ]
+    assert out_of_range_variants(urls) == [
+        ("/classes/3000000000/roster?page=2&status=enrolled", urls[0]),
+        (f"/classes/1/roster?page={'9' * 26}&status=enrolled", urls[0]),
+        ("/results/quiz/3000000000/export/results.csv", urls[2]),
+    ]
