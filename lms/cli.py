@@ -7,14 +7,33 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_migrate import upgrade as migrate_upgrade
+from sqlalchemy import text
 
 from lms import config, db
 from lms.app import create_app
+from lms.cli_failures import OneLineFailures, failure_line
 from lms.commands import lms_group
+
+
+class LMSCommandLine(OneLineFailures, FlaskGroup):
+    """The standalone `lms` command: its commands fail in one line, not a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Flask builds the app to list its commands and prints the traceback if it cannot.
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except Exception as error:
+            click.echo(failure_line(error), err=True)
+            return sorted(self.commands)
+        return super().list_commands(ctx)
+
+
+#: A TCP port; gunicorn would otherwise fail on 99999 after it has started.
+PORT = click.IntRange(1, 65535)
 
 
 def serve_app(host: str, port: int, workers: int) -> None:
@@ -35,21 +54,21 @@ def serve_app(host: str, port: int, workers: int) -> None:
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
     """Serve an existing instance with gunicorn (production WSGI server)."""
-    try:
-        create_app()
-    except config.ConfigError as error:
-        raise click.ClickException(str(error)) from error
+    app = create_app()
+    # Refuse to start (one line, exit 1) rather than serve 503s from a database that is not there.
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
     serve_app(host, port, workers)
 
 
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Prepare the demo, do not serve it.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
 def demo(no_serve: bool, host: str, port: int) -> None:
     """Create the database and demo data, print the demo log-ins, and serve the site."""
     from lms import demo as demo_data
@@ -77,7 +96,7 @@ def demo(no_serve: bool, host: str, port: int) -> None:
 
 def build_cli() -> FlaskGroup:
     """The standalone `lms` command: the shared `lms` group's commands plus demo and serve."""
-    group = FlaskGroup(
+    group = LMSCommandLine(
         create_app=create_app,
         add_version_option=False,
         help="Training LMS for civil servants' administrative-reform skills.",
@@ -94,5 +113,6 @@ def main() -> None:
     try:
         build_cli().main(prog_name="lms")
     except config.ConfigError as error:
-        click.echo(str(error), err=True)
+        # Outside any command (Flask building the app to list the commands, say).
+        click.echo(failure_line(error), err=True)
         sys.exit(1)

@@ -19,6 +19,7 @@ from lms import db
 from lms.accounts import importing, services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
 from lms.classes.cli import classes_group, enrol_group
+from lms.cli_failures import OneLineFailures
 from lms.content import loader as content_loader
 from lms.content import staleness
 from lms.content.legal import parse_day
@@ -29,7 +30,12 @@ from lms.tabular import writing
 from lms.tabular.writing import Column, Table
 from lms.text import name_sort_key
 
-lms_group = AppGroup("lms", help="Training LMS commands.")
+
+class LMSGroup(OneLineFailures, AppGroup):
+    """The `lms` group a host portal mounts: its commands fail in one line, not a traceback."""
+
+
+lms_group = LMSGroup("lms", help="Training LMS commands.")
 db_group = AppGroup("db", help="Create and upgrade the LMS tables (lms_* only).")
 users_group = AppGroup("users", help="Standalone accounts and learner profiles.")
 content_group = AppGroup("content", help="Course content folders: check, load, export.")

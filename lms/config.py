@@ -32,6 +32,8 @@ DEFAULTS: dict[str, object] = {
     "LMS_LEGAL_DOCUMENTS": None,
     #: A module not checked against the law for longer than this is flagged to trainers.
     "LMS_CONTENT_REVIEW_MONTHS": 12,
+    #: Strict-Transport-Security max-age sent over HTTPS; 0 (off) until the site is HTTPS-only.
+    "LMS_HSTS_SECONDS": 0,
 }
 
 SECRET_KEY_FILE = "secret_key"
@@ -46,11 +48,26 @@ ENVIRONMENT = {
     "LMS_PROXY_COUNT": "LMS_PROXY_COUNT",
     "LMS_DEFAULT_LOCALE": "LMS_DEFAULT_LOCALE",
     "LMS_UPLOAD_PATH": "LMS_UPLOAD_PATH",
+    "LMS_HSTS_SECONDS": "LMS_HSTS_SECONDS",
 }
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; it is translated where it is shown (see ConfigError)."""
+    return message
+
+
 class ConfigError(RuntimeError):
-    """Raised when the app cannot start safely; the message tells the operator what to do."""
+    """Raised when the app cannot start safely; the message tells the operator what to do.
+
+    It keeps the English `message` and its `values` apart, so the command line can print it in
+    the default language (lms.cli_failures) although no app, and so no Flask-Babel, exists.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
 
 
 def load_environment(app: Flask) -> None:
@@ -62,6 +79,12 @@ def load_environment(app: Flask) -> None:
 def apply_defaults(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    hsts = str(app.config["LMS_HSTS_SECONDS"]).strip()
+    if not hsts.isascii() or not hsts.isdigit():
+        raise ConfigError(
+            N_("LMS_HSTS_SECONDS must be a whole number of seconds, not “%(value)s”."), value=hsts
+        )
+    app.config["LMS_HSTS_SECONDS"] = int(hsts)
 
 
 def instance_path() -> str | None:
@@ -76,8 +99,11 @@ def load_secret_key(app: Flask) -> str:
     if key_file.is_file():
         return key_file.read_text(encoding="utf-8").strip()
     raise ConfigError(
-        "No secret key: set LMS_SECRET_KEY in the environment, or run `lms demo` once to store "
-        f"a key in {key_file}. Sessions cannot be protected without one."
+        N_(
+            "No secret key: set LMS_SECRET_KEY in the environment, or run `lms demo` once to "
+            "store a key in %(path)s. Sessions cannot be protected without one."
+        ),
+        path=str(key_file),
     )
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from lms import config, db, i18n, security
+from lms import config, db, i18n, routing, security
 from lms.errors import register_error_handlers
 from lms.resources import PACKAGE_DIR, data_dir
 from lms.state import LMSState, state
@@ -45,6 +45,8 @@ class LMS:
             throttle=security.LoginThrottle(app),
             migrations_dir=migrations_dir,
         )
+        # Before the blueprints: their rules look their converters up when they are added.
+        app.url_map.converters[routing.CONVERTER] = routing.IdConverter
         app.register_blueprint(_build_blueprint(standalone), url_prefix=url_prefix or None)
         if standalone:
             app.after_request(security.add_security_headers)

@@ -35,12 +35,21 @@ def check_csrf() -> None:
 
 
 def add_security_headers(response):
-    """Strict CSP (no inline script) and the usual hardening headers."""
+    """Strict CSP (no inline script), the usual hardening headers, HSTS when configured over
+    HTTPS, and no caching of anything but static files and what a view marks private."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", current_app.config["LMS_CONTENT_SECURITY_POLICY"])
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    hsts = current_app.config["LMS_HSTS_SECONDS"]
+    if hsts and request.is_secure:
+        headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
+    static = (request.endpoint or "").rsplit(".", 1)[-1] == "static"
+    # Pages and exports carry personal data, and offices share computers: nothing is kept but
+    # public static files and course files a view chose to cache privately.
+    if not static and not response.cache_control.private:
+        headers["Cache-Control"] = "no-store"
     return response
 
 

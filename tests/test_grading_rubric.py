@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from lms import db
-from lms.quizzes import bank, settings
+from lms.quizzes.bank import services as bank
 from lms.quizzes.formats.gift import parse_gift
+from lms.quizzes.manage import settings
 from lms.quizzes.models import Question
 from tests.access.grading import essay_of, submit_essay
 from tests.conftest import login

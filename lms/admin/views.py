@@ -19,6 +19,7 @@ from lms.accounts.permissions import (
 )
 from lms.admin.forms import ConfirmForm, GrantForm, NewAccountForm, ProfileAdminForm, UnitForm
 from lms.forms import select_choices, unit_label
+from lms.routing import parse_id, query_int
 from lms.security import access
 from lms.state import state
 
@@ -41,7 +42,8 @@ def _unit_choices(blank: str | None) -> list[SelectChoice]:
 def _chosen_unit(value: str) -> Unit | None:
     if not value:
         return None
-    return get_unit_or_404(int(value), need=ADMIN) if value.isdigit() else abort(400)
+    unit_id = parse_id(value)
+    return get_unit_or_404(unit_id, need=ADMIN) if unit_id else abort(400)
 
 
 @bp.route("/")
@@ -53,12 +55,13 @@ def index():
 @bp.route("/people")
 @access("role", ADMIN)
 def people():
-    unit = _chosen_unit(request.args.get("unit", ""))
+    unit_id = query_int("unit")
+    unit = get_unit_or_404(unit_id, need=ADMIN) if unit_id else None
     page = services.people_in_scope(
         in_scope_clause(LearnerProfile.unit_id, ADMIN),
         search=request.args.get("q", ""),
         unit=unit,
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
     )
     accounts = services.accounts_by_user_id([p.user_id for p in page.people])
     return render_template(
@@ -214,7 +217,7 @@ def add_grant(user_id: str):
     return redirect(url_for(".person", user_id=user_id))
 
 
-@bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
+@bp.route("/grants/<lms_id:grant_id>/revoke", methods=["POST"])
 @access("role", ADMIN)
 def revoke_grant(grant_id: int):
     grant = db.session.get(RoleGrant, grant_id)
@@ -255,7 +258,7 @@ def new_unit():
     return render_template("lms/admin/unit_form.html", form=form, unit=None), status
 
 
-@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/units/<lms_id:unit_id>", methods=["GET", "POST"])
 @access("role", ADMIN)
 def edit_unit(unit_id: int):
     unit = get_unit_or_404(unit_id, need=ADMIN)

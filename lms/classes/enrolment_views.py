@@ -20,12 +20,12 @@ from lms.classes.pages import (
     actor_id,
     bp,
     get_class_or_404,
-    int_arg,
     organizer_units,
     render_roster,
     unit_choices,
 )
 from lms.forms import select_choices
+from lms.routing import query_int
 from lms.security import LOGIN, access
 
 ORGANIZER = Role.ORGANIZER
@@ -36,13 +36,13 @@ ORGANIZER = Role.ORGANIZER
 
 def _enrol_page(training_class: TrainingClass, problems=(), status: int = 200, **forms):
     """The enrol page: people of the organizer's units to tick, a unit, a file to upload."""
-    unit_id = int_arg("unit")
+    unit_id = query_int("unit")
     unit = get_unit_or_404(unit_id, need=ORGANIZER) if unit_id is not None else None
     page = accounts.people_in_scope(
         in_scope_clause(LearnerProfile.unit_id, ORGANIZER),
         search=request.args.get("q", ""),
         unit=unit,
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
         per_page=current_app.config["LMS_PAGE_SIZE"],
     )
     states = {
@@ -71,7 +71,7 @@ def _enrol_page(training_class: TrainingClass, problems=(), status: int = 200, *
     ), status
 
 
-@bp.route("/<int:class_id>/enrol", methods=["GET", "POST"])
+@bp.route("/<lms_id:class_id>/enrol", methods=["GET", "POST"])
 @access("role", ORGANIZER)
 def enrol(class_id: int):
     """GET: find people; POST: enrol the ticked ones (all or none)."""
@@ -89,7 +89,7 @@ def enrol(class_id: int):
     return redirect(url_for(".roster", class_id=class_id))
 
 
-@bp.route("/<int:class_id>/enrol-unit", methods=["POST"])
+@bp.route("/<lms_id:class_id>/enrol-unit", methods=["POST"])
 @access("role", ORGANIZER)
 def enrol_unit(class_id: int):
     """Enrol everyone of a unit subtree who has never been in the class (all or none)."""
@@ -116,7 +116,7 @@ def enrol_unit(class_id: int):
     return redirect(url_for(".roster", class_id=class_id))
 
 
-@bp.route("/<int:class_id>/import", methods=["POST"])
+@bp.route("/<lms_id:class_id>/import", methods=["POST"])
 @access("role", ORGANIZER)
 def import_preview(class_id: int):
     """Check an uploaded file and show what enrolling it would do; nothing is written yet."""
@@ -150,7 +150,7 @@ def _preview(training_class: TrainingClass, plan, filename: str, error: str = ""
     ), (422 if failed else 200)
 
 
-@bp.route("/<int:class_id>/import/confirm", methods=["POST"])
+@bp.route("/<lms_id:class_id>/import/confirm", methods=["POST"])
 @access("role", ORGANIZER)
 def import_confirm(class_id: int):
     """Enrol the rows of a checked preview, after checking every one of them again."""
@@ -181,7 +181,7 @@ def _enrolment_or_404(training_class: TrainingClass, enrolment_id: int) -> Enrol
     return enrolment
 
 
-@bp.route("/<int:class_id>/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
+@bp.route("/<lms_id:class_id>/enrolments/<lms_id:enrolment_id>/withdraw", methods=["POST"])
 @access("role", ORGANIZER)
 def withdraw(class_id: int, enrolment_id: int):
     training_class = get_class_or_404(class_id)
@@ -194,7 +194,7 @@ def withdraw(class_id: int, enrolment_id: int):
     return redirect(url_for(".roster", class_id=class_id))
 
 
-@bp.route("/<int:class_id>/enrolments/<int:enrolment_id>/reenrol", methods=["POST"])
+@bp.route("/<lms_id:class_id>/enrolments/<lms_id:enrolment_id>/reenrol", methods=["POST"])
 @access("role", ORGANIZER)
 def reenrol(class_id: int, enrolment_id: int):
     training_class = get_class_or_404(class_id)
@@ -216,7 +216,7 @@ def reenrol(class_id: int, enrolment_id: int):
 # --- the learner's side ---------------------------------------------------------------------------
 
 
-@bp.route("/<int:class_id>/enrol-self", methods=["POST"])
+@bp.route("/<lms_id:class_id>/enrol-self", methods=["POST"])
 @access(LOGIN)
 def self_enrol(class_id: int):
     """A learner enrols themselves in a class open for self-enrolment."""

@@ -17,6 +17,7 @@ from lms.accounts.permissions import can, scope_units
 from lms.classes import exports
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.forms import unit_label
+from lms.routing import query_int
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 
@@ -48,16 +49,6 @@ def unit_choices() -> list[tuple[str, str]]:
     return [(str(u.id), unit_label(u)) for u in accounts.unit_tree(organizer_units())]
 
 
-def int_arg(name: str) -> int | None:
-    """An optional whole-number query argument; anything else is a 400."""
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit():
-        abort(400)
-    return int(value)
-
-
 def render_roster(training_class: TrainingClass, error: str = "", status: int = 200):
     """The roster page; withdraw and re-enrol show it again with their error."""
     show = request.args.get("status", EnrolmentStatus.ENROLLED)
@@ -66,7 +57,7 @@ def render_roster(training_class: TrainingClass, error: str = "", status: int = 
     page = exports.roster_page(
         training_class,
         show,
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
         per_page=current_app.config["LMS_PAGE_SIZE"],
     )
     counts = dict(

@@ -33,13 +33,13 @@ from lms.classes.pages import (
     actor_id,
     bp,
     get_class_or_404,
-    int_arg,
     organizer_units,
     render_roster,
     unit_choices,
 )
 from lms.courses.models import CourseVersion, VersionStatus
 from lms.forms import select_choices
+from lms.routing import query_int
 from lms.security import access
 
 #: ClassInvalid problem keys that name a differently called form field.
@@ -53,13 +53,13 @@ FORM_FIELDS = {"unit": "unit_id", "self_enrol_unit": "self_enrol_unit_id"}
 @access("role", ORGANIZER)
 def index():
     """Classes of the organizer's units, filtered by course, unit and status, with counts."""
-    unit_id = int_arg("unit")
+    unit_id = query_int("unit")
     page = listing.class_page(
         in_scope_clause(TrainingClass.unit_id, ORGANIZER),
-        course_id=int_arg("course"),
+        course_id=query_int("course"),
         unit=get_unit_or_404(unit_id, need=ORGANIZER) if unit_id is not None else None,
         status=request.args.get("status", ""),
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
         per_page=current_app.config["LMS_PAGE_SIZE"],
     )
     return render_template(
@@ -150,7 +150,7 @@ def new():
     return render_template("lms/classes/form.html", form=form, training_class=None), status
 
 
-@bp.route("/<int:class_id>/edit", methods=["GET", "POST"])
+@bp.route("/<lms_id:class_id>/edit", methods=["GET", "POST"])
 @access("role", ORGANIZER)
 def edit(class_id: int):
     training_class = get_class_or_404(class_id)
@@ -177,7 +177,7 @@ def edit(class_id: int):
     ), status
 
 
-@bp.route("/<int:class_id>")
+@bp.route("/<lms_id:class_id>")
 @access("role", ORGANIZER)
 def detail(class_id: int):
     training_class = get_class_or_404(class_id)
@@ -198,14 +198,14 @@ def detail(class_id: int):
 # --- roster and exports ---------------------------------------------------------------------------
 
 
-@bp.route("/<int:class_id>/roster")
+@bp.route("/<lms_id:class_id>/roster")
 @access("role", ORGANIZER)
 def roster(class_id: int):
     """Every learner with unit, progress and last activity, in Vietnamese name order."""
     return render_roster(get_class_or_404(class_id))
 
 
-@bp.route("/<int:class_id>/export/<name>.<fmt>")
+@bp.route("/<lms_id:class_id>/export/<name>.<fmt>")
 @access("role", ORGANIZER)
 def export(class_id: int, name: str, fmt: str):
     """Download an export of the class as XLSX or CSV (streamed; memory stays flat)."""

@@ -29,7 +29,7 @@ from lms.security import access
 bp = Blueprint("authoring", __name__, url_prefix="/author")
 
 TRAINER = Role.TRAINER
-VERSION = "/courses/<int:course_id>/versions/<int:number>"
+VERSION = "/courses/<lms_id:course_id>/versions/<lms_id:number>"
 
 
 def _unit_choices() -> list[SelectChoice]:
@@ -93,7 +93,7 @@ def new_course():
     return render_template("lms/authoring/course_form.html", form=form, course=None), status
 
 
-@bp.route("/courses/<int:course_id>")
+@bp.route("/courses/<lms_id:course_id>")
 @access("role", TRAINER)
 def course(course_id: int):
     return _render_course(editing.get_course_or_404(course_id, need=TRAINER))
@@ -120,7 +120,7 @@ def _render_course(course: Course, problems: list[str] | None = None, status: in
     return page, status
 
 
-@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@bp.route("/courses/<lms_id:course_id>/edit", methods=["GET", "POST"])
 @access("role", TRAINER)
 def edit_course(course_id: int):
     course = editing.get_course_or_404(course_id, need=TRAINER)
@@ -140,7 +140,7 @@ def edit_course(course_id: int):
     return render_template("lms/authoring/course_form.html", form=form, course=course), status
 
 
-@bp.route("/courses/<int:course_id>/draft", methods=["POST"])
+@bp.route("/courses/<lms_id:course_id>/draft", methods=["POST"])
 @access("role", TRAINER)
 def start_draft(course_id: int):
     course = editing.get_course_or_404(course_id, need=TRAINER)
@@ -154,7 +154,7 @@ def start_draft(course_id: int):
     return redirect(url_for(".course", course_id=course_id))
 
 
-@bp.route("/courses/<int:course_id>/publish", methods=["POST"])
+@bp.route("/courses/<lms_id:course_id>/publish", methods=["POST"])
 @access("role", TRAINER)
 def publish(course_id: int):
     course = editing.get_course_or_404(course_id, need=TRAINER)
@@ -195,7 +195,7 @@ def new_module(course_id: int, number: int):
     return _render_module(course, version, None, form, preview_text, status)
 
 
-@bp.route(f"{VERSION}/modules/<int:position>", methods=["GET", "POST"])
+@bp.route(f"{VERSION}/modules/<lms_id:position>", methods=["GET", "POST"])
 @access("role", TRAINER)
 def module(course_id: int, number: int, position: int):
     """The module as learners will see it; for a draft, with its editor above the preview."""
@@ -260,7 +260,7 @@ def _render_module(
     return page, status
 
 
-@bp.route(f"{VERSION}/modules/<int:position>/delete", methods=["POST"])
+@bp.route(f"{VERSION}/modules/<lms_id:position>/delete", methods=["POST"])
 @access("role", TRAINER)
 def delete_module(course_id: int, number: int, position: int):
     course, version = _load_version(course_id, number)
@@ -272,7 +272,7 @@ def delete_module(course_id: int, number: int, position: int):
     return redirect(url_for(".course", course_id=course.id, _anchor="modules"))
 
 
-@bp.route(f"{VERSION}/modules/<int:position>/move", methods=["POST"])
+@bp.route(f"{VERSION}/modules/<lms_id:position>/move", methods=["POST"])
 @access("role", TRAINER)
 def move_module(course_id: int, number: int, position: int):
     course, version = _load_version(course_id, number)
@@ -311,7 +311,7 @@ def preview():
 # --- attachments -----------------------------------------------------------------------------
 
 
-@bp.route("/courses/<int:course_id>/attachments", methods=["GET", "POST"])
+@bp.route("/courses/<lms_id:course_id>/attachments", methods=["GET", "POST"])
 @access("role", TRAINER)
 def attachment_list(course_id: int):
     course = editing.get_course_or_404(course_id, need=TRAINER)
@@ -351,7 +351,7 @@ def _render_attachments(course: Course, form: AttachmentForm, status: int, probl
     return page, status
 
 
-@bp.route("/courses/<int:course_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@bp.route("/courses/<lms_id:course_id>/attachments/<lms_id:attachment_id>/delete", methods=["POST"])
 @access("role", TRAINER)
 def delete_attachment(course_id: int, attachment_id: int):
     course = editing.get_course_or_404(course_id, need=TRAINER)

@@ -153,7 +153,7 @@ def index():
     )
 
 
-@bp.route("/<int:class_id>")
+@bp.route("/<lms_id:class_id>")
 @access(LOGIN)
 def class_home(class_id: int):
     seat = get_seat_or_404(class_id)
@@ -167,7 +167,7 @@ def class_home(class_id: int):
     )
 
 
-@bp.route("/<int:class_id>/modules/<int:position>")
+@bp.route("/<lms_id:class_id>/modules/<lms_id:position>")
 @access(LOGIN)
 def module(class_id: int, position: int):
     """One module to read, with previous/next links; opening it moves the resume point."""
@@ -198,7 +198,7 @@ def module(class_id: int, position: int):
     )
 
 
-@bp.route("/<int:class_id>/modules/<int:position>/complete", methods=["POST"])
+@bp.route("/<lms_id:class_id>/modules/<lms_id:position>/complete", methods=["POST"])
 @access(LOGIN)
 def complete(class_id: int, position: int):
     """Mark a module read to the end (once, however often sent); JSON for the page's script."""
@@ -224,7 +224,7 @@ def complete(class_id: int, position: int):
     return redirect(url_for(".class_home", class_id=class_id), 303)
 
 
-@bp.route("/<int:class_id>/modules/<name>.md")
+@bp.route("/<lms_id:class_id>/modules/<name>.md")
 @access(LOGIN)
 def module_file(class_id: int, name: str):
     """A link between modules written as in the content folder (`02-name.md`) opens it."""
@@ -239,7 +239,7 @@ def module_file(class_id: int, name: str):
     return redirect(url_for(".module", class_id=class_id, position=position))
 
 
-@bp.route("/<int:class_id>/modules/assets/<path:name>")
+@bp.route("/<lms_id:class_id>/modules/assets/<path:name>")
 @access(LOGIN)
 def asset(class_id: int, name: str):
     """A file a module links to as `assets/<name>`, from the class's course."""

@@ -10,6 +10,7 @@ from lms.classes.enrolment import enrolled_counts, today
 from lms.classes.forms import mode_label
 from lms.courses import progress
 from lms.courses.forms import topic_choices
+from lms.routing import query_int
 from lms.security import LOGIN, access
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -44,7 +45,7 @@ def catalog():
     page = progress.catalog_page(
         search,
         topic,
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
         per_page=CATALOG_PAGE_SIZE,
     )
     return render_template(

@@ -1,17 +1,18 @@
 """Organizer pages: the people of the organizer's units, and nothing of other units."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
 from lms import db
 from lms.accounts import services
-from lms.accounts.models import LearnerProfile, Role, Unit
+from lms.accounts.models import LearnerProfile, Role
 from lms.accounts.permissions import (
     get_profile_or_404,
     get_unit_or_404,
     in_scope_clause,
     scope_units,
 )
+from lms.routing import query_int
 from lms.security import access
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
@@ -37,17 +38,13 @@ def home():
 @bp.route("/people")
 @access("role", ORGANIZER)
 def people():
-    unit_arg = request.args.get("unit", "")
-    unit: Unit | None = None
-    if unit_arg:
-        if not unit_arg.isdigit():
-            abort(400)
-        unit = get_unit_or_404(int(unit_arg), need=ORGANIZER)
+    unit_id = query_int("unit")
+    unit = get_unit_or_404(unit_id, need=ORGANIZER) if unit_id else None
     page = services.people_in_scope(
         in_scope_clause(LearnerProfile.unit_id, ORGANIZER),
         search=request.args.get("q", ""),
         unit=unit,
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
     )
     units = services.unit_tree(scope_units(ORGANIZER))
     return render_template("lms/organizer/people.html", page=page, units=units, unit=unit)

@@ -4,7 +4,9 @@ query string (`?page=`), `LMS_PAGE_SIZE` rows a page.
 
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app
+
+from lms.routing import query_int
 
 
 @dataclass
@@ -24,7 +26,7 @@ def page_count(total: int, per_page: int) -> int:
 
 def requested() -> tuple[int, int]:
     """The page number asked for (1 at least) and the page size."""
-    return max(1, request.args.get("page", 1, type=int)), current_app.config["LMS_PAGE_SIZE"]
+    return query_int("page", 1), current_app.config["LMS_PAGE_SIZE"]
 
 
 def page_of(rows: list) -> Page:

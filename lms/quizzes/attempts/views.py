@@ -29,6 +29,7 @@ from lms.quizzes.manage.settings import (
 )
 from lms.quizzes.models import Attempt, AttemptState, Quiz
 from lms.quizzes.permissions import may_manage_class
+from lms.routing import query_int
 from lms.security import LOGIN, access
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
@@ -72,7 +73,7 @@ def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]
 # --- a class's quizzes and a quiz's start page ---------------------------------------------------
 
 
-@bp.route("/class/<int:class_id>")
+@bp.route("/class/<lms_id:class_id>")
 @access(LOGIN)
 def class_quizzes(class_id: int):
     """The quizzes of a class, with how many attempts the learner has made at each."""
@@ -124,7 +125,7 @@ def _start_page(quiz: Quiz, seat, now: datetime, error: str = "", status: int = 
     ), status
 
 
-@bp.route("/<int:quiz_id>")
+@bp.route("/<lms_id:quiz_id>")
 @access(LOGIN)
 def quiz(quiz_id: int):
     """Settings, the learner's attempts and grade so far, and the button to start or resume."""
@@ -132,7 +133,7 @@ def quiz(quiz_id: int):
     return _start_page(quiz, seat, utcnow())
 
 
-@bp.route("/<int:quiz_id>/start", methods=["POST"])
+@bp.route("/<lms_id:quiz_id>/start", methods=["POST"])
 @access(LOGIN)
 def start(quiz_id: int):
     """Start an attempt (or resume the one in progress); only learners of the class."""
@@ -160,7 +161,7 @@ def _next_page(attempt: Attempt) -> str:
     return ".summary" if attempt.state == AttemptState.IN_PROGRESS else ".review"
 
 
-@bp.route("/attempt/<int:attempt_id>")
+@bp.route("/attempt/<lms_id:attempt_id>")
 @access(LOGIN)
 def attempt(attempt_id: int):
     """One page of questions; sequential navigation only shows the page the learner is on."""
@@ -170,7 +171,7 @@ def attempt(attempt_id: int):
     if not service.takes_answers(attempt, now):
         return _leave(attempt)
     pages = quiz_pages(attempt, quiz)
-    wanted = request.args.get("page", type=int, default=attempt.current_page + 1) - 1
+    wanted = query_int("page", attempt.current_page + 1) - 1
     page = service.page_to_show(attempt, quiz, wanted)
     if page != wanted:
         return redirect(url_for(".attempt", attempt_id=attempt.id, page=page + 1))
@@ -187,7 +188,7 @@ def attempt(attempt_id: int):
     )
 
 
-@bp.route("/attempt/<int:attempt_id>", methods=["POST"])
+@bp.route("/attempt/<lms_id:attempt_id>", methods=["POST"])
 @access(LOGIN)
 def save_page(attempt_id: int):
     """Save the answers of the page sent, then show the page (or the confirm page) asked for."""
@@ -214,7 +215,7 @@ def save_page(attempt_id: int):
     return redirect(url_for(".attempt", attempt_id=attempt.id, page=page + 1), 303)
 
 
-@bp.route("/attempt/<int:attempt_id>/autosave", methods=["POST"])
+@bp.route("/attempt/<lms_id:attempt_id>/autosave", methods=["POST"])
 @access(LOGIN)
 def autosave(attempt_id: int):
     """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed."""
@@ -249,7 +250,7 @@ def autosave(attempt_id: int):
 # --- finishing and review ------------------------------------------------------------------------
 
 
-@bp.route("/attempt/<int:attempt_id>/summary")
+@bp.route("/attempt/<lms_id:attempt_id>/summary")
 @access(LOGIN)
 def summary(attempt_id: int):
     """The confirm page: which questions are unanswered, and "Submit all and finish"."""
@@ -274,7 +275,7 @@ def summary(attempt_id: int):
     )
 
 
-@bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
+@bp.route("/attempt/<lms_id:attempt_id>/submit", methods=["POST"])
 @access(LOGIN)
 def submit(attempt_id: int):
     """Submit and grade, once: a second tab or a retry lands on the same result."""
@@ -284,7 +285,7 @@ def submit(attempt_id: int):
     return redirect(url_for(".review", attempt_id=attempt.id), 303)
 
 
-@bp.route("/attempt/<int:attempt_id>/review")
+@bp.route("/attempt/<lms_id:attempt_id>/review")
 @access(LOGIN)
 def review(attempt_id: int):
     """A finished attempt, showing what the quiz's review options allow at this moment."""

@@ -19,6 +19,7 @@ from lms.content.fields import SLUG
 from lms.forms import InputHints, select_choices
 from lms.quizzes.formats import FORMATS
 from lms.quizzes.types import format_number, parse_number
+from lms.routing import coerce_id
 
 #: Longest question text the editor accepts (a long case study and then some).
 MAX_STEM_CHARS = 50_000
@@ -75,7 +76,7 @@ class RenameCategoryForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    questions = SelectMultipleField(coerce=int, validate_choice=False)
+    questions = SelectMultipleField(coerce=coerce_id, validate_choice=False)
     target = SelectField(_l("Move the ticked questions to"), validate_choice=False)
 
 

@@ -60,7 +60,7 @@ def _parse(fmt: str, source: str | bytes, filename: str, category: str):
     return result
 
 
-@bp.route("/<int:bank_id>/import", methods=["GET", "POST"])
+@bp.route("/<lms_id:bank_id>/import", methods=["GET", "POST"])
 @access("role", TRAINER)
 def import_file(bank_id: int):
     """Upload a file: every question is checked and the changes counted; nothing is written."""
@@ -97,7 +97,7 @@ def import_file(bank_id: int):
     return _import_page(target, form, summary=summary, confirm=confirm, filename=filename)
 
 
-@bp.route("/<int:bank_id>/import/confirm", methods=["POST"])
+@bp.route("/<lms_id:bank_id>/import/confirm", methods=["POST"])
 @access("role", TRAINER)
 def import_confirm(bank_id: int):
     """Import the previewed file, read again from the signed token (all or nothing)."""
@@ -131,7 +131,7 @@ def import_confirm(bank_id: int):
 EXPORTS = {"gift": ("gift", "text/plain"), "moodlexml": ("xml", "application/xml")}
 
 
-@bp.route("/<int:bank_id>/export/<any(gift, moodlexml):fmt>")
+@bp.route("/<lms_id:bank_id>/export/<any(gift, moodlexml):fmt>")
 @access("role", TRAINER)
 def export(bank_id: int, fmt: str):
     """The bank's current questions as a GIFT or Moodle XML file to download."""

@@ -40,7 +40,7 @@ from lms.quizzes.types import get_question_type
 from lms.security import access
 
 TRAINER = Role.TRAINER
-QUESTION = "/<int:bank_id>/questions/<int:question_id>"
+QUESTION = "/<lms_id:bank_id>/questions/<lms_id:question_id>"
 
 
 # --- banks -----------------------------------------------------------------------------------
@@ -91,14 +91,14 @@ def create():
 # --- a bank: categories and its questions ----------------------------------------------------
 
 
-@bp.route("/<int:bank_id>")
+@bp.route("/<lms_id:bank_id>")
 @access("role", TRAINER)
 def bank(bank_id: int):
     """The category tree beside the questions of the chosen category."""
     return bank_page(get_bank_or_404(bank_id))
 
 
-@bp.route("/<int:bank_id>/categories", methods=["POST"])
+@bp.route("/<lms_id:bank_id>/categories", methods=["POST"])
 @access("role", TRAINER)
 def add_category(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -114,7 +114,7 @@ def add_category(bank_id: int):
     return bank_page(target, 422, category_form=form)
 
 
-@bp.route("/<int:bank_id>/categories/rename", methods=["POST"])
+@bp.route("/<lms_id:bank_id>/categories/rename", methods=["POST"])
 @access("role", TRAINER)
 def rename_category(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -130,7 +130,7 @@ def rename_category(bank_id: int):
     return bank_page(target, 422, rename_form=form)
 
 
-@bp.route("/<int:bank_id>/questions/move", methods=["POST"])
+@bp.route("/<lms_id:bank_id>/questions/move", methods=["POST"])
 @access("role", TRAINER)
 def move_questions(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -216,7 +216,7 @@ def _handle_editor(bank: QuestionBank, editor: Editor, form: QuestionForm, quest
     return redirect(url_for(".question", bank_id=bank.id, question_id=question.id), 303)
 
 
-@bp.route("/<int:bank_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/<lms_id:bank_id>/questions/new", methods=["GET", "POST"])
 @access("role", TRAINER)
 def new_question(bank_id: int):
     target = get_bank_or_404(bank_id, edit=True)
@@ -287,7 +287,7 @@ def question(bank_id: int, question_id: int):
     return _question_page(target, found, banks.current_version(found))
 
 
-@bp.route(f"{QUESTION}/versions/<int:number>")
+@bp.route(f"{QUESTION}/versions/<lms_id:number>")
 @access("role", TRAINER)
 def version(bank_id: int, question_id: int, number: int):
     """An older version, read-only (attempts that used it show exactly this)."""

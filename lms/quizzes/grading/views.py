@@ -18,6 +18,7 @@ from lms.quizzes.grading import regrade
 from lms.quizzes.models import AttemptState
 from lms.quizzes.permissions import get_managed_quiz_or_404
 from lms.quizzes.types import parse_number
+from lms.routing import query_int
 from lms.security import access
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -69,7 +70,7 @@ def _mode(value: str | None) -> str:
 def queue():
     """Answers waiting for a grader (or already graded), by class and quiz, oldest first."""
     show = request.args.get("show", grading.WAITING)
-    quiz_id = request.args.get("quiz", type=int)
+    quiz_id = query_int("quiz")
     # Narrowed to one quiz, it must be one the user manages (its title is on the page).
     quiz = get_managed_quiz_or_404(quiz_id)[0] if quiz_id else None
     result = grading.grading_queue(_user_id(), show, quiz_id)
@@ -88,7 +89,7 @@ def _answer_or_404(question_id: int):
     return question, attempt, quiz, training_class
 
 
-@bp.route("/answer/<int:question_id>", methods=["GET", "POST"])
+@bp.route("/answer/<lms_id:question_id>", methods=["GET", "POST"])
 @access("role", *MANAGERS)
 def grade(question_id: int):
     """One answer: the question, the learner's text, the rubric, and the mark and comment."""
@@ -125,7 +126,7 @@ def grade(question_id: int):
     ), (422 if form.errors else 200)
 
 
-@bp.route("/quiz/<int:quiz_id>/regrade", methods=["GET", "POST"], endpoint="regrade")
+@bp.route("/quiz/<lms_id:quiz_id>/regrade", methods=["GET", "POST"], endpoint="regrade")
 @access("role", *MANAGERS)
 def regrade_quiz(quiz_id: int):
     """GET shows what a regrade would change (a dry run); POST applies it."""

@@ -35,6 +35,7 @@ from lms.quizzes.display import grading_method_label
 from lms.quizzes.manage.settings import NAVIGATIONS, REVIEW_ITEMS, REVIEW_MOMENTS, SETTING_NAMES
 from lms.quizzes.manage.slots import SlotSpec
 from lms.quizzes.models import GradingMethod, OverdueRule, Quiz, QuizOverride, QuizSlot
+from lms.routing import parse_id
 
 #: Empty slot rows a new quiz form starts with, and how many "More rows" adds.
 NEW_ROWS = 3
@@ -122,14 +123,14 @@ class SlotForm(Form):
     def spec(self) -> SlotSpec | None:
         """The row as a slot; None when its source is empty or unreadable."""
         source = self.source.data or ""
-        kind, number = source[:1], source[1:]
-        if kind not in ("c", "q") or not number.isdigit():
+        kind, number = source[:1], parse_id(source[1:])
+        if kind not in ("c", "q") or number is None:
             return None
         mark = self.mark.data if self.mark.data is not None else 1.0
         if kind == "q":
-            return SlotSpec(question_id=int(number), mark=mark)
+            return SlotSpec(question_id=number, mark=mark)
         return SlotSpec(
-            category_id=int(number),
+            category_id=number,
             count=self.count.data or 1,
             include_subcategories=bool(self.subcategories.data),
             mark=mark,

@@ -28,6 +28,7 @@ from lms.quizzes.manage.forms import (
 )
 from lms.quizzes.models import QuestionBank, Quiz
 from lms.quizzes.permissions import get_managed_class_or_404, get_managed_quiz_or_404
+from lms.routing import query_int
 from lms.security import access
 
 bp = Blueprint("quiz_manage", __name__, url_prefix="/quizzes")
@@ -65,14 +66,14 @@ def _list_page(training_class: TrainingClass, error: str = "", status: int = 200
     )
 
 
-@bp.route("/class/<int:class_id>")
+@bp.route("/class/<lms_id:class_id>")
 @access("role", *MANAGERS)
 def class_quizzes(class_id: int):
     """The class's quizzes: dates, limits, questions, attempts so far, and what to do next."""
     return _list_page(get_managed_class_or_404(class_id))
 
 
-@bp.route("/class/<int:class_id>/final", methods=["POST"])
+@bp.route("/class/<lms_id:class_id>/final", methods=["POST"])
 @access("role", *MANAGERS)
 def final_quiz(class_id: int):
     """Create the course's final quiz: two questions from each category of the course's bank."""
@@ -112,12 +113,12 @@ def _slot_form(form: SlotsForm, sources: manage.Sources) -> None:
     form.set_sources(sources.choices())
 
 
-@bp.route("/class/<int:class_id>/new", methods=["GET", "POST"])
+@bp.route("/class/<lms_id:class_id>/new", methods=["GET", "POST"])
 @access("role", *MANAGERS)
 def new(class_id: int):
     """Create a quiz: first choose a bank (any bank), then the title, module and slots."""
     training_class = get_managed_class_or_404(class_id)
-    bank_id = request.args.get("bank", type=int)
+    bank_id = query_int("bank")
     if bank_id is None:
         banks = db.session.scalars(select(QuestionBank).order_by(QuestionBank.title)).all()
         return _class_page("lms/quiz_manage/choose_bank.html", training_class, banks=banks)
@@ -173,7 +174,7 @@ def _quiz_page(template: str, quiz: Quiz, training_class: TrainingClass, status=
     )
 
 
-@bp.route("/<int:quiz_id>/questions", methods=["GET", "POST"])
+@bp.route("/<lms_id:quiz_id>/questions", methods=["GET", "POST"])
 @access("role", *MANAGERS)
 def questions(quiz_id: int):
     """The quiz's slots; they may change only until a learner has started an attempt."""
@@ -208,7 +209,7 @@ def questions(quiz_id: int):
 # --- settings and deletion -----------------------------------------------------------------------
 
 
-@bp.route("/<int:quiz_id>/settings", methods=["GET", "POST"])
+@bp.route("/<lms_id:quiz_id>/settings", methods=["GET", "POST"])
 @access("role", *MANAGERS)
 def quiz_settings(quiz_id: int):
     """Dates, time limit, attempts, grading, order and pages, and the review options."""
@@ -228,7 +229,7 @@ def quiz_settings(quiz_id: int):
     return _quiz_page("lms/quiz_manage/settings.html", quiz, training_class, status, form=form)
 
 
-@bp.route("/<int:quiz_id>/delete", methods=["POST"])
+@bp.route("/<lms_id:quiz_id>/delete", methods=["POST"])
 @access("role", *MANAGERS)
 def delete(quiz_id: int):
     """Delete a quiz nobody has attempted (attempts and grades must never lose their quiz)."""
@@ -245,7 +246,7 @@ def delete(quiz_id: int):
 # --- overrides -----------------------------------------------------------------------------------
 
 
-@bp.route("/<int:quiz_id>/overrides", methods=["GET", "POST"])
+@bp.route("/<lms_id:quiz_id>/overrides", methods=["GET", "POST"])
 @access("role", *MANAGERS)
 def overrides(quiz_id: int):
     """The quiz's overrides, and a form to give one learner other dates, time or attempts
@@ -279,7 +280,7 @@ def overrides(quiz_id: int):
     )
 
 
-@bp.route("/<int:quiz_id>/overrides/<user_id>/remove", methods=["POST"])
+@bp.route("/<lms_id:quiz_id>/overrides/<user_id>/remove", methods=["POST"])
 @access("role", *MANAGERS)
 def remove_override(quiz_id: int, user_id: str):
     """Remove a learner's override: the quiz's own dates, time and attempts apply again."""

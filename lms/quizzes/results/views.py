@@ -16,6 +16,7 @@ from lms.quizzes.display import template_helpers
 from lms.quizzes.permissions import get_managed_class_or_404, get_managed_quiz_or_404
 from lms.quizzes.results import exports, statistics
 from lms.quizzes.results import services as results
+from lms.routing import query_int
 from lms.security import LOGIN, access
 
 bp = Blueprint("results", __name__, url_prefix="/results")
@@ -41,7 +42,7 @@ def _filters(units: list | None = None) -> exports.Filters:
     state = request.args.get("state", "")
     which = request.args.get("attempts", statistics.ALL_ATTEMPTS)
     return exports.Filters(
-        unit=results.chosen_unit(units or [], request.args.get("unit", type=int)),
+        unit=results.chosen_unit(units or [], query_int("unit")),
         state=state if state in set(results.ResultState) else None,
         which=which if which == statistics.FIRST_ATTEMPTS else statistics.ALL_ATTEMPTS,
     )
@@ -50,7 +51,7 @@ def _filters(units: list | None = None) -> exports.Filters:
 # --- one quiz -------------------------------------------------------------------------------------
 
 
-@bp.route("/quiz/<int:quiz_id>")
+@bp.route("/quiz/<lms_id:quiz_id>")
 @access("role", *MANAGERS)
 def quiz(quiz_id: int):
     """Every enrolled learner's grade on the quiz, filtered by unit and by result."""
@@ -70,7 +71,7 @@ def quiz(quiz_id: int):
     )
 
 
-@bp.route("/quiz/<int:quiz_id>/statistics", endpoint="statistics")
+@bp.route("/quiz/<lms_id:quiz_id>/statistics", endpoint="statistics")
 @access("role", *MANAGERS)
 def statistics_page(quiz_id: int):
     """Item analysis: facility, spread and discrimination per question, and the responses given."""
@@ -86,7 +87,7 @@ def statistics_page(quiz_id: int):
     )
 
 
-@bp.route("/quiz/<int:quiz_id>/export/<name>.<fmt>")
+@bp.route("/quiz/<lms_id:quiz_id>/export/<name>.<fmt>")
 @access("role", *MANAGERS)
 def quiz_export(quiz_id: int, name: str, fmt: str):
     """Download the quiz's results or item analysis, with the page's filters, as XLSX or CSV."""
@@ -101,7 +102,7 @@ def quiz_export(quiz_id: int, name: str, fmt: str):
 # --- one class ------------------------------------------------------------------------------------
 
 
-@bp.route("/class/<int:class_id>")
+@bp.route("/class/<lms_id:class_id>")
 @access("role", *MANAGERS)
 def class_results(class_id: int):
     """One row per learner, one column per quiz of the class."""
@@ -120,7 +121,7 @@ def class_results(class_id: int):
     )
 
 
-@bp.route("/class/<int:class_id>/export/<name>.<fmt>")
+@bp.route("/class/<lms_id:class_id>/export/<name>.<fmt>")
 @access("role", *MANAGERS)
 def class_export(class_id: int, name: str, fmt: str):
     """Download the class's grid of quiz grades (unit filter applied) as XLSX or CSV."""
@@ -136,7 +137,7 @@ def class_export(class_id: int, name: str, fmt: str):
 # --- attempt histories ----------------------------------------------------------------------------
 
 
-@bp.route("/class/<int:class_id>/learner/<user_id>")
+@bp.route("/class/<lms_id:class_id>/learner/<user_id>")
 @access("role", *MANAGERS)
 def learner(class_id: int, user_id: str):
     """Every attempt of one learner at every quiz of the class, with links to the reviews."""
@@ -153,7 +154,7 @@ def learner(class_id: int, user_id: str):
     )
 
 
-@bp.route("/class/<int:class_id>/mine")
+@bp.route("/class/<lms_id:class_id>/mine")
 @access(LOGIN)
 def mine(class_id: int):
     """The learner's own attempts in the class; marks only where the review options show them."""
