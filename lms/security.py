@@ -2,8 +2,10 @@
 and the access declarations every LMS view carries.
 """
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
@@ -40,6 +42,27 @@ def add_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     return response
+
+
+def local_redirect_target(target: str | None, default: str) -> str:
+    """`target` when it is a path on this site, else `default`: the one check every view that
+    redirects to a visitor-supplied address (`next`) goes through.
+
+    Browsers drop tabs and newlines anywhere in a URL, ignore leading spaces and control
+    characters, and read a backslash as a slash; so those are removed or refused first, and what
+    is left must be a path with a single leading slash, no scheme and no host.
+    """
+    cleaned = "".join(
+        char
+        for char in target or ""
+        if not (char.isspace() or unicodedata.category(char).startswith("C"))
+    )
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
+        return default
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return default
+    return cleaned
 
 
 class LMSSessionInterface(SecureCookieSessionInterface):

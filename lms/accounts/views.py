@@ -19,7 +19,7 @@ from lms.accounts import services
 from lms.accounts.forms import LoginForm, PasswordForm, ProfileForm
 from lms.app import ACCOUNT_SESSION_KEY
 from lms.errors import render_error
-from lms.security import LOGIN, PUBLIC, access
+from lms.security import LOGIN, PUBLIC, access, local_redirect_target
 
 #: Pages every mode has.
 bp = Blueprint("accounts", __name__)
@@ -53,13 +53,6 @@ def profile():
     return render_template("lms/accounts/profile.html", form=form, profile=person), status
 
 
-def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
-
-
 @standalone_bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
 def login():
@@ -84,7 +77,9 @@ def login():
             if account.must_change_password:
                 flash(_("Choose a new password before you go on."), "info")
                 return redirect(url_for(".password"))
-            return redirect(_safe_next(url_for("lms.main.home")))
+            return redirect(
+                local_redirect_target(request.args.get("next"), url_for("lms.main.home"))
+            )
     status = 422 if form.errors else 200
     return render_template("lms/accounts/login.html", form=form), status
 
