@@ -14,6 +14,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "lms.accounts.profile": ("GET", {"anonymous": LOGIN, "*": 200}),
     "lms.auth.login": ("GET", {"anonymous": 200, "*": 302}),
     "lms.auth.logout": ("POST", {"anonymous": LOGIN, "*": 302}),
+    "lms.auth.logout_everywhere": ("POST", {"anonymous": LOGIN, "*": 302}),
     "lms.auth.password": ("GET", {"anonymous": LOGIN, "*": 200}),
     "lms.admin.index": ("GET", {"anonymous": LOGIN, "admin": 302, "*": 403}),
     "lms.admin.people": ("GET", {"anonymous": LOGIN, "admin": 200, "*": 403}),

@@ -1,0 +1,43 @@
+"""Server-side log-in sessions: log-out ends a session for good.
+
+Revision ID: 0005_security
+Revises: 0004
+Create Date: 2026-12-06 03:20:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from lms.db import UTCDateTime
+
+revision = "0005_security"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "lms_login_sessions",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("last_seen_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("user_agent", sa.String(length=255), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["lms_accounts.id"],
+            name=op.f("fk_lms_login_sessions_account_id_lms_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lms_login_sessions")),
+    )
+    op.create_index(op.f("ix_lms_login_sessions_account_id"), "lms_login_sessions", ["account_id"])
+    op.create_index(op.f("ix_lms_login_sessions_expires_at"), "lms_login_sessions", ["expires_at"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_lms_login_sessions_expires_at"), table_name="lms_login_sessions")
+    op.drop_index(op.f("ix_lms_login_sessions_account_id"), table_name="lms_login_sessions")
+    op.drop_table("lms_login_sessions")
