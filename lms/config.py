@@ -9,7 +9,10 @@ from flask import Flask
 DEFAULTS: dict[str, object] = {
     #: Template that LMS pages extend; a host sets its own layout (blocks `title` and `content`).
     "LMS_LAYOUT_TEMPLATE": "lms/layout.html",
+    #: Redis for the shared rate limits; without it they are counted in the database.
     "LMS_REDIS_URL": None,
+    #: Prefix of every key the LMS writes in Redis: give each deployment sharing a Redis its own.
+    "LMS_REDIS_PREFIX": "lms",
     #: Failed log-ins allowed per account and per IP address before answering 429.
     "LMS_LOGIN_LIMIT": "10 per 15 minutes",
     #: A log-in ends after this long without a request (shared office computers), and this long
@@ -40,6 +43,7 @@ ENVIRONMENT = {
     "LMS_SECRET_KEY": "SECRET_KEY",
     "LMS_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "LMS_REDIS_URL": "LMS_REDIS_URL",
+    "LMS_REDIS_PREFIX": "LMS_REDIS_PREFIX",
     "LMS_LAYOUT_TEMPLATE": "LMS_LAYOUT_TEMPLATE",
     "LMS_LOGIN_LIMIT": "LMS_LOGIN_LIMIT",
     "LMS_SESSION_IDLE_MINUTES": "LMS_SESSION_IDLE_MINUTES",

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from lms import config, db, i18n, security
+from lms import config, db, i18n, ratelimit, security
 from lms.errors import register_error_handlers
 from lms.resources import PACKAGE_DIR, data_dir
 
@@ -24,6 +24,8 @@ class LMSState:
 
     url_prefix: str
     standalone: bool
+    #: Shared, atomic rate limits (lms.ratelimit): the log-in throttle and whoever needs one.
+    rate_limiter: ratelimit.RateLimiter
     throttle: security.LoginThrottle
     migrations_dir: str
 
@@ -49,10 +51,12 @@ class LMS:
         _init_babel(app)
         if "migrate" not in app.extensions:
             Migrate(app, app.extensions["sqlalchemy"], directory=migrations_dir)
+        rate_limiter = ratelimit.create_limiter(app)
         app.extensions["lms"] = LMSState(
             url_prefix=url_prefix,
             standalone=standalone,
-            throttle=security.LoginThrottle(app),
+            rate_limiter=rate_limiter,
+            throttle=security.LoginThrottle(app, rate_limiter),
             migrations_dir=migrations_dir,
         )
         app.register_blueprint(_build_blueprint(standalone), url_prefix=url_prefix or None)

@@ -65,13 +65,13 @@ def login():
     throttle = current_app.extensions["lms"].throttle
     if form.validate_on_submit():
         username = form.username.data
-        if not throttle.allowed(username):
+        if not throttle.attempt(username):
             return render_error(429)
         account = services.authenticate(username, form.password.data)
         if account is None:
-            throttle.failed(username)
             form.password.errors.append(_("Wrong username or password."))
         else:
+            throttle.succeeded(username)
             session.clear()
             login_user(account)
             session[ACCOUNT_SESSION_KEY] = account.session_version

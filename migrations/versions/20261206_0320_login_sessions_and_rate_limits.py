@@ -1,4 +1,5 @@
-"""Server-side log-in sessions: log-out ends a session for good.
+"""Server-side log-in sessions (log-out ends a session for good) and the shared rate-limit
+counters (log-in attempts counted alike by every worker and machine).
 
 Revision ID: 0005_security
 Revises: 0004
@@ -35,9 +36,21 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_lms_login_sessions_account_id"), "lms_login_sessions", ["account_id"])
     op.create_index(op.f("ix_lms_login_sessions_expires_at"), "lms_login_sessions", ["expires_at"])
+    op.create_table(
+        "lms_rate_limits",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("window_ends_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_lms_rate_limits")),
+    )
+    op.create_index(
+        op.f("ix_lms_rate_limits_window_ends_at"), "lms_rate_limits", ["window_ends_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_lms_rate_limits_window_ends_at"), table_name="lms_rate_limits")
+    op.drop_table("lms_rate_limits")
     op.drop_index(op.f("ix_lms_login_sessions_expires_at"), table_name="lms_login_sessions")
     op.drop_index(op.f("ix_lms_login_sessions_account_id"), table_name="lms_login_sessions")
     op.drop_table("lms_login_sessions")
