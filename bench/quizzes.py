@@ -134,6 +134,7 @@ def session_cookie(app, account) -> tuple[str, str]:
     from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
 
+    from lms.accounts import sessions as login_sessions
     from lms.accounts.models import ACCOUNT_SESSION_KEY
 
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
@@ -142,6 +143,8 @@ def session_cookie(app, account) -> tuple[str, str]:
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         login_user(account)
         session[ACCOUNT_SESSION_KEY] = account.session_version
+        # The server-side record of the log-in, committed with the rest of the seeding.
+        session[login_sessions.LOGIN_SESSION_KEY] = login_sessions.start(account.id)
         token = generate_csrf()
         value = app.session_interface.get_signing_serializer(app).dumps(dict(session))
     return f"{app.config['SESSION_COOKIE_NAME']}={value}", token

@@ -1,5 +1,6 @@
 """The standalone host: its own database, accounts and log-in pages, mounting the LMS at `/`."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, session
@@ -39,6 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     SQLAlchemy(app, engine_options=_engine_options(app))
     _init_login(app)
     LMS(app, url_prefix="", standalone=True)
+    # The signed cookie itself stops being accepted when the longest session would have ended.
+    app.permanent_session_lifetime = timedelta(
+        hours=config.positive_number(app, "LMS_SESSION_MAX_HOURS")
+    )
+    config.positive_number(app, "LMS_SESSION_IDLE_MINUTES")
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         # Refuse oversized requests before the CSRF check reads a form into a temp file
         # (a host portal sets its own limit for its whole site).
@@ -54,8 +60,8 @@ def _engine_options(app: Flask) -> dict:
 
 
 def _init_login(app: Flask) -> None:
-    from lms import db
-    from lms.accounts.models import Account
+    from lms.accounts import sessions as login_sessions
+    from lms.accounts.sessions import LOGIN_SESSION_KEY
 
     manager = LoginManager(app)
     manager.login_view = "lms.auth.login"
@@ -63,12 +69,7 @@ def _init_login(app: Flask) -> None:
 
     @manager.user_loader
     def load_account(user_id: str):
-        if not user_id.isdigit():
-            return None
-        account = db.session.get(Account, int(user_id))
-        # A password change or a disable bumps the version: older sessions end here.
-        if account is None or not account.active:
-            return None
-        if session.get(ACCOUNT_SESSION_KEY) != account.session_version:
-            return None
-        return account
+        # A log-out deletes the session's row; a password change or a disable bumps the version.
+        return login_sessions.load_account(
+            user_id, session.get(LOGIN_SESSION_KEY), session.get(ACCOUNT_SESSION_KEY)
+        )

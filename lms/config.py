@@ -9,9 +9,16 @@ from flask import Flask
 DEFAULTS: dict[str, object] = {
     #: Template that LMS pages extend; a host sets its own layout (blocks `title` and `content`).
     "LMS_LAYOUT_TEMPLATE": "lms/layout.html",
+    #: Redis for the shared rate limits; without it they are counted in the database.
     "LMS_REDIS_URL": None,
+    #: Prefix of every key the LMS writes in Redis: give each deployment sharing a Redis its own.
+    "LMS_REDIS_PREFIX": "lms",
     #: Failed log-ins allowed per account and per IP address before answering 429.
     "LMS_LOGIN_LIMIT": "10 per 15 minutes",
+    #: A log-in ends after this long without a request (shared office computers), and this long
+    #: after it began in any case (NIST SP 800-63B's figures for this level of assurance).
+    "LMS_SESSION_IDLE_MINUTES": 30,
+    "LMS_SESSION_MAX_HOURS": 12,
     "LMS_LANGUAGES": ("vi", "en"),
     "LMS_DEFAULT_LOCALE": "vi",
     "LMS_TIMEZONE": "Asia/Ho_Chi_Minh",
@@ -43,8 +50,11 @@ ENVIRONMENT = {
     "LMS_SECRET_KEY": "SECRET_KEY",
     "LMS_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "LMS_REDIS_URL": "LMS_REDIS_URL",
+    "LMS_REDIS_PREFIX": "LMS_REDIS_PREFIX",
     "LMS_LAYOUT_TEMPLATE": "LMS_LAYOUT_TEMPLATE",
     "LMS_LOGIN_LIMIT": "LMS_LOGIN_LIMIT",
+    "LMS_SESSION_IDLE_MINUTES": "LMS_SESSION_IDLE_MINUTES",
+    "LMS_SESSION_MAX_HOURS": "LMS_SESSION_MAX_HOURS",
     "LMS_PROXY_COUNT": "LMS_PROXY_COUNT",
     "LMS_DEFAULT_LOCALE": "LMS_DEFAULT_LOCALE",
     "LMS_UPLOAD_PATH": "LMS_UPLOAD_PATH",
@@ -85,6 +95,20 @@ def apply_defaults(app: Flask) -> None:
             N_("LMS_HSTS_SECONDS must be a whole number of seconds, not “%(value)s”."), value=hsts
         )
     app.config["LMS_HSTS_SECONDS"] = int(hsts)
+
+
+def positive_number(app: Flask, key: str) -> float:
+    """Read `key` as a positive number (the environment gives strings), store it back as one, and
+    refuse to start on anything else."""
+    value = app.config[key]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = 0.0
+    if not number > 0 or number == float("inf"):
+        raise ConfigError(f"{key} must be a positive number, not {value!r}.")
+    app.config[key] = number
+    return number
 
 
 def instance_path() -> str | None:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from lms import config, db, i18n, routing, security
+from lms import config, db, i18n, ratelimit, routing, security
 from lms.errors import register_error_handlers
 from lms.resources import PACKAGE_DIR, data_dir
 from lms.state import LMSState, state
@@ -39,10 +39,12 @@ class LMS:
         _init_babel(app)
         if "migrate" not in app.extensions:
             Migrate(app, app.extensions["sqlalchemy"], directory=migrations_dir)
+        rate_limiter = ratelimit.create_limiter(app)
         app.extensions["lms"] = LMSState(
             url_prefix=url_prefix,
             standalone=standalone,
-            throttle=security.LoginThrottle(app),
+            rate_limiter=rate_limiter,
+            throttle=security.LoginThrottle(app, rate_limiter),
             migrations_dir=migrations_dir,
         )
         # Before the blueprints: their rules look their converters up when they are added.

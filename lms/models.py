@@ -5,5 +5,13 @@ from lms.audit import models as audit_models
 from lms.classes import models as classes_models
 from lms.courses import models as courses_models
 from lms.quizzes import models as quizzes_models
+from lms.ratelimit import RateCounter
 
-__all__ = ["accounts_models", "audit_models", "classes_models", "courses_models", "quizzes_models"]
+__all__ = [
+    "RateCounter",
+    "accounts_models",
+    "audit_models",
+    "classes_models",
+    "courses_models",
+    "quizzes_models",
+]

@@ -2,20 +2,21 @@
 and the access declarations every LMS view carries.
 """
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
-from limits import parse
 from wtforms.validators import ValidationError
 
 from lms.accounts.permissions import has_any_role
+from lms.config import ConfigError
+from lms.ratelimit import Limit, RateLimiter
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -53,6 +54,27 @@ def add_security_headers(response):
     return response
 
 
+def local_redirect_target(target: str | None, default: str) -> str:
+    """`target` when it is a path on this site, else `default`: the one check every view that
+    redirects to a visitor-supplied address (`next`) goes through.
+
+    Browsers drop tabs and newlines anywhere in a URL, ignore leading spaces and control
+    characters, and read a backslash as a slash; so those are removed or refused first, and what
+    is left must be a path with a single leading slash, no scheme and no host.
+    """
+    cleaned = "".join(
+        char
+        for char in target or ""
+        if not (char.isspace() or unicodedata.category(char).startswith("C"))
+    )
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
+        return default
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return default
+    return cleaned
+
+
 class LMSSessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over HTTPS."""
 
@@ -61,33 +83,30 @@ class LMSSessionInterface(SecureCookieSessionInterface):
 
 
 class LoginThrottle:
-    """Counts failed log-ins per account and per IP address in Flask-Limiter's storage.
-
-    Memory by default; Redis when LMS_REDIS_URL is set, so every worker shares the counts.
+    """Log-in attempts per account and per IP address, counted in the shared rate limiter
+    (lms.ratelimit) before the password is checked: check and count are one step, so parallel
+    guesses cannot slip past the limit. A right password gives its attempt back, so only failures
+    (and attempts refused for being over the limit) use up the allowance.
     """
 
-    def __init__(self, app: Flask) -> None:
-        storage = app.config.get("LMS_REDIS_URL") or "memory://"
-        self.limiter = Limiter(
-            key_func=get_remote_address,
-            app=app,
-            storage_uri=storage,
-            strategy="moving-window",
-            default_limits=[],
-            key_prefix="lms-login",
-        )
-        self.limit = parse(app.config["LMS_LOGIN_LIMIT"])
+    def __init__(self, app: Flask, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+        try:
+            self.limit = Limit.parse(app.config["LMS_LOGIN_LIMIT"])
+        except ValueError as error:
+            raise ConfigError(f"LMS_LOGIN_LIMIT: {error}") from error
 
-    def _keys(self, username: str) -> list[tuple[str, str]]:
-        return [("account", username.strip().lower()), ("ip", get_remote_address() or "")]
+    def _keys(self, username: str) -> list[str]:
+        return [f"login:account:{username.strip().lower()}", f"login:ip:{request.remote_addr}"]
 
-    def allowed(self, username: str) -> bool:
-        strategy = self.limiter.limiter
-        return all(strategy.test(self.limit, kind, key) for kind, key in self._keys(username))
+    def attempt(self, username: str) -> bool:
+        """Count an attempt on the account and from this address; False when either is over."""
+        return all([self.limiter.hit(key, self.limit) for key in self._keys(username)])
 
-    def failed(self, username: str) -> None:
-        for kind, key in self._keys(username):
-            self.limiter.limiter.hit(self.limit, kind, key)
+    def succeeded(self, username: str) -> None:
+        """The password was right: this attempt does not count."""
+        for key in self._keys(username):
+            self.limiter.undo(key, self.limit)
 
 
 # --- access declarations ---------------------------------------------------------------------

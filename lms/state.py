@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from lms import security
+from lms import ratelimit, security
 
 
 @dataclass
@@ -17,6 +17,8 @@ class LMSState:
 
     url_prefix: str
     standalone: bool
+    #: Shared, atomic rate limits (lms.ratelimit): the log-in throttle and whoever needs one.
+    rate_limiter: ratelimit.RateLimiter
     throttle: security.LoginThrottle
     migrations_dir: str
 

@@ -162,11 +162,25 @@ def make_person(app):
 
 
 def login(client: FlaskClient, account: Account) -> FlaskClient:
-    """Sign a test client in as `account` without going through the log-in form."""
+    """Sign a test client in as `account` without going through the log-in form (its server-side
+    session record included)."""
+    from flask import has_app_context
+
+    from lms.accounts import sessions as login_sessions
+
+    account_id, version = account.id, account.session_version
+    if has_app_context():
+        # The test's pending rows would hold SQLite's write lock against the record below; a
+        # request sees only committed rows anyway.
+        db.session.commit()
+    with client.application.app_context():
+        token = login_sessions.start(account_id, "pytest")
+        db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = str(account.id)
+        session["_user_id"] = str(account_id)
         session["_fresh"] = True
-        session["lms_account_version"] = account.session_version
+        session["lms_account_version"] = version
+        session[login_sessions.LOGIN_SESSION_KEY] = token
     return client
 
 

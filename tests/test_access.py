@@ -5,11 +5,19 @@ A new route without a declared rule fails `test_every_route_is_declared`.
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from lms import db
 from lms.accounts import services
-from lms.accounts.models import Role
+from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
 from tests.access import area_modules
+from tests.access.core import (
+    PERSON_ACTIONS,
+    PERSON_ACTORS,
+    PERSON_ALLOWED,
+    PERSON_TARGETS,
+    person_action_request,
+)
 from tests.conftest import csrf_token, login
 
 ROLES = ("anonymous", "learner", "trainer", "organizer_a", "organizer_b", "admin")
@@ -116,3 +124,79 @@ def test_action_access(app, world, endpoint, role):
     """Each role gets exactly the status the table declares for an action (a fresh world each,
     since an allowed action changes what the next role would meet)."""
     assert _status(app, world, endpoint, role) == _expected(endpoint, role)
+
+
+# --- acting on a person -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people_world(app, make_unit, make_person):
+    """Units province ⊃ A ⊃ division A1, and B; the two admins and one account per target."""
+    province = make_unit("TINH", "Tỉnh Thử", kind="province")
+    unit_a = make_unit("SO-A", "Sở A", parent=province)
+    units = {
+        "province": province,
+        "unit_a": unit_a,
+        "unit_b": make_unit("SO-B", "Sở B", parent=province),
+        "division_a": make_unit("PHONG-A1", "Phòng A1", parent=unit_a, kind="division"),
+    }
+    actors = {
+        "admin": make_person("quantri", role=Role.ADMIN, unit=province),
+        "admin_a": make_person("quantria", role=Role.ADMIN, unit=unit_a),
+    }
+    targets = {}
+    for name, (unit, grants) in PERSON_TARGETS.items():
+        if name == "self":
+            continue
+        targets[name] = make_person(name, unit=units[unit])
+        for role, grant_unit in grants:
+            services.grant_role(str(targets[name].id), role, units[grant_unit])
+    db.session.commit()
+    return {"units": units, "actors": actors, "targets": targets}
+
+
+def _person_state(user_id: str) -> tuple:
+    """What a person action can change: password, active flag, name and grants."""
+    account = db.session.get(Account, int(user_id))
+    profile = db.session.get(LearnerProfile, user_id)
+    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.user_id == user_id))
+    return (
+        account.password_hash,
+        account.active,
+        profile.full_name,
+        sorted((grant.role, grant.unit_id) for grant in grants),
+    )
+
+
+PERSON_CASES = [
+    (actor, target, endpoint)
+    for actor in PERSON_ACTORS
+    for target in sorted(PERSON_TARGETS)
+    for endpoint in sorted(PERSON_ACTIONS)
+    # Revoking needs a grant to revoke.
+    if endpoint != "lms.admin.revoke_grant" or target == "self" or PERSON_TARGETS[target][1]
+]
+
+
+@pytest.mark.parametrize(("actor", "target", "endpoint"), PERSON_CASES)
+def test_person_action(app, people_world, actor, target, endpoint):
+    """An admin acts on a person only when their admin scope holds the person's unit and every
+    grant, and the person is no admin at or above the actor's own top unit; a refused action
+    changes nothing."""
+    actor_account = people_world["actors"][actor]
+    account = actor_account if target == "self" else people_world["targets"][target]
+    user_id = str(account.id)
+    profile = db.session.get(LearnerProfile, user_id)
+    grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == user_id))
+    url_args, form = person_action_request(
+        endpoint, account, profile, grant, people_world["units"]["unit_a"]
+    )
+    before = _person_state(user_id)
+    client = login(app.test_client(), actor_account)
+    token = csrf_token(client, "/profile")
+    with app.test_request_context():
+        url = url_for(endpoint, **url_args)
+    response = client.post(url, data={"csrf_token": token, **form})
+    allowed = (actor, target) in PERSON_ALLOWED
+    assert response.status_code == (PERSON_ACTIONS[endpoint] if allowed else 403)
+    assert (_person_state(user_id) != before) == allowed

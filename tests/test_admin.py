@@ -6,7 +6,7 @@ from lms import db
 from lms.accounts import services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant, Unit
 from lms.audit.models import AuditEvent
-from tests.conftest import csrf_token, login
+from tests.conftest import TEST_PASSWORD, csrf_token, login
 
 
 def admin_client(client, make_unit, make_person):
@@ -268,3 +268,83 @@ def test_people_list_query_count_does_not_grow(client, make_unit, make_person, c
         client.get("/admin/people")
     assert len(many) == len(few)
     assert len(few) <= 10
+
+
+def department_admin(client, make_unit, make_person):
+    """Logs in an admin of Sở A (under the province); returns (province, Sở A)."""
+    province = make_unit("TINH", "Tỉnh Thử", kind="province")
+    dept_a = make_unit("SO-A", "Sở A", parent=province)
+    login(client, make_person("qta", role=Role.ADMIN, unit=dept_a))
+    return province, dept_a
+
+
+def test_account_with_a_wider_role_is_shown_read_only(client, make_unit, make_person):
+    """A department admin sees a province admin who works in the department, but no button or
+    form that would change the account."""
+    province, dept_a = department_admin(client, make_unit, make_person)
+    boss = make_person("quantri", role=Role.ADMIN, unit=province, full_name="Trần Minh Quân")
+    services.save_profile(str(boss.id), unit=dept_a)
+    db.session.commit()
+    response = client.get(f"/admin/people/{boss.id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Trần Minh Quân" in page and "Sở A" in page
+    assert "chỉ quản trị viên cấp trên" in page
+    for action in ("reset-password", "/active", "/grants", "/revoke", 'name="full_name"'):
+        assert action not in page
+
+
+def test_the_province_admin_cannot_be_taken_over_from_a_department(client, make_unit, make_person):
+    """The review's attack: a department admin resets the province admin's password (their
+    profile sits in the department); refused, and the password still works."""
+    province, dept_a = department_admin(client, make_unit, make_person)
+    boss = make_person("quantri", role=Role.ADMIN, unit=province)
+    services.save_profile(str(boss.id), unit=dept_a)
+    db.session.commit()
+    token = csrf_token(client, "/profile")
+    response = client.post(f"/admin/people/{boss.id}/reset-password", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert services.authenticate("quantri", TEST_PASSWORD) is not None
+
+
+def test_admin_cannot_make_a_fellow_admin_of_their_own_unit(client, make_unit, make_person):
+    """Granting admin on one's own top unit is refused with a message (it would make a peer
+    nobody below the province could manage); admin on a unit below it is granted."""
+    _province, dept_a = department_admin(client, make_unit, make_person)
+    division = make_unit("PHONG-1", "Phòng Một", parent=dept_a, kind="division")
+    person = make_person("lan", unit=dept_a)
+    token = csrf_token(client, "/profile")
+    response = client.post(
+        f"/admin/people/{person.id}/grants",
+        data={"csrf_token": token, "role": "admin", "unit_id": str(dept_a.id)},
+        follow_redirects=True,
+    )
+    assert "Chỉ quản trị viên cấp trên của Sở A" in response.get_data(as_text=True)
+    assert db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == str(person.id))) is None
+    client.post(
+        f"/admin/people/{person.id}/grants",
+        data={"csrf_token": token, "role": "admin", "unit_id": str(division.id)},
+    )
+    grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == str(person.id)))
+    assert (grant.role, grant.unit_id) == ("admin", division.id)
+
+
+def test_new_account_cannot_be_a_fellow_admin(client, make_unit, make_person):
+    """A new account with admin on the creator's own top unit is refused beside the role field."""
+    _province, dept_a = department_admin(client, make_unit, make_person)
+    token = csrf_token(client, "/admin/people/new")
+    response = client.post(
+        "/admin/people/new",
+        data={
+            "csrf_token": token,
+            "username": "banthan",
+            "full_name": "Bạn Thân",
+            "role": "admin",
+            "unit_id": str(dept_a.id),
+            "rank": "",
+            "education_level": "",
+        },
+    )
+    assert response.status_code == 422
+    assert "Chỉ quản trị viên cấp trên của Sở A" in response.get_data(as_text=True)
+    assert services.find_account("banthan") is None

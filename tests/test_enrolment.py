@@ -119,11 +119,15 @@ def test_capacity_is_enforced_and_freed_by_withdrawal(app, units):
 
 
 def test_organizer_enrols_only_people_of_their_units(app, units):
-    """Scope A refuses a person of unit B."""
+    """Scope A refuses a person of unit B with the answer an unknown id gets: no name."""
     training_class = open_class(units["a"])
-    outsider = person(units["b"])
-    with pytest.raises(ServiceError):
+    outsider = person(units["b"], "Phan Văn Ngoài")
+    with pytest.raises(ServiceError) as refused:
         enrolments.enrol(training_class, outsider, scope=[units["a"]])
+    with pytest.raises(ServiceError) as unknown:
+        enrolments.enrol(training_class, "nobody", scope=[units["a"]])
+    assert str(refused.value) == str(unknown.value)
+    assert "Ngoài" not in str(refused.value)
     enrolments.enrol(training_class, person(units["a1"]), scope=[units["a"]])
 
 
@@ -231,7 +235,10 @@ def test_plan_reports_every_problem_and_writes_nothing(app, units):
     reasons = [str(p) for p in plan.problems]
     assert len(reasons) == 5
     assert any("Phan Văn Đã" in r for r in reasons)
-    assert any("Phan Văn Ngoài" in r for r in reasons)
+    # The outsider reads like the unknown id: their id, no name.
+    assert f"{outsider} — không có người này" in reasons
+    assert "khong-co — không có người này" in reasons
+    assert not any("Phan Văn Ngoài" in r for r in reasons)
     with pytest.raises(ServiceError):
         importing.apply_plan(training_class, plan, EnrolmentSource.ORGANIZER)
     assert enrolments.enrolled_count(training_class) == 1
@@ -244,7 +251,7 @@ def test_plan_marks_rows_past_the_capacity_as_full(app, units):
         (row, db.session.get(LearnerProfile, person(units["a"], f"Lê Thị Số {row}")))
         for row in (2, 3)
     ]
-    plan = importing.plan_enrolment(training_class, people, None)
+    plan = importing.plan_enrolment(training_class, people)
     assert [p.row for p in plan.problems] == [3]
     assert [item.row for item in plan.planned] == [2]
 

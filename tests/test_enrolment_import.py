@@ -124,7 +124,8 @@ def test_xlsx_with_usernames_is_accepted(client, setup):
 
 
 def test_every_bad_row_is_reported_by_number_and_nothing_is_written(client, setup):
-    """Unknown, outside the units, already enrolled, repeated: all reported, none written."""
+    """Unknown, outside the units, already enrolled, repeated: all reported, none written; a
+    person outside the units reads like an unknown one, without their name."""
     enrolments.enrol(setup["class"], str(setup["people"]["cuong"].id))
     db.session.commit()
     login(client, setup["organizer_a"])
@@ -132,8 +133,11 @@ def test_every_bad_row_is_reported_by_number_and_nothing_is_written(client, setu
     response = upload(client, setup["class"], csv_file(["official_code", "username"], rows))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    for row, needle in ((3, "CB404"), (4, "Phạm Văn Ngoài"), (5, "Trần Văn Cường"), (6, "2")):
+    for row, needle in ((3, "CB404"), (4, "CB900"), (5, "Trần Văn Cường"), (6, "2")):
         assert re.search(rf"dòng {row}: [^<]*{needle}", page), (row, needle)
+    assert "dòng 3: không tìm thấy người có mã CB404" in page
+    assert "dòng 4: không tìm thấy người có mã CB900" in page
+    assert "Phạm Văn Ngoài" not in page
     assert "dòng 2:" not in page
     assert 'name="token"' not in page
     assert enrolled(setup["class"]) == 1
@@ -229,13 +233,38 @@ def test_pick_people_enrols_the_ticked_ones(client, setup):
 
 
 def test_pick_people_outside_the_units_enrols_nobody(client, setup):
-    """One ticked outsider (a forged form) stops the whole batch."""
+    """One ticked outsider (a forged form) stops the whole batch, and reads like an unknown id."""
     login(client, setup["organizer_a"])
     url = f"/classes/{setup['class'].id}/enrol"
     ids = [str(setup["people"]["an"].id), str(setup["people"]["ngoai"].id)]
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "user_id": ids})
     assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f"{setup['people']['ngoai'].id} — không có người này" in page
+    assert "Phạm Văn Ngoài" not in page
     assert enrolled(setup["class"]) == 0
+
+
+def test_usernames_outside_the_units_read_like_unknown_ones(client, setup):
+    """A username of someone outside the units gets the unknown-person row, not their name."""
+    login(client, setup["organizer_a"])
+    rows = [["vanngoai"], ["khongcoai"]]
+    response = upload(client, setup["class"], csv_file(["username"], rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "dòng 2: không tìm thấy người có mã vanngoai" in page
+    assert "dòng 3: không tìm thấy người có mã khongcoai" in page
+    assert "Phạm Văn Ngoài" not in page
+
+
+def test_outsider_listed_twice_reads_like_an_unknown_one(client, setup):
+    """Listed twice, an outsider is still "unknown" twice, not "repeats row 2"."""
+    login(client, setup["organizer_a"])
+    response = upload(client, setup["class"], csv_file(["official_code"], [["CB900"], ["CB900"]]))
+    page = response.get_data(as_text=True)
+    assert "dòng 2: không tìm thấy người có mã CB900" in page
+    assert "dòng 3: không tìm thấy người có mã CB900" in page
+    assert "trùng với dòng" not in page
 
 
 def test_enrol_a_whole_unit_through_the_page(client, setup):

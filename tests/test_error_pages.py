@@ -44,6 +44,7 @@ def cut_off_client(tmp_path):
     with client.session_transaction() as session:
         session["_user_id"] = "1"
         session["lms_account_version"] = 1
+        session["lms_login_session"] = "an-opaque-session-id"
     return client
 
 

@@ -133,3 +133,26 @@ class Account(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Account {self.username}>"
+
+
+class LoginSession(Base):
+    """One log-in of a standalone account. The signed cookie carries a random id; the account
+    stays signed in only while this row exists and has not expired, so log-out really ends it.
+    """
+
+    __tablename__ = "lms_login_sessions"
+
+    #: SHA-256 of the random id in the cookie: a copy of this table opens no session.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Written at most every few minutes (sessions.TOUCH_INTERVAL), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The absolute end (LMS_SESSION_MAX_HOURS after log-in), however active the session is.
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+
+    def __repr__(self) -> str:
+        return f"<LoginSession account={self.account_id} until {self.expires_at:%Y-%m-%d %H:%M}>"

@@ -71,6 +71,41 @@ def get_unit_or_404(unit_id: int, need: str) -> Unit:
     return unit
 
 
+def _within_powers(role: str, unit: Unit, tops: list[Unit]) -> bool:
+    """True when a grant of `role` on `unit` gives less than the actor already holds on `tops`:
+    the unit lies in one of them, and an admin grant lies strictly below it (a peer or superior
+    admin is never the actor's to manage).
+    """
+    return any(top.contains(unit) and (role != Role.ADMIN or unit.id != top.id) for top in tops)
+
+
+def can_manage_person(profile: LearnerProfile) -> bool:
+    """True when the signed-in admin may act on this person (edit, reset the password, disable,
+    grant or revoke roles): their admin scope holds the person's unit and every grant the person
+    has, and none of those grants is admin at or above the actor's own top units. So nobody can
+    take over an account that holds more than they do, nor a fellow admin, nor their own.
+    """
+    if not can(Role.ADMIN, profile.unit):
+        return False
+    tops = scope_units(Role.ADMIN)
+    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.user_id == profile.user_id))
+    return all(_within_powers(grant.role, grant.unit, tops) for grant in grants)
+
+
+def can_grant(role: str, unit: Unit) -> bool:
+    """True when the signed-in admin may give `role` on `unit`: only a grant they could later
+    manage (so no admin on their own top unit, which would make a peer they cannot revoke)."""
+    return _within_powers(role, unit, scope_units(Role.ADMIN))
+
+
+def get_manageable_person_or_404(user_id: str) -> LearnerProfile:
+    """Load a person the signed-in admin may act on (404 when missing, 403 when not theirs)."""
+    profile = get_profile_or_404(user_id, need=Role.ADMIN)
+    if not can_manage_person(profile):
+        abort(403)
+    return profile
+
+
 def get_profile_or_404(user_id: str, need: str) -> LearnerProfile:
     """Load a person's profile, then check the user holds `need` on that person's unit."""
     profile = db.session.get(LearnerProfile, user_id)

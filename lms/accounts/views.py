@@ -16,10 +16,12 @@ from flask_login import current_user, login_user, logout_user
 
 from lms import db
 from lms.accounts import services
+from lms.accounts import sessions as login_sessions
 from lms.accounts.forms import LoginForm, PasswordForm, ProfileForm
 from lms.accounts.models import ACCOUNT_SESSION_KEY
+from lms.accounts.sessions import LOGIN_SESSION_KEY
 from lms.errors import render_error
-from lms.security import LOGIN, PUBLIC, access
+from lms.security import LOGIN, PUBLIC, access, local_redirect_target
 
 #: Pages every mode has.
 bp = Blueprint("accounts", __name__)
@@ -53,13 +55,6 @@ def profile():
     return render_template("lms/accounts/profile.html", form=form, profile=person), status
 
 
-def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
-
-
 @standalone_bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
 def login():
@@ -70,34 +65,54 @@ def login():
     throttle = current_app.extensions["lms"].throttle
     if form.validate_on_submit():
         username = form.username.data
-        if not throttle.allowed(username):
+        if not throttle.attempt(username):
             return render_error(429)
         account = services.authenticate(username, form.password.data)
         if account is None:
-            throttle.failed(username)
             form.password.errors.append(_("Wrong username or password."))
         else:
+            throttle.succeeded(username)
             session.clear()
             login_user(account)
             session[ACCOUNT_SESSION_KEY] = account.session_version
+            session[LOGIN_SESSION_KEY] = login_sessions.start(account.id, request.user_agent.string)
             db.session.commit()
             if account.must_change_password:
                 flash(_("Choose a new password before you go on."), "info")
                 return redirect(url_for(".password"))
-            return redirect(_safe_next(url_for("lms.main.home")))
+            return redirect(
+                local_redirect_target(request.args.get("next"), url_for("lms.main.home"))
+            )
     status = 422 if form.errors else 200
     return render_template("lms/accounts/login.html", form=form), status
 
 
-@standalone_bp.route("/logout", methods=["POST"])
-@access(LOGIN)
-def logout():
+def _end_this_session() -> None:
+    """Log out of this browser, keeping only its choice of language."""
     language = session.get("lms_locale")
     logout_user()
     session.clear()
     if language:
         session["lms_locale"] = language
+
+
+@standalone_bp.route("/logout", methods=["POST"])
+@access(LOGIN)
+def logout():
+    """End this log-in on the server too: a copy of the cookie no longer works."""
+    login_sessions.end(session.get(LOGIN_SESSION_KEY))
+    _end_this_session()
     flash(_("You have logged out."), "info")
+    return redirect(url_for(".login"))
+
+
+@standalone_bp.route("/logout-everywhere", methods=["POST"])
+@access(LOGIN)
+def logout_everywhere():
+    """End every log-in of the account: this browser, the phone, a forgotten office computer."""
+    login_sessions.end_all(int(current_user.get_id()))
+    _end_this_session()
+    flash(_("You have logged out on every device."), "info")
     return redirect(url_for(".login"))
 
 
@@ -116,6 +131,7 @@ def password():
             form.current.errors.append(str(error))
         else:
             session[ACCOUNT_SESSION_KEY] = account.session_version
+            login_sessions.end_all(account.id, keep=session.get(LOGIN_SESSION_KEY))
             flash(_("Your password was changed. Other sessions were logged out."), "success")
             return redirect(url_for("lms.main.home"))
     status = 422 if form.errors else 200

@@ -9,9 +9,11 @@ from wtforms import SelectChoice
 
 from lms import db
 from lms.accounts import services
-from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant, Unit
+from lms.accounts.models import GRANTABLE_ROLES, Account, LearnerProfile, Role, RoleGrant, Unit
 from lms.accounts.permissions import (
-    can,
+    can_grant,
+    can_manage_person,
+    get_manageable_person_or_404,
     get_profile_or_404,
     get_unit_or_404,
     in_scope_clause,
@@ -82,45 +84,68 @@ def new_person():
     form = NewAccountForm()
     form.unit_id.choices = _unit_choices(_("— no unit —"))
     if form.validate_on_submit():
-        password = form.password.data or services.generate_password()
-        try:
-            account = services.create_person(
-                services.NewPerson(
-                    username=form.username.data,
-                    full_name=form.full_name.data,
-                    password=password,
-                    role=form.role.data,
-                    unit=_chosen_unit(form.unit_id.data),
-                    official_code=form.official_code.data,
-                    date_of_birth=form.date_of_birth.data,
-                    position=form.position.data,
-                    rank=form.rank.data,
-                    education_level=form.education_level.data,
-                    email=form.email.data,
-                    must_change_password=True,
-                )
-            )
-        except services.ServiceError as error:
-            form.username.errors.append(str(error))
+        unit = _chosen_unit(form.unit_id.data)
+        refusal = _grant_refusal(form.role.data, unit)
+        if refusal:
+            form.role.errors.append(refusal)
         else:
-            flash(
-                _(
-                    "Account %(u)s created. Initial password: %(p)s — give it to the person; "
-                    "they must change it at first log-in.",
-                    u=account.username,
-                    p=password,
-                ),
-                "success",
-            )
-            return redirect(url_for(".person", user_id=str(account.id)))
+            return _create_person(form, unit)
     status = 422 if form.errors else 200
     return render_template("lms/admin/new_person.html", form=form), status
+
+
+def _create_person(form: NewAccountForm, unit: Unit | None):
+    password = form.password.data or services.generate_password()
+    try:
+        account = services.create_person(
+            services.NewPerson(
+                username=form.username.data,
+                full_name=form.full_name.data,
+                password=password,
+                role=form.role.data,
+                unit=unit,
+                official_code=form.official_code.data,
+                date_of_birth=form.date_of_birth.data,
+                position=form.position.data,
+                rank=form.rank.data,
+                education_level=form.education_level.data,
+                email=form.email.data,
+                must_change_password=True,
+            )
+        )
+    except services.ServiceError as error:
+        form.username.errors.append(str(error))
+        return render_template("lms/admin/new_person.html", form=form), 422
+    flash(
+        _(
+            "Account %(u)s created. Initial password: %(p)s — give it to the person; "
+            "they must change it at first log-in.",
+            u=account.username,
+            p=password,
+        ),
+        "success",
+    )
+    return redirect(url_for(".person", user_id=str(account.id)))
+
+
+def _grant_refusal(role: str, unit: Unit | None) -> str:
+    """Why the admin may not give `role` on `unit` ("" when they may): only a role they could
+    manage afterwards, so never admin on their own top unit."""
+    if role in GRANTABLE_ROLES and unit is not None and not can_grant(role, unit):
+        return _(
+            "Only an administrator above %(u)s can make someone its administrator.", u=unit.name
+        )
+    return ""
 
 
 @bp.route("/people/<user_id>", methods=["GET", "POST"])
 @access("role", ADMIN)
 def person(user_id: str):
+    """A person's account, profile and roles; read-only unless the admin may manage them."""
     profile = get_profile_or_404(user_id, need=ADMIN)
+    manageable = can_manage_person(profile)
+    if request.method == "POST" and not manageable:
+        abort(403)
     form = ProfileAdminForm(obj=profile)
     form.unit_id.choices = _unit_choices(_("— no unit —"))
     if request.method == "GET":
@@ -155,6 +180,7 @@ def person(user_id: str):
         grants=list(grants),
         account=_account(user_id),
         confirm=ConfirmForm(),
+        manageable=manageable,
     ), status
 
 
@@ -165,7 +191,7 @@ def _account(user_id: str) -> Account | None:
 
 
 def _account_or_404(user_id: str) -> Account:
-    get_profile_or_404(user_id, need=ADMIN)
+    get_manageable_person_or_404(user_id)
     account = _account(user_id)
     if account is None:
         abort(404)
@@ -201,7 +227,7 @@ def reset_password(user_id: str):
 @bp.route("/people/<user_id>/grants", methods=["POST"])
 @access("role", ADMIN)
 def add_grant(user_id: str):
-    get_profile_or_404(user_id, need=ADMIN)
+    get_manageable_person_or_404(user_id)
     form = GrantForm()
     form.unit_id.choices = _unit_choices(None)
     if not form.validate_on_submit():
@@ -209,6 +235,10 @@ def add_grant(user_id: str):
     unit = _chosen_unit(form.unit_id.data)
     if unit is None:
         abort(400)
+    refusal = _grant_refusal(form.role.data, unit)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for(".person", user_id=user_id))
     try:
         services.grant_role(user_id, form.role.data, unit)
     except services.ServiceError:
@@ -223,8 +253,7 @@ def revoke_grant(grant_id: int):
     grant = db.session.get(RoleGrant, grant_id)
     if grant is None:
         abort(404)
-    if not can(ADMIN, grant.unit):
-        abort(403)
+    get_manageable_person_or_404(grant.user_id)
     services.revoke_role(grant)
     flash(_("The role was removed."), "success")
     return redirect(url_for(".person", user_id=grant.user_id))

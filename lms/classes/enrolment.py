@@ -176,10 +176,9 @@ def enrol(
 ) -> Enrolment:
     """Enrol one person (re-enrolling them if they had withdrawn); `scope` must hold their unit."""
     profile = db.session.get(LearnerProfile, user_id)
-    if profile is None:
+    # Someone outside the scope gets the same answer as nobody: an id must not reveal a name.
+    if profile is None or not in_scope(profile.unit, scope):
         raise ServiceError(_("There is no such person."))
-    if not in_scope(profile.unit, scope):
-        raise ServiceError(_("%(name)s is outside your units.", name=profile.full_name))
     lock_class(training_class)
     enrolment = find_enrolment(training_class, user_id)
     if enrolment is not None and enrolment.status == ENROLLED:

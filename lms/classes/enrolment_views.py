@@ -26,7 +26,7 @@ from lms.classes.pages import (
 )
 from lms.forms import select_choices
 from lms.routing import query_int
-from lms.security import LOGIN, access
+from lms.security import LOGIN, access, local_redirect_target
 
 ORGANIZER = Role.ORGANIZER
 
@@ -224,9 +224,7 @@ def self_enrol(class_id: int):
     if training_class is None:
         abort(404)
     profile = accounts.ensure_profile(current_user)
-    back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("lms.main.home")
+    back = local_redirect_target(request.form.get("next"), url_for("lms.main.home"))
     try:
         enrolments.enrol_self(training_class, profile.user_id)
     except accounts.ServiceError as error:

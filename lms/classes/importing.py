@@ -1,7 +1,11 @@
-"""Bulk enrolment: every person is checked first (outside your units, already enrolled, listed
-twice, class full), then all are written or none. People come picked one by one, as a whole unit
+"""Bulk enrolment: every person is checked first (unknown, already enrolled, listed twice,
+class full), then all are written or none. People come picked one by one, as a whole unit
 subtree, or from a CSV/XLSX file with an `official_code` or `username` column; a file's preview is
 carried to the confirm step in a signed token and checked again there.
+
+People outside the organizer's units are looked up as if they did not exist: a row naming one
+reads exactly like a row naming nobody, so a file or a forged form cannot tell an organizer who
+works elsewhere (`visible_profiles`).
 """
 
 from dataclasses import dataclass, field
@@ -80,13 +84,18 @@ def enrolments_of(training_class: TrainingClass, user_ids: list[str]) -> dict[st
     return found
 
 
+def visible_profiles(
+    profiles: dict[str, LearnerProfile], scope: Scope
+) -> dict[str, LearnerProfile]:
+    """The looked-up people the actor may see, those in `scope`; the rest count as unknown."""
+    return {key: profile for key, profile in profiles.items() if in_scope(profile.unit, scope)}
+
+
 def plan_enrolment(
-    training_class: TrainingClass,
-    candidates: list[tuple[int | None, LearnerProfile]],
-    scope: Scope,
+    training_class: TrainingClass, candidates: list[tuple[int | None, LearnerProfile]]
 ) -> EnrolPlan:
-    """Check every (row, person) pair: outside your units, already enrolled, listed twice, and
-    finally the class's capacity (the rows past the last free place are reported as full).
+    """Check every (row, person) pair of people the actor may see: already enrolled, listed
+    twice, and finally the class's capacity (the rows past the last free place are reported full).
     """
     plan = EnrolPlan()
     existing = enrolments_of(training_class, [p.user_id for _row, p in candidates])
@@ -95,8 +104,6 @@ def plan_enrolment(
         if profile.user_id in seen:
             first = seen[profile.user_id]
             reason = _("repeats row %(n)d", n=first) if first is not None else _("listed twice")
-        elif not in_scope(profile.unit, scope):
-            reason = _("outside your units")
         elif profile.user_id in existing and existing[profile.user_id].status == ENROLLED:
             reason = _("already enrolled")
         else:
@@ -155,9 +162,9 @@ def profiles_by_id(user_ids: list[str]) -> dict[str, LearnerProfile]:
 
 def plan_people(training_class: TrainingClass, user_ids: list[str], scope: Scope) -> EnrolPlan:
     """Plan the enrolment of people picked one by one (unknown ids are reported)."""
-    found = profiles_by_id(user_ids)
+    found = visible_profiles(profiles_by_id(user_ids), scope)
     candidates = [(None, found[uid]) for uid in user_ids if uid in found]
-    plan = plan_enrolment(training_class, candidates, scope)
+    plan = plan_enrolment(training_class, candidates)
     for uid in user_ids:
         if uid not in found:
             plan.problems.append(Problem(None, uid, _("there is no such person")))
@@ -181,7 +188,7 @@ def plan_unit(training_class: TrainingClass, unit: Unit, scope: Scope) -> EnrolP
         )
     )
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    plan = plan_enrolment(training_class, [(None, p) for p in profiles], scope)
+    plan = plan_enrolment(training_class, [(None, p) for p in profiles])
     plan.skipped = total - len(profiles)
     return plan
 
@@ -263,6 +270,7 @@ def plan_rows(training_class: TrainingClass, rows: list[list[str]], scope: Scope
         {value for _n, kind, value in keys if kind == "official_code"},
         {value for _n, kind, value in keys if kind == "username"},
     )
+    by_code, by_username = visible_profiles(by_code, scope), visible_profiles(by_username, scope)
     candidates = []
     for number, kind, value in keys:
         profile = (by_code if kind == "official_code" else by_username).get(value)
@@ -270,7 +278,7 @@ def plan_rows(training_class: TrainingClass, rows: list[list[str]], scope: Scope
             plan.problems.append(Problem(number, "", _("unknown person %(key)s", key=value)))
         else:
             candidates.append((number, profile))
-    checked = plan_enrolment(training_class, candidates, scope)
+    checked = plan_enrolment(training_class, candidates)
     checked.problems = sorted(plan.problems + checked.problems, key=lambda p: p.row or 0)
     return checked
 
@@ -322,10 +330,8 @@ def plan_from_token(
     if payload.get("class") != training_class.id or payload.get("actor") != actor_id:
         raise ServiceError(_("The preview is not valid; upload the file again."))
     rows = [(int(row), str(user_id)) for row, user_id in payload["rows"]]
-    found = profiles_by_id([user_id for _row, user_id in rows])
-    plan = plan_enrolment(
-        training_class, [(row, found[uid]) for row, uid in rows if uid in found], scope
-    )
+    found = visible_profiles(profiles_by_id([user_id for _row, user_id in rows]), scope)
+    plan = plan_enrolment(training_class, [(row, found[uid]) for row, uid in rows if uid in found])
     for row, uid in rows:
         if uid not in found:
             plan.problems.append(Problem(row, "", _("unknown person %(key)s", key=uid)))

@@ -11,7 +11,7 @@ from lms.accounts.permissions import current_grants, roles_held, scope_units
 from lms.accounts.services import ensure_profile
 from lms.courses.progress import my_classes
 from lms.i18n import SESSION_KEY
-from lms.security import LOGIN, PUBLIC, access
+from lms.security import LOGIN, PUBLIC, access, local_redirect_target
 
 bp = Blueprint("main", __name__)
 
@@ -59,10 +59,7 @@ def set_language():
     language = request.form.get("language", "")
     if language in current_app.config["LMS_LANGUAGES"]:
         session[SESSION_KEY] = language
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("lms.main.home")
-    return redirect(target)
+    return redirect(local_redirect_target(request.form.get("next"), url_for("lms.main.home")))
 
 
 @bp.route("/healthz")

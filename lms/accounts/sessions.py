@@ -1,0 +1,108 @@
+"""Server-side log-in sessions of the standalone host: one `LoginSession` row per log-in, found
+through the random id the signed cookie carries. Log-out deletes the row, so a copied cookie dies
+with it; a session also ends after LMS_SESSION_IDLE_MINUTES without a request, and
+LMS_SESSION_MAX_HOURS after log-in in any case.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
+
+from lms import db
+from lms.accounts.models import Account, LoginSession
+from lms.db import utcnow
+
+#: Key of the log-in's random id in the signed cookie.
+LOGIN_SESSION_KEY = "lms_login_session"
+#: "Last seen" is written at most this often (or every half idle period, if shorter), so a
+#: busy page costs no write; the idle limit is thus honoured to within this interval.
+TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _idle() -> timedelta:
+    return timedelta(minutes=current_app.config["LMS_SESSION_IDLE_MINUTES"])
+
+
+def _touch_interval() -> timedelta:
+    return min(TOUCH_INTERVAL, _idle() / 2)
+
+
+def start(account_id: int, user_agent: str = "") -> str:
+    """Record a new log-in of the account and return the random id its cookie carries.
+
+    Sessions that have ended (any account's) are removed on the way: log-ins keep the table small.
+    """
+    now = utcnow()
+    db.session.execute(
+        delete(LoginSession).where(
+            or_(LoginSession.expires_at <= now, LoginSession.last_seen_at <= now - _idle())
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginSession(
+            id=_digest(token),
+            account_id=account_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=current_app.config["LMS_SESSION_MAX_HOURS"]),
+            user_agent=(user_agent or "")[:255],
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def load_account(user_id: str, token: object, version: object) -> Account | None:
+    """The active account of a live log-in session, in one query (the account joined to its
+    session row); None when the session was ended, has expired, or the account's session version
+    moved on (password changed, account disabled).
+    """
+    if not user_id.isdigit() or not isinstance(token, str) or not isinstance(version, int):
+        return None
+    now = utcnow()
+    row = db.session.execute(
+        select(Account, LoginSession.last_seen_at)
+        .join(LoginSession, LoginSession.account_id == Account.id)
+        .where(
+            Account.id == int(user_id),
+            Account.active.is_(True),
+            Account.session_version == version,
+            LoginSession.id == _digest(token),
+            LoginSession.expires_at > now,
+            LoginSession.last_seen_at > now - _idle(),
+        )
+    ).first()
+    if row is None:
+        return None
+    account, last_seen = row
+    if now - last_seen >= _touch_interval():
+        _touch(token, now)
+    return account
+
+
+def _touch(token: str, now: datetime) -> None:
+    db.session.execute(
+        update(LoginSession).where(LoginSession.id == _digest(token)).values(last_seen_at=now)
+    )
+
+
+def end(token: object) -> None:
+    """End one log-in session (log-out); an unknown or missing id changes nothing."""
+    if isinstance(token, str):
+        db.session.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
+
+
+def end_all(account_id: int, keep: object = None) -> int:
+    """End every log-in session of the account (but `keep`, if given); returns how many ended."""
+    query = delete(LoginSession).where(LoginSession.account_id == account_id)
+    if isinstance(keep, str):
+        query = query.where(LoginSession.id != _digest(keep))
+    return db.session.execute(query).rowcount
