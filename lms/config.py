@@ -41,6 +41,15 @@ DEFAULTS: dict[str, object] = {
     "LMS_CONTENT_REVIEW_MONTHS": 12,
     #: Strict-Transport-Security max-age sent over HTTPS; 0 (off) until the site is HTTPS-only.
     "LMS_HSTS_SECONDS": 0,
+    #: The site's public address, printed in certificates' QR codes (default: the request's).
+    "LMS_PUBLIC_URL": None,
+    #: PEM file of the Ed25519 key signing certificates (default: signing_key.pem in the
+    #: instance folder, created on first use).
+    "LMS_SIGNING_KEY_FILE": None,
+    #: Certificate checks allowed per client address (against enumerating serials).
+    "LMS_VERIFY_LIMIT": "30 per minute",
+    #: Run background jobs at once in the process that queues them (tests only).
+    "LMS_JOBS_IMMEDIATE": False,
 }
 
 SECRET_KEY_FILE = "secret_key"
@@ -59,6 +68,9 @@ ENVIRONMENT = {
     "LMS_DEFAULT_LOCALE": "LMS_DEFAULT_LOCALE",
     "LMS_UPLOAD_PATH": "LMS_UPLOAD_PATH",
     "LMS_HSTS_SECONDS": "LMS_HSTS_SECONDS",
+    "LMS_PUBLIC_URL": "LMS_PUBLIC_URL",
+    "LMS_SIGNING_KEY_FILE": "LMS_SIGNING_KEY_FILE",
+    "LMS_VERIFY_LIMIT": "LMS_VERIFY_LIMIT",
 }
 
 

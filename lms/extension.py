@@ -47,6 +47,10 @@ class LMS:
             throttle=security.LoginThrottle(app, rate_limiter),
             migrations_dir=migrations_dir,
         )
+        from lms.certificates import jobs, receivers
+
+        app.extensions["lms"].jobs = jobs.JobQueue(app)
+        receivers.connect()
         # Before the blueprints: their rules look their converters up when they are added.
         app.url_map.converters[routing.CONVERTER] = routing.IdConverter
         app.register_blueprint(_build_blueprint(standalone), url_prefix=url_prefix or None)
@@ -101,6 +105,8 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.accounts.views import bp as accounts_bp
     from lms.accounts.views import standalone_bp
     from lms.admin.views import bp as admin_bp
+    from lms.certificates.verify import bp as verify_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.classes.views import bp as classes_bp
     from lms.courses.authoring import bp as authoring_bp
     from lms.courses.learning import bp as learn_bp
@@ -134,6 +140,8 @@ def _build_blueprint(standalone: bool) -> Blueprint:
         banks_bp,
         grading_bp,
         results_bp,
+        certificates_bp,
+        verify_bp,
     ):
         parent.register_blueprint(child)
     if standalone:

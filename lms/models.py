@@ -2,6 +2,7 @@
 
 from lms.accounts import models as accounts_models
 from lms.audit import models as audit_models
+from lms.certificates import models as certificates_models
 from lms.classes import models as classes_models
 from lms.courses import models as courses_models
 from lms.quizzes import models as quizzes_models
@@ -11,6 +12,7 @@ __all__ = [
     "RateCounter",
     "accounts_models",
     "audit_models",
+    "certificates_models",
     "classes_models",
     "courses_models",
     "quizzes_models",

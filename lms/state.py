@@ -5,6 +5,7 @@ app is standalone).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 
@@ -21,6 +22,8 @@ class LMSState:
     rate_limiter: ratelimit.RateLimiter
     throttle: security.LoginThrottle
     migrations_dir: str
+    #: The queue of certificate jobs (`lms.certificates.jobs.JobQueue`), set up by the extension.
+    jobs: Any = None
 
 
 def state() -> LMSState:

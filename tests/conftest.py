@@ -98,6 +98,7 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "LMS_PASSWORD_METHOD": "pbkdf2:sha256:1000",
             "LMS_UPLOAD_PATH": str(tmp_path / "uploads"),
+            "LMS_JOBS_IMMEDIATE": True,
         }
     )
     app.test_client_class = ProductionLikeClient

@@ -8,11 +8,12 @@ are: pages built on them stay bounded (the tests count).
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only, selectinload
 
-from lms import db
+from lms import db, signals
 from lms.accounts.models import LearnerProfile
 from lms.classes.enrolment import enrolment_window_open, window_not_over_clause
 from lms.classes.models import (
@@ -335,4 +336,10 @@ def complete_module(enrolment: Enrolment, module: Module) -> bool:
             db.session.add(ModuleCompletion(enrolment_id=enrolment.id, module_id=module.id))
     except IntegrityError:
         return False
+    signals.module_completed.send(
+        current_app._get_current_object(),
+        class_id=enrolment.class_id,
+        user_id=enrolment.user_id,
+        module_id=module.id,
+    )
     return True

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from lms import db
+from lms import db, signals
 from lms.accounts.services import ServiceError
 from lms.audit.services import record
 from lms.classes.models import Enrolment
@@ -410,6 +411,12 @@ def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: st
     set_committed_value(attempt, "finished_at", when)
     if state == AttemptState.FINISHED:
         scoring.grade_attempt(attempt, quiz, reason)
+        signals.quiz_graded.send(
+            current_app._get_current_object(),
+            class_id=quiz.class_id,
+            quiz_id=quiz.id,
+            user_ids=[attempt.user_id],
+        )
     else:
         record("attempt.abandon", "attempt", attempt.id, after={"state": state, "reason": reason})
     return True

@@ -9,11 +9,12 @@ by hand carries `graded_at`, which also keeps its grade through a regrade.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from lms import db
+from lms import db, signals
 from lms.accounts.models import LearnerProfile, Role
 from lms.accounts.permissions import in_scope_clause
 from lms.accounts.services import ServiceError
@@ -259,3 +260,9 @@ def grade_answer(
         after={"mark": mark, "comment": comment, "attempt_id": attempt.id},
     )
     scoring.update_attempt_grade(attempt, quiz, "manual")
+    signals.quiz_graded.send(
+        current_app._get_current_object(),
+        class_id=quiz.class_id,
+        quiz_id=quiz.id,
+        user_ids=[attempt.user_id],
+    )

@@ -13,10 +13,11 @@ import random
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
-from lms import db
+from lms import db, signals
 from lms.accounts.models import LearnerProfile
 from lms.audit.services import record
 from lms.quizzes.bank.services import as_data
@@ -227,4 +228,12 @@ def apply_regrade(quiz: Quiz, mode: str = VERSIONS) -> RegradePlan:
         if item.changes:
             scoring.update_attempt_grade(item.attempt, quiz, "regrade")
     db.session.flush()
+    regraded = sorted({item.attempt.user_id for item in plan.attempts if item.changes})
+    if regraded:
+        signals.quiz_graded.send(
+            current_app._get_current_object(),
+            class_id=quiz.class_id,
+            quiz_id=quiz.id,
+            user_ids=regraded,
+        )
     return plan

@@ -1,0 +1,182 @@
+"""Where each learner stands on a class's completion rules: evaluated live for the pages, and
+kept in `Completion` rows whenever something relevant changes (see `receivers`), so a learner
+who meets every rule is complete at once, without a nightly job.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from lms import db
+from lms.certificates.models import CertificatePolicy, Completion, CompletionRule
+from lms.certificates.rules import RULE_TYPES, Outcome
+from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
+from lms.db import utcnow
+from lms.quizzes.models import Quiz
+
+
+@dataclass(frozen=True)
+class RuleStanding:
+    rule: CompletionRule
+    outcome: Outcome
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One learner's outcome on every rule of the class."""
+
+    user_id: str
+    rules: tuple[RuleStanding, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every rule met; a class without rules completes nobody."""
+        return bool(self.rules) and all(item.outcome.met for item in self.rules)
+
+    @property
+    def missing(self) -> list[RuleStanding]:
+        return [item for item in self.rules if not item.outcome.met]
+
+
+def class_rules(class_id: int) -> list[CompletionRule]:
+    return list(
+        db.session.scalars(
+            select(CompletionRule)
+            .where(CompletionRule.class_id == class_id)
+            .order_by(CompletionRule.id)
+        )
+    )
+
+
+def rule_quizzes(rules: list[CompletionRule]) -> dict[int, Quiz]:
+    """The quizzes quiz rules name, by id (one query)."""
+    ids = [rule.quiz_id for rule in rules if rule.quiz_id]
+    if not ids:
+        return {}
+    return {quiz.id: quiz for quiz in db.session.scalars(select(Quiz).where(Quiz.id.in_(ids)))}
+
+
+def rule_quizzes_of_class(class_id: int) -> list[Quiz]:
+    """The quizzes of the class, which quiz rules may name."""
+    return list(db.session.scalars(select(Quiz).where(Quiz.class_id == class_id).order_by(Quiz.id)))
+
+
+def describe(rule: CompletionRule, quizzes: dict[int, Quiz]) -> str:
+    return RULE_TYPES[rule.kind].describe(rule, quizzes)
+
+
+def explain(item: RuleStanding) -> str:
+    return RULE_TYPES[item.kind].explain(item.outcome.detail)
+
+
+def policy_of(class_id: int) -> CertificatePolicy:
+    """The class's certificate policy; an unsaved default (auto-issue, no expiry) if none."""
+    policy = db.session.get(CertificatePolicy, class_id)
+    return policy or CertificatePolicy(class_id=class_id, auto_issue=True, template_id=None)
+
+
+def enrolled_ids(class_id: int, user_ids: list[str] | None = None) -> list[str]:
+    """Enrolled (not withdrawn) learners of the class, optionally only some of them."""
+    query = select(Enrolment.user_id).where(
+        Enrolment.class_id == class_id, Enrolment.status == EnrolmentStatus.ENROLLED
+    )
+    if user_ids is not None:
+        query = query.where(Enrolment.user_id.in_(user_ids))
+    return list(db.session.scalars(query.order_by(Enrolment.user_id)))
+
+
+def standings(
+    training_class: TrainingClass,
+    user_ids: list[str],
+    rules: list[CompletionRule] | None = None,
+) -> dict[str, Standing]:
+    """Each learner's standing now, evaluated in one batch per rule."""
+    rules = class_rules(training_class.id) if rules is None else rules
+    if not user_ids:
+        return {}
+    by_rule = [
+        (rule, RULE_TYPES[rule.kind].evaluate(training_class, rule, user_ids)) for rule in rules
+    ]
+    return {
+        user_id: Standing(
+            user_id, tuple(RuleStanding(rule, outcomes[user_id]) for rule, outcomes in by_rule)
+        )
+        for user_id in user_ids
+    }
+
+
+def _stored(outcomes: tuple[RuleStanding, ...]) -> list[dict]:
+    return [
+        {
+            "rule_id": item.rule.id,
+            "kind": item.kind,
+            "met": item.outcome.met,
+            "detail": item.outcome.detail,
+        }
+        for item in outcomes
+    ]
+
+
+def evaluate(class_id: int, user_ids: list[str] | None = None, now: datetime | None = None):
+    """Re-evaluate learners of a class (every enrolled one when `user_ids` is None) and store
+    their standing; return the ids of those who have just become complete.
+
+    A learner stays complete from the moment they first met every rule until a change (a
+    regrade, an attendance correction) makes a rule fail again: then `completed_at` is cleared,
+    and a certificate already issued stays as it is until an organizer revokes it.
+    """
+    training_class = db.session.get(TrainingClass, class_id)
+    if training_class is None:
+        return []
+    now = now or utcnow()
+    learners = enrolled_ids(class_id, user_ids)
+    current = standings(training_class, learners)
+    stored = {
+        row.user_id: row
+        for row in db.session.scalars(
+            select(Completion).where(
+                Completion.class_id == class_id, Completion.user_id.in_(learners)
+            )
+        )
+    }
+    newly = []
+    for user_id in learners:
+        standing = current[user_id]
+        row = stored.get(user_id)
+        if row is None:
+            row = Completion(class_id=class_id, user_id=user_id, completed_at=None)
+            db.session.add(row)
+        if standing.complete and row.completed_at is None:
+            row.completed_at = now
+            newly.append(user_id)
+        elif not standing.complete:
+            row.completed_at = None
+        row.outcomes = _stored(standing.rules)
+        row.evaluated_at = now
+    db.session.flush()
+    return newly
+
+
+def completed_ids(class_id: int) -> list[str]:
+    """Enrolled learners of the class whose stored standing is complete."""
+    return list(
+        db.session.scalars(
+            select(Completion.user_id)
+            .join(
+                Enrolment,
+                (Enrolment.class_id == Completion.class_id)
+                & (Enrolment.user_id == Completion.user_id),
+            )
+            .where(
+                Completion.class_id == class_id,
+                Completion.completed_at.is_not(None),
+                Enrolment.status == EnrolmentStatus.ENROLLED,
+            )
+            .order_by(Completion.user_id)
+        )
+    )
