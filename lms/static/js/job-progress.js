@@ -4,7 +4,7 @@
   "use strict";
 
   function fill(template, data) {
-    return template.replace("%(d)s", data.done).replace("%(t)s", data.total);
+    return template.replace("{done}", data.done).replace("{total}", data.total);
   }
 
   function start() {
