@@ -2,6 +2,7 @@
 plus `lms demo` and `lms serve`.
 """
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,19 +33,37 @@ class LMSCommandLine(OneLineFailures, FlaskGroup):
         return super().list_commands(ctx)
 
 
+#: Runs `lms worker` in a child process (the console script may not be on the PATH).
+WORKER_COMMAND = "from lms.cli import main; main()"
+
 #: A TCP port; gunicorn would otherwise fail on 99999 after it has started.
 PORT = click.IntRange(1, 65535)
 
 
-def serve_app(host: str, port: int, workers: int) -> None:
-    """Serve the standalone app with gunicorn (each worker builds its own app)."""
+def serve_app(host: str, port: int, workers: int, job_worker: bool = True) -> None:
+    """Serve the standalone app with gunicorn (each worker builds its own app), and beside it
+    an `lms worker` for the background jobs when `job_worker` (started once gunicorn is ready,
+    stopped when it exits)."""
     from gunicorn.app.base import BaseApplication
+
+    consumers: list[subprocess.Popen] = []
+
+    def start_consumer(server) -> None:
+        if job_worker:
+            consumers.append(subprocess.Popen([sys.executable, "-c", WORKER_COMMAND, "worker"]))
+
+    def stop_consumer(server) -> None:
+        for consumer in consumers:
+            consumer.terminate()
+            consumer.wait(timeout=30)
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("when_ready", start_consumer)
+            self.cfg.set("on_exit", stop_consumer)
 
         def load(self):
             return create_app()
@@ -56,13 +75,20 @@ def serve_app(host: str, port: int, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=PORT)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--job-worker/--no-job-worker",
+    default=None,
+    help="Start `lms worker` beside the web workers (default: yes, unless LMS_REDIS_URL is set).",
+)
+def serve(host: str, port: int, workers: int, job_worker: bool | None) -> None:
     """Serve an existing instance with gunicorn (production WSGI server)."""
     app = create_app()
     # Refuse to start (one line, exit 1) rather than serve 503s from a database that is not there.
     with app.app_context():
         db.session.execute(text("SELECT 1"))
-    serve_app(host, port, workers)
+    if job_worker is None:
+        job_worker = not app.config.get("LMS_REDIS_URL")
+    serve_app(host, port, workers, job_worker)
 
 
 @click.command("demo")
@@ -91,7 +117,7 @@ def demo(no_serve: bool, host: str, port: int) -> None:
             click.echo(line)
     if not no_serve:
         click.echo(_("Serving on http://%(h)s:%(p)d", h=host, p=port))
-        serve_app(host, port, workers=2)
+        serve_app(host, port, workers=2, job_worker=not app.config.get("LMS_REDIS_URL"))
 
 
 def build_cli() -> FlaskGroup:

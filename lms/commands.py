@@ -18,6 +18,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts import importing, services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
+from lms.certificates.cli import certificates_group, worker
 from lms.classes.cli import classes_group, enrol_group
 from lms.cli_failures import OneLineFailures
 from lms.content import loader as content_loader
@@ -45,6 +46,8 @@ lms_group.add_command(content_group)
 lms_group.add_command(classes_group)
 lms_group.add_command(enrol_group)
 lms_group.add_command(quiz_group)
+lms_group.add_command(certificates_group)
+lms_group.add_command(worker)
 
 
 def _migrations_dir() -> str:

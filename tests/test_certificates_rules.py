@@ -1,0 +1,216 @@
+"""The completion engine: each rule type, re-evaluation when grades change (submit, regrade),
+when attendance changes (with a fake rates provider until attendance lands), when a trainer
+signs off and when the rules are edited; automatic issue at completion, and a crowd of newly
+complete learners handed to a background job.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from lms import db, signals
+from lms.certificates import completion, receivers, services, settings, signoffs
+from lms.certificates.models import CertificateJob, Completion
+from lms.certificates.rules import RULE_TYPES
+from lms.classes import enrolment as enrolments
+from lms.quizzes.grading import regrade
+from tests.access.certificates import BASE_URL, add_rule, finish_modules, make_template
+from tests.access.classes import open_class, small_version
+from tests.access.quizzes import make_quiz, small_bank
+from tests.test_attempts import RIGHT
+from tests.test_regrade import FIX_TN3, finish, fix
+
+
+@pytest.fixture
+def request_context(app):
+    """Issuing prints the site's address in the QR code: services run in a request."""
+    with app.test_request_context(base_url=BASE_URL):
+        yield
+
+
+@pytest.fixture
+def klass(unit, learner):
+    """A class of `unit` with `learner` enrolled and a certificate template for the unit."""
+    training_class = open_class(unit, "GCN-1", version=small_version())
+    enrolments.enrol(training_class, str(learner.id))
+    make_template(unit)
+    return training_class
+
+
+def stored(training_class, account) -> Completion | None:
+    return db.session.scalar(
+        select(Completion).where(
+            Completion.class_id == training_class.id, Completion.user_id == str(account.id)
+        )
+    )
+
+
+def certificate_of(training_class, account):
+    return services.current_certificate(training_class.id, str(account.id))
+
+
+pytestmark = pytest.mark.usefixtures("request_context")
+
+
+def test_a_class_without_rules_completes_nobody(klass, learner):
+    finish_modules(klass, learner)
+    assert completion.standings(klass, [str(learner.id)])[str(learner.id)].complete is False
+    assert certificate_of(klass, learner) is None
+
+
+def test_required_modules_rule_counts_only_required_modules(klass, learner):
+    """The optional third module is not needed; completing the required two completes."""
+    add_rule(klass, "modules")
+    finish_modules(klass, learner)
+    row = stored(klass, learner)
+    assert row.completed_at is not None
+    assert row.outcomes[0]["detail"] == {"done": 2, "total": 2}
+    assert certificate_of(klass, learner) is not None
+
+
+def test_quiz_rule_is_met_on_submit_and_lost_on_regrade(klass, learner):
+    """Passing completes and issues; a regrade that drops the grade below the pass mark clears
+    the completion (the certificate stays until an organizer revokes it)."""
+    quiz = make_quiz(klass, small_bank(), title="Kiểm tra", shuffle_questions=False, pass_mark=100)
+    db.session.commit()
+    add_rule(klass, "quiz", quiz_id=quiz.id)
+    finish(quiz, learner, RIGHT)
+    db.session.commit()
+    assert stored(klass, learner).completed_at is not None
+    issued = certificate_of(klass, learner)
+    assert issued is not None
+    assert services.facts_of(issued)["grades"] == [100.0]
+    fix(FIX_TN3)
+    regrade.apply_regrade(quiz)
+    db.session.commit()
+    row = stored(klass, learner)
+    assert row.completed_at is None
+    assert row.outcomes[0]["detail"]["grade"] == 75.0
+    assert services.status_of(certificate_of(klass, learner)) == "valid"
+
+
+def test_quiz_rule_met_by_a_regrade(klass, learner):
+    """A learner who failed on a wrong key passes after the fix, and gets the certificate."""
+    quiz = make_quiz(klass, small_bank(), title="Kiểm tra", shuffle_questions=False, pass_mark=100)
+    db.session.commit()
+    add_rule(klass, "quiz", quiz_id=quiz.id)
+    finish(quiz, learner, RIGHT | {"tn-3": "40"})
+    db.session.commit()
+    assert stored(klass, learner).completed_at is None
+    fix(FIX_TN3)
+    regrade.apply_regrade(quiz)
+    db.session.commit()
+    assert stored(klass, learner).completed_at is not None
+    assert certificate_of(klass, learner) is not None
+
+
+@dataclass
+class Rate:
+    percent: float | None
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """A fake attendance rates provider (until the attendance area lands on main)."""
+    table: dict[str, Rate] = {}
+    monkeypatch.setattr(RULE_TYPES["attendance"], "rates", lambda class_id: table)
+    return table
+
+
+def test_attendance_rule_follows_attendance_changes(klass, learner, rates):
+    """Under 80% the rule is missing; an attendance edit to 80% completes the learner at once;
+    a correction back down clears the completion."""
+    add_rule(klass, "attendance", min_percent=80)
+    user_id = str(learner.id)
+    rates[user_id] = Rate(None)
+    receivers.reevaluate(klass.id)
+    assert stored(klass, learner).outcomes[0]["detail"] == {"percent": None, "min": 80}
+    rates[user_id] = Rate(75.0)
+    signals.attendance_changed.send(db.session, class_id=klass.id, user_ids=[user_id])
+    assert stored(klass, learner).completed_at is None
+    rates[user_id] = Rate(80.0)
+    signals.attendance_changed.send(db.session, class_id=klass.id, user_ids=None)
+    assert stored(klass, learner).completed_at is not None
+    assert certificate_of(klass, learner) is not None
+    rates[user_id] = Rate(60.0)
+    signals.attendance_changed.send(db.session, class_id=klass.id, user_ids=[user_id])
+    assert stored(klass, learner).completed_at is None
+
+
+def test_sign_off_rule(klass, learner, trainer):
+    add_rule(klass, "signoff")
+    receivers.reevaluate(klass.id)
+    assert stored(klass, learner).completed_at is None
+    signoffs.sign_off(klass.id, str(learner.id), str(trainer.id), "Tham gia tích cực")
+    assert stored(klass, learner).completed_at is not None
+    signoffs.withdraw(klass.id, str(learner.id), str(trainer.id))
+    assert stored(klass, learner).completed_at is None
+
+
+def test_every_rule_must_be_met(klass, learner, trainer):
+    """Modules done but no sign-off: missing; both: complete."""
+    add_rule(klass, "modules")
+    add_rule(klass, "signoff")
+    finish_modules(klass, learner)
+    standing = completion.standings(klass, [str(learner.id)])[str(learner.id)]
+    assert [item.kind for item in standing.missing] == ["signoff"]
+    signoffs.sign_off(klass.id, str(learner.id), str(trainer.id))
+    assert completion.standings(klass, [str(learner.id)])[str(learner.id)].complete
+
+
+def test_editing_the_rules_reevaluates_the_class(klass, learner):
+    """Learners who already finished the modules complete when the rule is added."""
+    finish_modules(klass, learner)
+    assert certificate_of(klass, learner) is None
+    changed = settings.save_rules(klass, settings.RuleChoice(modules=True), actor_id="1")
+    assert changed
+    assert stored(klass, learner).completed_at is not None
+    assert certificate_of(klass, learner) is not None
+    assert not settings.save_rules(klass, settings.RuleChoice(modules=True), actor_id="1")
+
+
+def test_no_automatic_issue_when_the_policy_says_so(klass, learner):
+    settings.save_policy(klass, settings.PolicyChoice(auto_issue=False), actor_id="1")
+    add_rule(klass, "modules")
+    finish_modules(klass, learner)
+    assert stored(klass, learner).completed_at is not None
+    assert certificate_of(klass, learner) is None
+    assert services.eligible_ids(klass.id) == [str(learner.id)]
+
+
+def test_a_crowd_of_newly_complete_learners_goes_to_a_job(klass, make_person, unit, learner):
+    """A rule edit completing more learners than the request should print hands them to a
+    background job, which issues them all."""
+    people = [learner] + [make_person(unit=unit) for _ in range(receivers.INLINE_ISSUE_LIMIT)]
+    for person in people[1:]:
+        enrolments.enrol(klass, str(person.id))
+    for person in people:
+        finish_modules(klass, person)
+    settings.save_rules(klass, settings.RuleChoice(modules=True), actor_id="1")
+    db.session.commit()
+    job = db.session.scalar(select(CertificateJob))
+    assert (job.kind, job.state, job.done) == ("issue", "done", len(people))
+    assert len(services.certified_ids(klass.id)) == len(people)
+
+
+def test_issue_refuses_a_learner_who_is_not_complete(klass, learner):
+    add_rule(klass, "modules")
+    with pytest.raises(services.CertificateError):
+        services.issue(klass.id, str(learner.id))
+
+
+def test_issue_refuses_a_second_current_certificate(klass, learner):
+    add_rule(klass, "modules")
+    finish_modules(klass, learner)
+    with pytest.raises(services.AlreadyIssued):
+        services.issue(klass.id, str(learner.id))
+
+
+def test_validity_sets_the_expiry(klass, learner):
+    settings.save_policy(klass, settings.PolicyChoice(valid_months=24), actor_id="1")
+    add_rule(klass, "modules")
+    finish_modules(klass, learner)
+    certificate = certificate_of(klass, learner)
+    assert certificate.expires_at.year == certificate.issued_at.year + 2
+    assert services.facts_of(certificate)["expires_at"].endswith("Z")
