@@ -104,7 +104,7 @@ def demo(no_serve: bool, host: str, port: int) -> None:
     app = create_app()
     with app.app_context(), force_locale(app.config["LMS_DEFAULT_LOCALE"]):
         migrate_upgrade(directory=app.extensions["lms"].migrations_dir)
-        passwords = demo_data.seed()
+        passwords = demo_data.seed(app.config.get("LMS_PUBLIC_URL") or f"http://{host}:{port}")
         db.session.commit()
         click.echo(_("Instance folder: %(p)s", p=app.instance_path))
         if passwords:

@@ -102,6 +102,8 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
         }
     )
     app.test_client_class = ProductionLikeClient
+    # Keys and job files the test makes (the certificate signing key) stay in its own folder.
+    app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         yield app
         db.session.rollback()

@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms import db
+from lms.certificates.models import Certificate
 from lms.demo.answers import answer_form
+from lms.demo.certificates import FINISHED_CLASS, seed_certificates
 from lms.demo.classes import CLASSES, seed_classes, seed_content
 from lms.demo.people import LEARNERS, ROLE_ACCOUNTS, seed_people, seed_units
 from lms.demo.quizzes import UNTIMED_CLASSES, seed_quizzes
@@ -31,13 +33,15 @@ __all__ = [
 ]
 
 
-def seed() -> dict[str, str]:
-    """All demo data; returns the passwords of role accounts created by this run."""
+def seed(base_url: str = "http://127.0.0.1:5000") -> dict[str, str]:
+    """All demo data; returns the passwords of role accounts created by this run. `base_url`
+    is the address the certificates' QR codes point to."""
     units = seed_units()
     passwords = seed_people(units)
     seed_content()
     seed_classes(units)
     seed_quizzes()
+    seed_certificates(base_url)
     return passwords
 
 
@@ -67,6 +71,12 @@ def summary() -> list[str]:
         _(
             "Essay answers waiting for grading: %(n)d (log in as giangvien).",
             n=waiting or 0,
+        ),
+        _(
+            "Certificates issued in %(c)s: %(n)d, one revoked and reissued (log in as tochuc; "
+            "anyone can check one at /verify/).",
+            c=FINISHED_CLASS,
+            n=db.session.scalar(select(func.count(Certificate.id))) or 0,
         ),
         _(
             "Log in as hocvien to see a passed quiz, an attempt in progress, a quiz not passed "
