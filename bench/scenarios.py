@@ -112,6 +112,23 @@ register(
 )
 
 register(
+    "certificates-issue",
+    FunctionScenario(
+        "Issuing 2,000 certificates (PDF, signed snapshot, serial), committed 10 at a time",
+        target="bench.certificates:issue_all",
+        setup="bench.certificates:seed_issue",
+        timeout=1800,
+    ),
+)
+register(
+    "verify",
+    HttpScenario(
+        "Public verification page of a certificate, no log-in (GET /verify/<serial>)",
+        path=lambda instance: _certificates().verify_path(instance),
+        login=False,
+    ),
+)
+register(
     "autosave",
     HttpScenario(
         "Exam day: 300 learners with an attempt in progress autosave one changed answer each "
@@ -149,3 +166,9 @@ def _quizzes():
     from bench import quizzes
 
     return quizzes
+
+
+def _certificates():
+    from bench import certificates
+
+    return certificates
