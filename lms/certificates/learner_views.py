@@ -10,7 +10,7 @@ from lms.classes.models import TrainingClass
 from lms.security import LOGIN, access
 
 
-@bp.route("/mine")
+@bp.route("/my")
 @access(LOGIN)
 def mine():
     """Every certificate the person was issued, to download or check."""

@@ -234,8 +234,8 @@ def certificate(certificate_id: int):
         facts=services.facts_of(item),
         status=services.status_of(item),
         training_class=db.session.get(TrainingClass, item.class_id),
-        revoke_form=ReasonForm(prefix="revoke"),
-        reissue_form=ReasonForm(prefix="reissue"),
+        revoke_form=ReasonForm(),
+        reissue_form=ReasonForm(),
         format_date=format_date,
     )
 
@@ -244,7 +244,7 @@ def certificate(certificate_id: int):
 @access("role", ORGANIZER)
 def revoke(certificate_id: int):
     item = get_certificate_or_404(certificate_id)
-    form = ReasonForm(prefix="revoke")
+    form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give the reason."), "error")
         return redirect(url_for(".certificate", certificate_id=certificate_id), 303)
@@ -261,7 +261,7 @@ def revoke(certificate_id: int):
 @access("role", ORGANIZER)
 def reissue(certificate_id: int):
     item = get_certificate_or_404(certificate_id)
-    form = ReasonForm(prefix="reissue")
+    form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give the reason."), "error")
         return redirect(url_for(".certificate", certificate_id=certificate_id), 303)

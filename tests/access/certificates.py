@@ -145,6 +145,6 @@ def form_data(world) -> dict[str, dict]:
         "lms.certificates.issue_learner": learner,
         "lms.certificates.sign_off": learner,
         "lms.certificates.withdraw_sign_off": learner,
-        "lms.certificates.revoke": {"revoke-reason": "Cấp nhầm"},
-        "lms.certificates.reissue": {"reissue-reason": "Sai ngày sinh"},
+        "lms.certificates.revoke": {"reason": "Cấp nhầm"},
+        "lms.certificates.reissue": {"reason": "Sai ngày sinh"},
     }
