@@ -73,13 +73,13 @@ def summary() -> list[str]:
             n=waiting or 0,
         ),
         _(
+            "Log in as hocvien to see a passed quiz, an attempt in progress, a quiz not passed "
+            "yet and one not started, from each class's page."
+        ),
+        _(
             "Certificates issued in %(c)s: %(n)d, one revoked and reissued (log in as tochuc; "
             "anyone can check one at /verify/).",
             c=FINISHED_CLASS,
             n=db.session.scalar(select(func.count(Certificate.id))) or 0,
-        ),
-        _(
-            "Log in as hocvien to see a passed quiz, an attempt in progress, a quiz not passed "
-            "yet and one not started, from each class's page."
         ),
     ]
