@@ -23,3 +23,10 @@ attendance_changed = _signals.signal("lms.attendance-changed")
 
 #: The completion rules of a class were edited. Keywords: class_id.
 completion_rules_changed = _signals.signal("lms.completion-rules-changed")
+
+#: A certificate was issued (a reissue too: the new certificate names the one it replaces).
+#: Keywords: certificate_id, class_id, user_id.
+certificate_issued = _signals.signal("lms.certificate-issued")
+
+#: A certificate was revoked. Keywords: certificate_id, class_id, user_id.
+certificate_revoked = _signals.signal("lms.certificate-revoked")

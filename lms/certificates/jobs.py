@@ -11,6 +11,7 @@ worker always finds its row. In tests `LMS_JOBS_IMMEDIATE` runs a job at that mo
 import logging
 import os
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -45,6 +46,12 @@ class JobQueue:
         self.app = app
         self._huey = None
         self._task = None
+        #: Other areas' tasks: functions `(queue, app)` called when the queue is built, so every
+        #: process consuming it (`lms worker`) knows them (webhook deliveries, say).
+        self._task_adders: list[Callable] = []
+
+    def add_tasks(self, adder: Callable) -> None:
+        self._task_adders.append(adder)
 
     @property
     def huey(self):
@@ -71,6 +78,8 @@ class JobQueue:
                 execute(job_id)
 
         self._task = run
+        for adder in self._task_adders:
+            adder(queue, app)
         return queue
 
     def enqueue(self, job_id: int) -> None:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms import db
+from lms import db, signals
 from lms.accounts.models import LearnerProfile, Unit
 from lms.accounts.services import ServiceError
 from lms.audit.services import record
@@ -226,6 +226,12 @@ def issue(
         after={"serial": serial, "class_id": class_id, "user_id": user_id, "key_id": key_id},
         actor_id=actor_id,
     )
+    signals.certificate_issued.send(
+        current_app._get_current_object(),
+        certificate_id=certificate.id,
+        class_id=class_id,
+        user_id=user_id,
+    )
     return certificate
 
 
@@ -275,6 +281,12 @@ def revoke(certificate: Certificate, reason: str, actor_id: str = "") -> None:
         before={"status": "valid"},
         after={"status": "revoked", "reason": reason, "serial": certificate.serial},
         actor_id=actor_id,
+    )
+    signals.certificate_revoked.send(
+        current_app._get_current_object(),
+        certificate_id=certificate.id,
+        class_id=certificate.class_id,
+        user_id=certificate.user_id,
     )
 
 
