@@ -50,6 +50,20 @@ DEFAULTS: dict[str, object] = {
     "LMS_VERIFY_LIMIT": "30 per minute",
     #: Run background jobs at once in the process that queues them (tests only).
     "LMS_JOBS_IMMEDIATE": False,
+    #: Calls allowed per API token, and calls with a wrong token per client address.
+    "LMS_API_LIMIT": "600 per minute",
+    "LMS_API_BAD_TOKEN_LIMIT": "30 per minute",
+    #: API lists leave out rows younger than this (see lms.api.pagination).
+    "LMS_API_SETTLE_SECONDS": 30,
+    #: Webhooks to plain http:// addresses (development only; production needs https).
+    "LMS_WEBHOOK_ALLOW_HTTP": False,
+    #: Networks webhooks may reach although private or local (e.g. "10.20.0.0/16").
+    "LMS_WEBHOOK_ALLOWED_NETWORKS": (),
+    #: Seconds to wait for a receiver, attempts before giving up, and the first retry's wait
+    #: (doubled after each failure).
+    "LMS_WEBHOOK_TIMEOUT": 10,
+    "LMS_WEBHOOK_MAX_ATTEMPTS": 8,
+    "LMS_WEBHOOK_RETRY_SECONDS": 60,
 }
 
 SECRET_KEY_FILE = "secret_key"
@@ -71,6 +85,14 @@ ENVIRONMENT = {
     "LMS_PUBLIC_URL": "LMS_PUBLIC_URL",
     "LMS_SIGNING_KEY_FILE": "LMS_SIGNING_KEY_FILE",
     "LMS_VERIFY_LIMIT": "LMS_VERIFY_LIMIT",
+    "LMS_API_LIMIT": "LMS_API_LIMIT",
+    "LMS_API_BAD_TOKEN_LIMIT": "LMS_API_BAD_TOKEN_LIMIT",
+    "LMS_API_SETTLE_SECONDS": "LMS_API_SETTLE_SECONDS",
+    "LMS_WEBHOOK_ALLOW_HTTP": "LMS_WEBHOOK_ALLOW_HTTP",
+    "LMS_WEBHOOK_ALLOWED_NETWORKS": "LMS_WEBHOOK_ALLOWED_NETWORKS",
+    "LMS_WEBHOOK_TIMEOUT": "LMS_WEBHOOK_TIMEOUT",
+    "LMS_WEBHOOK_MAX_ATTEMPTS": "LMS_WEBHOOK_MAX_ATTEMPTS",
+    "LMS_WEBHOOK_RETRY_SECONDS": "LMS_WEBHOOK_RETRY_SECONDS",
 }
 
 

@@ -1,6 +1,7 @@
 """Imports every model module, so the metadata is complete for migrations and `create_all`."""
 
 from lms.accounts import models as accounts_models
+from lms.api import models as api_models
 from lms.audit import models as audit_models
 from lms.certificates import models as certificates_models
 from lms.classes import models as classes_models
@@ -11,6 +12,7 @@ from lms.ratelimit import RateCounter
 __all__ = [
     "RateCounter",
     "accounts_models",
+    "api_models",
     "audit_models",
     "certificates_models",
     "classes_models",
