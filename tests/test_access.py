@@ -93,7 +93,7 @@ def _status(app, world, endpoint: str, role: str) -> int:
     else:
         token = csrf_token(client, "/profile" if role != "anonymous" else "/login")
         data = _merged("form_data", world).get(endpoint, {})
-        response = client.post(url, data={"csrf_token": token, **data})
+        response = client.open(url, method=method, data={"csrf_token": token, **data})
     response.close()
     return response.status_code
 

@@ -10,21 +10,26 @@ from lms.api.tokens import NAME_MAX
 from lms.api.webhooks.endpoints import DESCRIPTION_MAX
 from lms.api.webhooks.targets import URL_MAX
 from lms.classes.forms import CheckboxListField
+from lms.forms import select_choices
 
 
-def scope_choices() -> list[tuple[str, object]]:
-    return [
-        (Scope.CERTIFICATES_READ.value, _l("Read certificates (certificates:read)")),
-        (Scope.RECORDS_READ.value, _l("Read completions and training hours (records:read)")),
-        (Scope.WEBHOOKS_MANAGE.value, _l("Manage webhooks (webhooks:manage)")),
-    ]
+def scope_choices():
+    return select_choices(
+        [
+            (Scope.CERTIFICATES_READ.value, _l("Read certificates (certificates:read)")),
+            (Scope.RECORDS_READ.value, _l("Read completions and training hours (records:read)")),
+            (Scope.WEBHOOKS_MANAGE.value, _l("Manage webhooks (webhooks:manage)")),
+        ]
+    )
 
 
-def event_choices() -> list[tuple[str, object]]:
-    return [
-        (WebhookEvent.CERTIFICATE_ISSUED.value, _l("A certificate is issued")),
-        (WebhookEvent.CERTIFICATE_REVOKED.value, _l("A certificate is revoked")),
-    ]
+def event_choices():
+    return select_choices(
+        [
+            (WebhookEvent.CERTIFICATE_ISSUED.value, _l("A certificate is issued")),
+            (WebhookEvent.CERTIFICATE_REVOKED.value, _l("A certificate is revoked")),
+        ]
+    )
 
 
 class TokenForm(FlaskForm):

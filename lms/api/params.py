@@ -12,6 +12,10 @@ from lms.api.registry import Param, ParamError
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CODE_MAX = 32
+#: Unit and class codes, as their services allow them.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+#: Official codes are free text: no control character, no space at either end.
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\s]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x1f\x7f-\x9f\s])?$"
 
 
 def _date(text: str) -> date:
@@ -24,10 +28,20 @@ def _date(text: str) -> date:
 
 
 def _code(text: str) -> str:
-    """A code as people type it: trimmed, printable, at most CODE_MAX characters."""
-    text = text.strip()
-    if not text or len(text) > CODE_MAX or not text.isprintable():
-        raise ParamError(_("give a code of 1 to %(n)d printable characters.", n=CODE_MAX))
+    """A unit or class code: letters, digits, dots, dashes and underscores."""
+    if not re.fullmatch(CODE_PATTERN, text):
+        raise ParamError(
+            _("a code has 1 to %(n)d letters, digits, dots, dashes or underscores.", n=CODE_MAX)
+        )
+    return text
+
+
+def _text(text: str) -> str:
+    """An official code: 1 to CODE_MAX characters, no control character or edge space."""
+    if len(text) > CODE_MAX or not re.fullmatch(TEXT_PATTERN, text):
+        raise ParamError(
+            _("give a code of 1 to %(n)d characters without control characters.", n=CODE_MAX)
+        )
     return text
 
 
@@ -45,9 +59,12 @@ def date_param(name: str, description: str) -> Param:
 
 
 def code_param(name: str, description: str) -> Param:
-    return Param(
-        name, description, {"type": "string", "minLength": 1, "maxLength": CODE_MAX}, _code
-    )
+    return Param(name, description, {"type": "string", "pattern": CODE_PATTERN}, _code)
+
+
+def text_param(name: str, description: str) -> Param:
+    schema = {"type": "string", "maxLength": CODE_MAX, "pattern": TEXT_PATTERN}
+    return Param(name, description, schema, _text)
 
 
 def choice_param(name: str, description: str, choices: tuple[str, ...]) -> Param:
@@ -63,10 +80,10 @@ UNIT = Param(
     "unit",
     "Code of a unit: only officials of this unit and the units below it. It must lie in the "
     "token's own unit subtree (else 403).",
-    {"type": "string", "minLength": 1, "maxLength": CODE_MAX},
+    {"type": "string", "pattern": CODE_PATTERN},
     _unit,
 )
-OFFICIAL_CODE = code_param("official_code", "An official's code (mã CBCCVC).")
+OFFICIAL_CODE = text_param("official_code", "An official's code (mã CBCCVC).")
 CLASS_CODE = code_param("class", "A class code.")
 FROM = date_param("from", "First day of the period (YYYY-MM-DD, local time), included.")
 TO = date_param("to", "Last day of the period (YYYY-MM-DD, local time), included.")
