@@ -176,3 +176,6 @@ def test_an_unknown_path_under_the_api_is_json(client, world):
     assert error_of(response)["code"] == "not_found"
     response = client.put(CERTIFICATES, headers=bearer(make_token()))
     assert (response.status_code, error_of(response)["code"]) == (405, "method_not_allowed")
+    assert response.headers["Allow"] == "GET"
+    response = client.delete("/api/v1/webhooks/abc", headers=bearer(make_token()))
+    assert (response.status_code, error_of(response)["code"]) == (404, "not_found")

@@ -19,6 +19,8 @@ ADMIN_ACT = {"anonymous": LOGIN, "admin": 302, "*": 403}
 
 ACCESS = {
     "lms.api.openapi_document": ("GET", {"*": 200}),
+    # Any other address under /api/v1: JSON 404 for everyone.
+    "lms.api.unknown": ("GET", {"*": 404}),
     "lms.api.list_certificates": ("GET", TOKEN_ONLY),
     "lms.api.get_certificate": ("GET", TOKEN_ONLY),
     "lms.api.list_completions": ("GET", TOKEN_ONLY),
@@ -64,6 +66,7 @@ def extend_world(world) -> None:
 def url_args(world) -> dict[str, dict]:
     webhook = {"endpoint_id": world["webhook"].id}
     return {
+        "lms.api.unknown": {"rest": "nothing-here"},
         "lms.api.get_certificate": {"serial": "SO-A-2026-00001"},
         "lms.api.get_official_hours": {"official_code": "CC-1"},
         "lms.api.delete_webhook": webhook,
