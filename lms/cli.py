@@ -98,6 +98,7 @@ def serve(host: str, port: int, workers: int, job_worker: bool | None) -> None:
 def demo(no_serve: bool, host: str, port: int) -> None:
     """Create the database and demo data, print the demo log-ins, and serve the site."""
     from lms import demo as demo_data
+    from lms.demo.api import seed_api_token
 
     instance = Path(Flask("lms", instance_path=config.instance_path()).instance_path)
     config.create_secret_key_file(instance)
@@ -105,6 +106,7 @@ def demo(no_serve: bool, host: str, port: int) -> None:
     with app.app_context(), force_locale(app.config["LMS_DEFAULT_LOCALE"]):
         migrate_upgrade(directory=app.extensions["lms"].migrations_dir)
         passwords = demo_data.seed(app.config.get("LMS_PUBLIC_URL") or f"http://{host}:{port}")
+        api_token = seed_api_token()
         db.session.commit()
         click.echo(_("Instance folder: %(p)s", p=app.instance_path))
         if passwords:
@@ -113,6 +115,17 @@ def demo(no_serve: bool, host: str, port: int) -> None:
                 click.echo(f"  {username:<10} {password}")
         else:
             click.echo(_("The demo data already exists; passwords are unchanged."))
+        if api_token:
+            click.echo(
+                _(
+                    "Demo API token for the qualification-records system (shown only this "
+                    "once; every scope, the whole unit tree), e.g. curl -H "
+                    '"Authorization: Bearer <token>" http://%(h)s:%(p)d/api/v1/certificates:',
+                    h=host,
+                    p=port,
+                )
+            )
+            click.echo(f"  {api_token}")
         for line in demo_data.summary():
             click.echo(line)
     if not no_serve:

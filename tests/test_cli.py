@@ -1,7 +1,9 @@
 """The `lms` command line: users create/import/list and `lms demo`."""
 
 import csv
+import hashlib
 import io
+import re
 
 from click.testing import CliRunner
 from openpyxl import Workbook
@@ -227,6 +229,12 @@ def test_demo_twice_changes_nothing(tmp_path, monkeypatch):
     assert before[0]["lms_course_versions"] == 4 and before[0]["lms_classes"] == 4
     assert before[0]["lms_questions"] >= 120 and before[0]["lms_module_completions"] > 0
     assert "quantri" not in second.output
+    # The demo API token is printed by the run that creates it, and stored only as a hash.
+    [token] = re.findall(r"^  (lms_[A-Za-z0-9_-]{43})$", first.output, re.M)
+    assert "lms_" not in second.output
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT secret_hash FROM lms_api_tokens")).scalars().all()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
     engine.dispose()
 
 
