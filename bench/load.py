@@ -156,9 +156,10 @@ class Targets:
 
     @staticmethod
     def _prepare(line: dict) -> tuple[str, bytes | None, dict[str, str]]:
-        headers = {"Cookie": line["cookie"]}
+        headers = {"Cookie": line["cookie"]} if line.get("cookie") else {}
         if line.get("token"):
             headers["X-CSRFToken"] = line["token"]
+        headers.update(line.get("headers") or {})
         body = line.get("body")
         return line["path"], body.encode() if body is not None else None, headers
 

@@ -129,6 +129,26 @@ register(
     ),
 )
 register(
+    "api-certificates",
+    HttpScenario(
+        "Records API: a page of 50 certificates with a bearer token "
+        "(GET /api/v1/certificates?limit=50)",
+        path="/api/v1/certificates?limit=50",
+        login=False,
+        targets=lambda instance: _api().targets(instance, "/api/v1/certificates?limit=50"),
+    ),
+)
+register(
+    "api-hours",
+    HttpScenario(
+        "Records API: training periods of 50 officials this year, summed in SQL "
+        "(GET /api/v1/hours?limit=50)",
+        path="/api/v1/hours?limit=50",
+        login=False,
+        targets=lambda instance: _api().targets(instance, "/api/v1/hours?limit=50"),
+    ),
+)
+register(
     "autosave",
     HttpScenario(
         "Exam day: 300 learners with an attempt in progress autosave one changed answer each "
@@ -172,3 +192,9 @@ def _certificates():
     from bench import certificates
 
     return certificates
+
+
+def _api():
+    from bench import api
+
+    return api

@@ -8,6 +8,7 @@ reader is one query per page whatever the page's size.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -85,9 +86,12 @@ def status_clause(status: str, now: datetime):
     }[status]
 
 
+@cache
 def certificate_query() -> Select:
-    """Certificates with their learner, the learner's unit, the class and both links."""
-    successor, predecessor = aliased(Certificate), aliased(Certificate)
+    """Certificates with their learner, the learner's unit, the class and both links (built
+    once: a select is immutable, and building this one costs more than running it)."""
+    successor = aliased(Certificate, name="successor")
+    predecessor = aliased(Certificate, name="predecessor")
     return (
         select(
             Certificate,
@@ -146,9 +150,11 @@ def certificate_row_by_id(certificate_id: int):
 # --- completions and training periods ------------------------------------------------------------
 
 
+@cache
 def completion_query() -> Select:
-    """Completed classes of enrolled learners, with learner, class, course and certificate."""
-    current = aliased(Certificate)
+    """Completed classes of enrolled learners, with learner, class, course and certificate
+    (built once, like `certificate_query`)."""
+    current = aliased(Certificate, name="current_certificate")
     return (
         select(
             Completion,
@@ -200,6 +206,7 @@ def completions_page(filters: Filters, page: PageRequest) -> Page:
     return paginate(query, COMPLETION_ORDER, page)
 
 
+@cache
 def official_query() -> Select:
     """Officials with their unit, as the hours operations show them."""
     return select(

@@ -53,3 +53,12 @@ def test_one_submit_in_ten_repeats_an_earlier_one():
     assert len(repeats) == 4
     for index in range(DOUBLE_SUBMIT_EVERY - 1, len(mixed), DOUBLE_SUBMIT_EVERY):
         assert mixed[index] in mixed[index - 9 : index]
+
+
+def test_target_may_carry_headers_and_no_cookie(tmp_path):
+    """An API request sends its bearer token and no session cookie."""
+    path = tmp_path / "api.jsonl"
+    line = {"path": "/api/v1/hours", "cookie": "", "headers": {"Authorization": "Bearer lms_x"}}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    _, body, headers = Targets(str(path)).take()
+    assert headers == {"Authorization": "Bearer lms_x"} and body is None
