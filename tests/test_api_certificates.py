@@ -57,6 +57,7 @@ def test_a_certificate_as_the_api_shows_it(client, world):
     secret = make_token()
     response = client.get(f"{LIST}/SO-A-2026-00001", headers=bearer(secret))
     assert response.status_code == 200
+    assert "Nguyễn Văn An" in response.get_data(as_text=True), "UTF-8, not \\u escapes"
     item = response.get_json()
     assert item["serial"] == "SO-A-2026-00001"
     assert item["status"] == "valid"

@@ -5,9 +5,10 @@
 request's Accept-Language among the LMS's languages, Vietnamese by default.
 """
 
+import json
 import logging
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,13 +47,19 @@ def api_language() -> str:
     )
 
 
+def json_response(body, status: int = 200):
+    """JSON as UTF-8 text (Vietnamese stays readable, and smaller than with escapes),
+    whatever the host app's JSON settings."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return current_app.response_class(text, status=status, mimetype="application/json")
+
+
 def error_response(error: ApiError):
     _rollback()
     body: dict = {"code": error.code, "message": error.message}
     if error.parameter:
         body["parameter"] = error.parameter
-    response = jsonify(error=body)
-    response.status_code = error.status
+    response = json_response({"error": body}, error.status)
     response.headers.update(error.headers)
     return response
 

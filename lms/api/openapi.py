@@ -2,9 +2,10 @@
 are declared in (their parameters, scopes, answers and errors) and the schemas of `schemas`.
 """
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 
 from lms.api.blueprint import PREFIX, api, bp
+from lms.api.errors import json_response
 from lms.api.schemas import SCHEMAS
 from lms.security import PUBLIC, access
 
@@ -154,4 +155,4 @@ def document() -> dict:
 @bp.route("/openapi.json")
 @access(PUBLIC)
 def openapi_document():
-    return jsonify(document())
+    return json_response(document())

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.api import auth
-from lms.api.errors import ApiError, api_language, error_response
+from lms.api.errors import ApiError, api_language, error_response, json_response
 from lms.api.pagination import LIMIT_DEFAULT, LIMIT_MAX, PageRequest
 
 
@@ -174,7 +174,7 @@ def _route(operation: Operation, view: Callable) -> Callable:
                 return error_response(error)
         if result is None:
             return "", operation.status
-        return jsonify(result), operation.status
+        return json_response(result, operation.status)
 
     # Declared for tests/test_access.py: a bearer token, never the session cookie, opens it.
     wrapper.lms_access = ("token", operation.scopes)
