@@ -177,5 +177,9 @@ def test_an_unknown_path_under_the_api_is_json(client, world):
     response = client.put(CERTIFICATES, headers=bearer(make_token()))
     assert (response.status_code, error_of(response)["code"]) == (405, "method_not_allowed")
     assert response.headers["Allow"] == "GET"
-    response = client.delete("/api/v1/webhooks/abc", headers=bearer(make_token()))
-    assert (response.status_code, error_of(response)["code"]) == (404, "not_found")
+    manager = bearer(make_token(scopes=("webhooks:manage",)))
+    for endpoint_id in ("abc", "0", "3000000000", "9" * 30):
+        response = client.delete(f"/api/v1/webhooks/{endpoint_id}", headers=manager)
+        assert (response.status_code, error_of(response)["code"]) == (404, "not_found")
+        response = client.get(f"/api/v1/webhooks/{endpoint_id}/deliveries", headers=manager)
+        assert (response.status_code, error_of(response)["code"]) == (404, "not_found")

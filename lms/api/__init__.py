@@ -31,6 +31,7 @@ def _flag(app: Flask, key: str) -> None:
 def init_app(app: Flask) -> None:
     """Check the API's settings (refusing to start on a wrong one), listen to the certificate
     signals and give the background queue the webhook delivery tasks."""
+    from lms.api.params import ID_CONVERTER, ApiIdConverter
     from lms.api.webhooks import delivery, outbox, targets
 
     for key in ("LMS_API_LIMIT", "LMS_API_BAD_TOKEN_LIMIT"):
@@ -49,5 +50,7 @@ def init_app(app: Flask) -> None:
     app.config["LMS_API_SETTLE_SECONDS"] = settle
     _flag(app, "LMS_WEBHOOK_ALLOW_HTTP")
     targets.parse_networks(app.config["LMS_WEBHOOK_ALLOWED_NETWORKS"])
+    # Before the blueprints: their rules look their converters up when they are added.
+    app.url_map.converters[ID_CONVERTER] = ApiIdConverter
     outbox.connect()
     app.extensions["lms"].jobs.add_tasks(delivery.add_tasks)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from lms.accounts.services import find_unit
 from lms.api import auth
 from lms.api.registry import Param, ParamError
+from lms.routing import IdConverter, parse_id
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CODE_MAX = 32
@@ -91,3 +92,17 @@ TO = date_param("to", "Last day of the period (YYYY-MM-DD, local time), included
 
 def path_param(name: str, description: str, schema: dict) -> Param:
     return Param(name, description, schema, location="path", required=True)
+
+
+#: The converter's name in the host's URL map.
+ID_CONVERTER = "lms_api_id"
+
+
+class ApiIdConverter(IdConverter):
+    """`<lms_api_id:x>`: digits read as an id like `lms_id`, except that a number outside 1 to
+    ID_MAX reads as 0, which names no row: the operation then answers its own JSON 404 (the
+    `lms_id` converter's 404 is raised while routing, where only the app's HTML page answers).
+    """
+
+    def to_python(self, value: str) -> int:
+        return parse_id(value) or 0

@@ -110,7 +110,7 @@ def create_webhook(query: Query):
 
 @api.operation(
     "DELETE",
-    "/webhooks/<lms_id:endpoint_id>",
+    "/webhooks/<lms_api_id:endpoint_id>",
     operation_id="delete_webhook",
     summary="Delete a webhook endpoint",
     scopes=MANAGE,
@@ -127,7 +127,7 @@ def delete_webhook(query: Query, endpoint_id: int):
 
 @api.operation(
     "GET",
-    "/webhooks/<lms_id:endpoint_id>/deliveries",
+    "/webhooks/<lms_api_id:endpoint_id>/deliveries",
     operation_id="list_webhook_deliveries",
     summary="An endpoint's delivery log",
     scopes=MANAGE,
