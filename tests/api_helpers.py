@@ -22,6 +22,11 @@ from tests.access.classes import open_class, small_version
 KEY_ID = "api-test-key"
 
 
+def at(day: str) -> datetime:
+    """Noon in Vietnam (05:00 UTC) of an ISO day."""
+    return datetime.fromisoformat(f"{day}T05:00:00+00:00")
+
+
 def units(make_unit) -> dict[str, Unit]:
     """TINH ⊃ SO-A ⊃ PHONG-A1, and TINH ⊃ SO-B."""
     province = make_unit("TINH", "Tỉnh Thử", kind="province")

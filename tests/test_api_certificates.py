@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lms import db
 from lms.certificates import services as certificates
 from tests.api_helpers import (
+    at,
     bearer,
     make_certificate,
     make_class,
@@ -18,11 +20,6 @@ from tests.api_helpers import (
 )
 
 LIST = "/api/v1/certificates"
-
-
-def at(day: str) -> datetime:
-    """Noon, Vietnam time, of an ISO day."""
-    return datetime.fromisoformat(f"{day}T05:00:00+00:00")
 
 
 @pytest.fixture
@@ -85,8 +82,6 @@ def test_statuses_revoked_expired_and_replaced(client, world):
     successor = make_certificate(world["people"]["chi"], world["class_a"], at("2026-09-01"))
     made["chi_a"].replaced_by_id = successor.id
     successor.replaces_id = made["chi_a"].id
-    from lms import db
-
     db.session.commit()
     by_serial = {
         item["serial"]: item for item in client.get(LIST, headers=bearer(secret)).get_json()["data"]
@@ -174,8 +169,6 @@ def test_period_days_are_local_days(client, world):
         people["an"], make_class(world["units"]["unit_a"], "LOP-C"), at("2025-12-31")
     )
     late.issued_at = datetime(2025, 12, 31, 16, 30, tzinfo=UTC)
-    from lms import db
-
     db.session.commit()
     secret = make_token()
     query = {"from": "2025-12-31", "to": "2025-12-31"}
@@ -188,8 +181,6 @@ def test_revoked_since_finds_revocations(client, world):
     """revoked_from lists what was revoked since a day, whenever it was issued."""
     made = world["certificates"]
     certificates.revoke(made["an"], "Sai thông tin")
-    from lms import db
-
     db.session.commit()
     secret = make_token()
     today = datetime.now(UTC).date()

@@ -13,6 +13,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from lms.api.blueprint import api
 from lms.api.webhooks import targets
 from tests.api_helpers import (
+    at,
     bearer,
     make_certificate,
     make_class,
@@ -21,7 +22,6 @@ from tests.api_helpers import (
     make_token,
     units,
 )
-from tests.test_api_certificates import at
 
 DOCUMENT = "/api/v1/openapi.json"
 
