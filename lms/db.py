@@ -80,12 +80,15 @@ def _sqlite_begin_before_savepoint(connection, name) -> None:
     transaction itself and its RELEASE commits for real: a later rollback could not undo it. An
     explicit BEGIN keeps the savepoint nested in the request's one transaction (SQLAlchemy's
     pysqlite notes describe the problem; this is the narrow form of their recipe, which leaves
-    plain reads outside transactions as pysqlite has them).
+    plain reads outside transactions as pysqlite has them). IMMEDIATE, because a savepoint wraps
+    reads followed by writes: a deferred transaction that has read cannot take the write lock
+    once another writer committed ("database is locked" at once, no waiting), while an
+    immediate one waits its turn for the lock up to the busy timeout.
     """
     if connection.dialect.name != "sqlite":
         return
     dbapi_connection = connection.connection.dbapi_connection
     if not dbapi_connection.in_transaction:
         cursor = dbapi_connection.cursor()
-        cursor.execute("BEGIN")
+        cursor.execute("BEGIN IMMEDIATE")
         cursor.close()
