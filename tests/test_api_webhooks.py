@@ -372,3 +372,21 @@ def test_a_claimed_delivery_is_not_sent_twice(app, client, world, receiver):
     assert delivery.claim(waiting.id, now) is True
     assert delivery.claim(waiting.id, now) is False
     assert delivery.deliver_due(now=now).delivered == 0
+
+
+def test_a_queue_that_is_down_fails_nothing(app, client, world, receiver, monkeypatch, caplog):
+    """The certificate and its outbox row commit even when the queue cannot be asked; the
+    sweep sends the delivery later."""
+    create_endpoint(client, make_token(scopes=MANAGE), receiver.url)
+
+    def down(app):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(delivery, "enqueue", down)
+    certificate = issue(app, world, "a")
+    assert certificate.id is not None
+    [waiting] = deliveries()
+    assert (waiting.status, waiting.attempts) == ("pending", 0)
+    assert "could not queue" in caplog.text
+    assert delivery.deliver_due().delivered == 1
+    assert receiver.requests

@@ -204,7 +204,12 @@ def deliver_after_commit() -> None:
 @event.listens_for(Session, "after_commit")
 def _deliver_committed(session: Session) -> None:
     for app in session.info.pop(PENDING, set()):
-        enqueue(app)
+        try:
+            enqueue(app)
+        except Exception:
+            # The change and its outbox rows are committed; the queue's minute sweep (or
+            # `lms webhooks deliver`) sends them. A queue that is down must not fail the request.
+            log.exception("could not queue webhook deliveries; the retry sweep will send them")
 
 
 @event.listens_for(Session, "after_rollback")
