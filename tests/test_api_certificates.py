@@ -198,6 +198,9 @@ def test_revoked_since_finds_revocations(client, world):
         ({"from": "31/12/2026"}, "from"),
         ({"from": "2026-02-30"}, "from"),
         ({"to": "20261231"}, "to"),
+        # A day whose UTC bounds fall outside Python's dates (found by the fuzzer: it was a 500).
+        ({"from": "0001-01-01"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
         ({"from": "2026-12-31", "to": "2026-01-01"}, "from"),
         ({"revoked_from": "2026-12-31", "revoked_to": "2026-01-01"}, "revoked_from"),
         ({"status": "lost"}, "status"),

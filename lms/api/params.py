@@ -19,13 +19,22 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\s]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x1f\x7f-\x9f\s])?$"
 
 
+#: Dates a period may name: the years a training record can hold. Beyond them, turning a local
+#: day into UTC moments would overflow Python's datetime (year 1 or 9999) into a 500.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2999, 12, 31)
+
+
 def _date(text: str) -> date:
     try:
         if not DATE_RE.match(text):
             raise ValueError(text)
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError as error:
         raise ParamError(_("write a date as YYYY-MM-DD, e.g. 2026-12-31.")) from error
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ParamError(_("give a date between 1900 and 2999."))
+    return value
 
 
 def _code(text: str) -> str:
