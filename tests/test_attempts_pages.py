@@ -294,15 +294,16 @@ def test_two_clients_submitting_at_once_grade_once(app, quiz, learner, uid, monk
     monkeypatch.setattr(scoring, "grade_attempt", slow_grade)
     clients = [login(app.test_client(), learner) for _ in range(2)]
     tokens = [csrf_token(c, f"/quiz/attempt/{attempt.id}/summary") for c in clients]
+    # Read before the threads: the attempt belongs to this thread's session, which two threads
+    # must not load through at once.
+    url = f"/quiz/attempt/{attempt.id}/submit"
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 
     def submit(index: int) -> None:
         with app.app_context():
             barrier.wait()
-            response = clients[index].post(
-                f"/quiz/attempt/{attempt.id}/submit", data={"csrf_token": tokens[index]}
-            )
+            response = clients[index].post(url, data={"csrf_token": tokens[index]})
             statuses.append(response.status_code)
 
     threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]

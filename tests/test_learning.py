@@ -243,15 +243,16 @@ def test_simultaneous_tabs_record_once(app, seat, learner):
     """Two requests at the same moment, each on its own connection, still record once."""
     clients = [login(app.test_client(), learner) for _ in range(2)]
     tokens = [csrf_token(c, "/profile") for c in clients]
+    # Built before the threads: the fixture's objects belong to this thread's session, which
+    # two threads must not load through at once.
+    url = complete_url(seat, 1)
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 
     def post(index: int) -> None:
         with app.app_context():
             barrier.wait()
-            response = clients[index].post(
-                complete_url(seat, 1), headers={**JSON, "X-CSRFToken": tokens[index]}
-            )
+            response = clients[index].post(url, headers={**JSON, "X-CSRFToken": tokens[index]})
             statuses.append(response.status_code)
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
