@@ -114,7 +114,7 @@ def test_serve_starts_on_a_database_that_answers(environment, tmp_path):
     environment.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path / 'lms.sqlite3'}")
     result = lms("serve", "--port", "5114")
     assert result.exit_code == 0, result.output
-    assert started == [("127.0.0.1", 5114, 2)]
+    assert started == [("127.0.0.1", 5114, 2, True)]  # True: with its background-job worker
 
 
 def test_flask_debug_shows_the_traceback(environment):
