@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# CI runs the suite on both databases at once on two shared cores: a debounced preview or a page
+# rendered by a busy server can take longer than Playwright's default 5 s to appear.
+expect.set_options(timeout=15_000)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_DIR in Path(item.path).resolve().parents:
