@@ -33,6 +33,10 @@ class ReadFirst:
             raise StopValidation()
 
 
+#: The years a date in this LMS may name (births, classes, quiz windows, decisions).
+YEAR_MIN, YEAR_MAX = 1900, 2999
+
+
 class VNDateField(InputHints, StringField):
     """A date typed as dd/mm/yyyy (what Vietnamese officials write), shown the same way."""
 
@@ -46,6 +50,10 @@ class VNDateField(InputHints, StringField):
             except ValueError as error:
                 self.raw_data = valuelist
                 raise ValueError(_l("Write the date as dd/mm/yyyy.")) from error
+            if not YEAR_MIN <= self.data.year <= YEAR_MAX:
+                # Year 1 or 9999 would overflow when a day becomes UTC moments (a 500).
+                self.data, self.raw_data = None, valuelist
+                raise ValueError(_l("Give a date between 1900 and 2999."))
 
     def _value(self):
         if self.raw_data:

@@ -365,6 +365,8 @@ def test_quiz_closing_before_it_opens_is_refused(manager, quiz):
         ("pass_mark", "120", "Từ 0 đến 100."),
         ("open_time", "7h30", "Hãy nhập giờ theo dạng HH:MM, ví dụ 07:30."),
         ("open_date", "30/02/2030", "Nhập ngày theo định dạng dd/mm/yyyy."),
+        # Year 9999 ends past Python's last UTC moment: it was a 500.
+        ("close_date", "31/12/9999", "Hãy nhập một ngày trong khoảng từ năm 1900 đến năm 2999."),
     ],
 )
 def test_badly_typed_settings_show_a_message_beside_the_field(manager, quiz, field, value, message):
