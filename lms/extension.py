@@ -11,6 +11,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from lms import config, db, i18n, ratelimit, routing, security
+from lms.accounts import sessions as login_sessions
 from lms.errors import register_error_handlers
 from lms.resources import PACKAGE_DIR, data_dir
 from lms.state import LMSState, state
@@ -189,8 +190,10 @@ def _before_lms_request():
 
 
 def _commit_on_success(response):
-    """One commit per request: only when the view succeeded; anything else is rolled back."""
+    """One commit per request: only when the view succeeded; anything else is rolled back.
+    The log-in session's "last seen" goes in last, so the write lock is held only briefly."""
     if response.status_code < 400:
+        login_sessions.write_last_seen()
         db.session.commit()
     return response
 

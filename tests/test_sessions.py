@@ -145,6 +145,21 @@ def test_last_seen_is_written_only_every_few_minutes(app, make_person, count_que
     assert sessions_of(account.id)[0].last_seen_at > earlier + timedelta(minutes=5)
 
 
+def test_last_seen_is_the_requests_last_write(app, make_person, count_queries):
+    """The page is read before "last seen" is written: on SQLite the first write holds the one
+    write lock until the commit, so writing it first would block every other writer for the
+    whole rendering of a page that only reads."""
+    account = make_person("hoa")
+    client = login(app.test_client(), account)
+    db.session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(minutes=6)))
+    db.session.commit()
+    with count_queries() as statements:
+        assert client.get("/profile").status_code == 200
+    data = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT"))]
+    assert "UPDATE lms_login_sessions" in data[-1]
+    assert len(data) > 2
+
+
 def test_the_account_and_its_session_come_in_one_query(app, make_person, count_queries):
     """Checking the session costs no query of its own: it is joined to loading the account."""
     client = login(app.test_client(), make_person("hoa"))

@@ -6,9 +6,9 @@ LMS_SESSION_MAX_HOURS after log-in in any case.
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import delete, or_, select, update
 
 from lms import db
@@ -84,14 +84,22 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
         return None
     account, last_seen = row
     if now - last_seen >= _touch_interval():
-        _touch(token, now)
+        # Written when the request commits (`write_last_seen`), not now: on SQLite the first
+        # write takes the database's one write lock until the commit, so a page that only reads
+        # would hold it for its whole rendering, queueing every other writer (an autosave, the
+        # rate limiter's own transaction) behind it.
+        g.lms_last_seen = (token, now)
     return account
 
 
-def _touch(token: str, now: datetime) -> None:
-    db.session.execute(
-        update(LoginSession).where(LoginSession.id == _digest(token)).values(last_seen_at=now)
-    )
+def write_last_seen() -> None:
+    """Record the "last seen" time `load_account` found due, as the request's last statement."""
+    pending = g.pop("lms_last_seen", None)
+    if pending is not None:
+        token, now = pending
+        db.session.execute(
+            update(LoginSession).where(LoginSession.id == _digest(token)).values(last_seen_at=now)
+        )
 
 
 def end(token: object) -> None:
