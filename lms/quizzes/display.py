@@ -15,6 +15,7 @@ from lms import db
 from lms.accounts.models import LearnerProfile
 from lms.i18n import format_number
 from lms.quizzes.attempts import services as service
+from lms.quizzes.attempts import tokens
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import (
     Attempt,
@@ -130,6 +131,10 @@ class ShownQuestion:
 
     def field(self, part: int | None = None) -> str:
         return answer_field(service.field_prefix(self.position), part)
+
+    def value(self, index: int) -> str:
+        """What the input for the author's `index` carries: an opaque token of this attempt."""
+        return tokens.value_token(getattr(self.record, "attempt_id", None), self.position, index)
 
     def ordered(self, items: list) -> list[tuple[int, Any]]:
         """(index, item) in the attempt's display order (the author's order when unshuffled)."""

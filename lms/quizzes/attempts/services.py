@@ -26,7 +26,7 @@ from lms.classes.models import Enrolment
 from lms.courses import progress
 from lms.db import utcnow
 from lms.i18n import format_datetime
-from lms.quizzes.attempts import drawing
+from lms.quizzes.attempts import drawing, tokens
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.grading import scoring
 from lms.quizzes.manage.settings import EffectiveSettings, effective_settings
@@ -280,11 +280,17 @@ def _claim(attempt: Attempt, now: datetime) -> bool:
 
 
 def save_responses(
-    attempt: Attempt, quiz: Quiz, answers: dict[int, FormData], now: datetime
+    attempt: Attempt,
+    quiz: Quiz,
+    answers: dict[int, FormData],
+    now: datetime,
+    *,
+    opaque: bool = False,
 ) -> list[AttemptQuestion]:
     """Save the responses posted for some positions; AttemptError when it takes no more.
 
-    Each question reads only its own fields (`q<position>-answer…`) through its type.
+    Each question reads only its own fields (`q<position>-answer…`) through its type; `opaque`
+    when they come from a learner's page, whose values are tokens (see `tokens`), not indexes.
     Returns the questions named in `answers`, saved or unchanged.
     """
     if not takes_answers(attempt, now):
@@ -301,9 +307,11 @@ def save_responses(
         if question is None:
             continue
         version = question.question_version
-        response = get_question_type(version.qtype).response_from_form(
-            as_data(version, ""), formdata, field_prefix(position)
-        )
+        qtype, data = get_question_type(version.qtype), as_data(version, "")
+        prefix = field_prefix(position)
+        if opaque:
+            formdata = tokens.decode(qtype, data, formdata, prefix, attempt.id, position)
+        response = qtype.response_from_form(data, formdata, prefix)
         unchanged = response == question.response or not (
             is_answered(response) or is_answered(question.response)
         )

@@ -207,7 +207,7 @@ def save_page(attempt_id: int):
         # An old tab of a page sequential navigation has left behind: nothing to save there.
         return redirect(url_for(".attempt", attempt_id=attempt.id), 303)
     positions = pages[form.page.data - 1]
-    service.save_responses(attempt, quiz, {p: request.form for p in positions}, now)
+    service.save_responses(attempt, quiz, {p: request.form for p in positions}, now, opaque=True)
     target = form.target()
     if target is None:
         return redirect(url_for(".summary", attempt_id=attempt.id), 303)
@@ -235,7 +235,7 @@ def autosave(attempt_id: int):
         )
     }
     try:
-        saved = service.save_responses(attempt, quiz, answers, now)
+        saved = service.save_responses(attempt, quiz, answers, now, opaque=True)
     except service.AttemptError as error:
         return jsonify(
             error=str(error), remaining=0, next=url_for(_next_page(attempt), attempt_id=attempt.id)

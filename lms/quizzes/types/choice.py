@@ -38,6 +38,9 @@ class _ChoiceType(QuestionType):
             errors.append(_("A choice's weight must be between -100% and 100%."))
         return errors
 
+    def value_count(self, question: Question) -> int:
+        return len(self._choices(question))
+
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
         order = list(range(len(self._choices(question))))
         rng.shuffle(order)
