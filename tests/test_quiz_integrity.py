@@ -129,12 +129,12 @@ def test_the_page_carries_no_author_index(client_in, quiz):
     assert set(values) >= {"q1-answer", "q3-answer", "q4-answer-0", "q5-answer"}
     offered = [value for name, found in values.items() for value in found]
     assert offered and not [value for value in offered if value.isdigit()]
-    ordering = [q for q in attempt.questions if q.question_version.qtype == "ordering"][0]
+    ordering = next(q for q in attempt.questions if q.question_version.qtype == "ordering")
     assert tokens.value_token(attempt.id, ordering.position, 0) in page
 
 
 def test_answering_zero_everywhere_earns_nothing(client_in, quiz):
-    """"0" in every field (the author's right choice, before) is read as no answer."""
+    """ "0" in every field (the author's right choice, before) is read as no answer."""
     attempt, page = start(client_in, quiz)
     fields = {name: ["0"] for name in input_values(page) if name != "q5-answer"}
     fields["q5-answer"] = ["0", "1", "2", "3"]

@@ -2,10 +2,12 @@
 posts and autosave), the deadline and the quiz's overdue rule (enforced here, on every access,
 never by the browser's clock), and idempotent submit with instant grading (see `scoring`).
 
-Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all go
-through one conditional UPDATE of the attempt row: PostgreSQL makes the second writer wait for the
-row and then re-check the condition; SQLite serialises writers. So the loser sees the attempt as
-it was left and does nothing twice.
+Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all take
+the attempt row's lock first: saving answers through one conditional UPDATE of the row (PostgreSQL
+makes the second writer wait for the row and then re-check the condition; SQLite serialises
+writers), finishing through `lock_attempt`, which reads the answers only once it holds the lock.
+So the loser sees the attempt as it was left, does nothing twice, and no saved answer goes
+ungraded.
 """
 
 import random
@@ -404,15 +406,40 @@ def submit_attempt(attempt: Attempt, quiz: Quiz, now: datetime | None = None) ->
     return _finish(attempt, quiz, AttemptState.FINISHED, now, "submit")
 
 
+def lock_attempt(attempt: Attempt) -> None:
+    """Take the attempt's row lock, then read it and its answers again as stored.
+
+    Whatever finishes an attempt grades what this reads, never what the request loaded before:
+    an autosave that committed while this request waited for the lock is graded, and one that
+    arrives later waits for this transaction and then finds the attempt closed (refused, 409).
+    FOR UPDATE on PostgreSQL; on SQLite an IMMEDIATE transaction (see `lms.db`) is the lock,
+    taken before the read so no writer commits between the read and the grading.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+    db.session.scalars(
+        select(Attempt)
+        .where(Attempt.id == attempt.id)
+        .with_for_update(of=Attempt)
+        .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str) -> bool:
+    lock_attempt(attempt)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return False  # another request finished it first: it shows what that one recorded
     result = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
         .values(state=state, finished_at=when)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
-        # Another request finished it first: show what that one recorded.
+    if result.rowcount != 1:  # cannot happen under the lock; kept as the last guard
         db.session.refresh(attempt)
         return False
     set_committed_value(attempt, "state", state)
