@@ -1,8 +1,10 @@
 """Issue 9 §3: a learner's page gives no answer away. Choice, matching and ordering inputs carry
 per-attempt opaque values (never the author's indexes, which put the right choice first), and
-matching options and ordering items are shuffled per attempt, the order stored with it.
+matching options and ordering items are shuffled per attempt, the order stored with it. And the
+autosave body is read within its limit even when chunked, and unreadable JSON is a 400.
 """
 
+import io
 import re
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from lms import db
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.attempts import tokens
+from lms.quizzes.attempts import views as attempt_views
 from lms.quizzes.bank import services as bank
 from lms.quizzes.models import Attempt
 from lms.quizzes.types import Question
@@ -184,3 +187,42 @@ def test_a_value_of_another_attempt_means_nothing(client_in, quiz):
     stolen = tokens.value_token(attempt.id + 1, 1, 0)
     finished = post_all(client_in, attempt, {"q1-answer": [stolen]})
     assert finished.questions[0].response is None
+
+
+# --- the autosave body ----------------------------------------------------------------------------
+
+
+def post_autosave(client, attempt, raw: bytes, chunked: bool = False):
+    token = csrf_token(client, f"/quiz/attempt/{attempt.id}/summary")
+    headers = {"Accept": "application/json", "X-CSRFToken": token}
+    headers["Content-Type"] = "application/json"
+    if not chunked:
+        return client.post(f"/quiz/attempt/{attempt.id}/autosave", data=raw, headers=headers)
+    # As gunicorn hands over a chunked body: no Content-Length, the stream ends where it ends.
+    return client.post(
+        f"/quiz/attempt/{attempt.id}/autosave",
+        input_stream=io.BytesIO(raw),
+        headers={**headers, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_autosave_over_the_limit_is_refused(client_in, quiz):
+    """A chunked body has no Content-Length to trust: the limit holds all the same."""
+    attempt, _page = start(client_in, quiz)
+    essay = "x" * (attempt_views.MAX_AUTOSAVE_BYTES + 10)
+    raw = ('{"answers": {"1": {"q1-answer": ["' + essay + '"]}}}').encode()
+    response = post_autosave(client_in, attempt, raw, chunked=True)
+    assert response.status_code == 413 and response.json["error"]
+    small = b'{"answers": {"1": {"q1-answer": []}}}'
+    assert post_autosave(client_in, attempt, small, chunked=True).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "raw", [b"[" * 100_000, b'{"answers": {"1": ', b"\xff\xfe", b"[" * 40 + b"]" * 40]
+)
+def test_deep_or_broken_autosave_json_is_400_with_a_message(client_in, quiz, raw):
+    """Nesting past the parser's recursion limit was a 500; now every unreadable body is 400."""
+    attempt, _page = start(client_in, quiz)
+    response = post_autosave(client_in, attempt, raw)
+    assert response.status_code == 400 and response.json["error"]

@@ -17,6 +17,7 @@ from lms import db
 from lms.courses.learning import get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
+from lms.jsonbody import BodyError, read_json
 from lms.quizzes.attempts import forms
 from lms.quizzes.attempts import services as service
 from lms.quizzes.display import learner_name, quiz_pages, shown, stamp, template_helpers
@@ -221,10 +222,12 @@ def autosave(attempt_id: int):
     """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed."""
     attempt, quiz, question_count = get_own_attempt_to_save_or_404(attempt_id)
     now = utcnow()
-    if (request.content_length or 0) > MAX_AUTOSAVE_BYTES:
-        return jsonify(error=_("Too much data was sent at once.")), 413
     try:
-        answers = forms.parse_autosave(request.get_json(silent=True), question_count)
+        payload = read_json(MAX_AUTOSAVE_BYTES)
+    except BodyError as error:
+        return jsonify(error=str(error)), error.status
+    try:
+        answers = forms.parse_autosave(payload, question_count)
     except (ValueError, TypeError):
         return jsonify(error=_("The answers sent could not be read. Reload the page.")), 400
     answers = {
