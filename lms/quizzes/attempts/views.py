@@ -122,6 +122,9 @@ def _start_page(quiz: Quiz, seat, now: datetime, error: str = "", status: int = 
         marks_shown=marks_shown,
         grade_shown=bool(marks_shown),
         passed=scoring.passed(grade, quiz.pass_mark),
+        # A submitted attempt waiting for an essay's grade: no verdict yet, never "not passed".
+        waiting=bool(check)
+        and any(a.state == AttemptState.FINISHED and a.fraction is None for a in check.attempts),
         error=error,
     ), status
 

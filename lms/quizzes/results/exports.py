@@ -31,13 +31,8 @@ def percent(fraction: float | None) -> float | None:
 
 
 def result_label(grade: results.LearnerGrade) -> str:
-    if grade.waiting and not grade.passed:
-        return _("Waiting for grading")
-    return {
-        results.ResultState.PASSED: _("Passed"),
-        results.ResultState.NOT_PASSED: _("Not passed"),
-        results.ResultState.NOT_ATTEMPTED: _("Not attempted"),
-    }[grade.state]
+    """The result column: the page's own verdict (see `LearnerGrade.state`)."""
+    return results.result_label(grade.state)
 
 
 @dataclass(frozen=True)
