@@ -42,6 +42,7 @@ def template_helpers() -> dict:
         "points": points,
         "points_label": lambda value: _("Points: %(n)s", n=points(value)),
         "clock": clock,
+        "duration": duration,
     }
 
 
@@ -55,6 +56,21 @@ def clock(seconds: int) -> str:
     hours, rest = divmod(max(0, seconds), 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def duration(seconds: int) -> str:
+    """How long something took, with units: "33 giây", "12 phút 5 giây", "1 giờ 2 phút"
+    (a clock's "00:33" beside a 30-minute limit reads as 33 minutes)."""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(_("%(n)s h", n=hours))
+    if minutes:
+        parts.append(_("%(n)s min", n=minutes))
+    if (seconds and not hours) or not parts:
+        parts.append(_("%(n)s s", n=seconds))
+    return " ".join(parts)
 
 
 def stamp(moment: datetime | None) -> str:
