@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms import db
 from lms.accounts.models import LearnerProfile
-from lms.i18n import format_number
+from lms.i18n import format_date, format_number, local_time
 from lms.quizzes.attempts import services as service
 from lms.quizzes.attempts import tokens
 from lms.quizzes.bank.services import as_data
@@ -43,6 +43,7 @@ def template_helpers() -> dict:
         "points_label": lambda value: _("Points: %(n)s", n=points(value)),
         "clock": clock,
         "duration": duration,
+        "closing_words": closing_words,
     }
 
 
@@ -73,6 +74,31 @@ def duration(seconds: int) -> str:
     return " ".join(parts)
 
 
+WEEKDAYS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+
+
+def closing_words(moment: datetime, remaining: int) -> str:
+    """When an untimed attempt ends, in words: "The quiz closes at 17:00 on Friday, 12/12/2026
+    (in 17 days)" rather than a countdown of 431 hours."""
+    local = local_time(moment)
+    left = remaining // 86400
+    return _(
+        "The quiz closes at %(time)s on %(weekday)s, %(date)s (in %(left)s).",
+        time=local.strftime("%H:%M"),
+        weekday=WEEKDAYS[local.weekday()],
+        date=format_date(local),
+        left=_("%(n)s days", n=left) if left >= 2 else duration(remaining - remaining % 60 or 60),
+    )
+
+
 def stamp(moment: datetime | None) -> str:
     """A saved time as the page and the autosave answers both write it (UTC, microseconds)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else ""
@@ -88,7 +114,10 @@ def grading_method_label(method: str) -> str:
     return str(labels.get(method, method))
 
 
-def overdue_rule_label(rule: str) -> str:
+def overdue_rule_label(rule: str, untimed: bool = False) -> str:
+    """What happens at the end; for a quiz with no time limit, the end is its closing date."""
+    if untimed:
+        return str(_closing_labels().get(rule, rule))
     labels = {
         OverdueRule.AUTOSUBMIT: _l("When time is up, the attempt is submitted automatically."),
         OverdueRule.GRACE: _l(
@@ -97,6 +126,17 @@ def overdue_rule_label(rule: str) -> str:
         OverdueRule.NOTHING: _l("An attempt not submitted before time is up does not count."),
     }
     return str(labels.get(rule, rule))
+
+
+def _closing_labels() -> dict:
+    return {
+        OverdueRule.AUTOSUBMIT: _l("When the quiz closes, the attempt is submitted automatically."),
+        OverdueRule.GRACE: _l(
+            "When the quiz closes, you may still submit for a short while, "
+            "without changing answers."
+        ),
+        OverdueRule.NOTHING: _l("An attempt not submitted before the quiz closes does not count."),
+    }
 
 
 def state_label(state: str) -> str:

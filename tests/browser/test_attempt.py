@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
 from lms import db
+from lms.db import utcnow
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.models import Attempt, Quiz
 from tests.access.learning import enrol, make_class, shipped_version
@@ -135,3 +136,16 @@ def test_autosave_after_the_deadline_shows_the_refusal(page: Page, quiz):
     status = page.locator("#autosave-status")
     expect(status).to_have_class(re.compile(r"\berror\b"))
     expect(status.get_by_role("link")).to_have_attribute("href", re.compile(r"/summary$"))
+
+
+def test_the_time_left_is_announced_politely_five_minutes_before_the_end(page: Page, quiz):
+    """Issue 14: the countdown is not read out each second; a polite live region says "Còn 5
+    phút." as the attempt crosses five minutes left."""
+    attempt_id = start(page, quiz)
+    attempt = db.session.get(Attempt, attempt_id)
+    attempt.deadline_at = utcnow() + timedelta(seconds=302)
+    db.session.commit()
+    page.reload()
+    region = page.locator("#timer-announcement")
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect(region).to_have_text("Còn 5 phút.", timeout=10_000)

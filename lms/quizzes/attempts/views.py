@@ -160,6 +160,11 @@ def _leave(attempt: Attempt):
     return redirect(url_for(_next_page(attempt), attempt_id=attempt.id), 303)
 
 
+def _timed(quiz: Quiz, attempt: Attempt) -> bool:
+    """Whether the attempt has a time limit (a countdown), not only the quiz's closing date."""
+    return bool(effective_settings(quiz, attempt.user_id).time_limit_minutes)
+
+
 def _next_page(attempt: Attempt) -> str:
     # Still in progress past the deadline means the grace period (or the last seconds' slack).
     return ".summary" if attempt.state == AttemptState.IN_PROGRESS else ".review"
@@ -188,6 +193,7 @@ def attempt(attempt_id: int):
         questions=shown(attempt, pages[page]),
         answered={q.position for q in attempt.questions if service.is_answered(q.response)},
         remaining=service.remaining_seconds(attempt, now),
+        timed=_timed(quiz, attempt),
         stamp=stamp,
     )
 
@@ -278,6 +284,7 @@ def summary(attempt_id: int):
         closed_message=service.closed_message(attempt, quiz, now) if time_up else "",
         # Past the deadline there is nothing left to count down (and nothing to reload for).
         remaining=None if time_up else service.remaining_seconds(attempt, now),
+        timed=_timed(quiz, attempt),
     )
 
 
