@@ -74,3 +74,21 @@ def test_a_timed_quiz_counts_down_with_a_polite_announcement(client_in, training
     assert "data-clock>30:00<" in page or "data-clock>29:59<" in page
     assert 'id="timer-announcement" class="visually-hidden" aria-live="polite"' in page
     assert 'data-announce-5="Còn 5 phút."' in page and 'data-announce-1="Còn 1 phút."' in page
+
+
+def test_the_review_of_a_wrong_choice_names_the_option_its_feedback_is_about(
+    client_in, training_class, learner
+):
+    """ "Chưa đúng." under a wrong choice says which choice it is about (it read as if the answer
+    were right when it said "Đúng." for another)."""
+    quiz = make_quiz(training_class, small_bank(), shuffle_questions=False)
+    attempt = attempts.start_attempt(quiz, str(learner.id))
+    attempts.save_responses(
+        attempt, quiz, {1: {"q1-answer": ["1"]}, 2: {"q2-answer": ["true"]}}, utcnow()
+    )
+    attempts.submit_attempt(attempt, quiz)
+    db.session.commit()
+    page = client_in.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    feedback = re.search(r'<div class="feedback">(.*?)</div>', page, re.S).group(1)
+    assert "Về lựa chọn “Tại từng phòng chuyên môn” của bạn:" in feedback
+    assert "Chưa đúng." in feedback and "Đúng.</p>" not in page.replace("Chưa đúng.</p>", "")

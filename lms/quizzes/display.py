@@ -208,6 +208,13 @@ class ShownQuestion:
         return self.qtype.response_text(self.question, self.record.response)
 
     @property
+    def feedback_items(self) -> list[tuple[str, str]]:
+        """(the option it is about, or "", feedback) for each feedback the response earned."""
+        return self.qtype.labelled_feedback(
+            self.question, self.record.response, list(self.record.feedback or [])
+        )
+
+    @property
     def right_answer_text(self) -> str:
         return self.qtype.right_answer_text(self.question)
 

@@ -121,6 +121,13 @@ class QuestionType(ABC):
         """Return the order in which to display the choices (empty for types without any)."""
         return []
 
+    def labelled_feedback(
+        self, question: Question, response: Any, feedback: list[str]
+    ) -> list[tuple[str, str]]:
+        """The feedback a response earned, each with what it is about ("" when it is about the
+        whole answer): a review must say which chosen option a "Right." belongs to."""
+        return [("", text) for text in feedback]
+
     #: Whether `shuffle` applies even when the quiz keeps the author's order: for types whose
     #: author order is the answer itself (matching's options, ordering's items).
     always_shuffled: ClassVar[bool] = False
