@@ -3,6 +3,7 @@ choices in the attempt's order, the pages of an attempt, marks, saved times and 
 text, the words for settings and states, and a learner's name.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -44,12 +45,41 @@ def template_helpers() -> dict:
         "clock": clock,
         "duration": duration,
         "closing_words": closing_words,
+        "text_start": text_start,
+        "mark_example": mark_example,
     }
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"[*_`~]+")
+_MARKUP = re.compile(r"[#>|]+|<[^>]*>")
+
+
+def text_start(markdown: str, limit: int = 80) -> str:
+    """The first words of a question's text, as plain text: what a trainer recognises a question
+    by in item analysis and the grading queue (its code, "mot-cua-01-q4", says nothing)."""
+    text = _LINK.sub(r"\1", _IMAGE.sub(" ", markdown or ""))
+    text = _EMPHASIS.sub("", _MARKUP.sub(" ", text))
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,.;:") + "…"
 
 
 def points(value: float) -> str:
     """A mark as people write it: 1, 0,5, 2,25 (two decimals at most, no trailing zeros)."""
     return format_number(round(value, 2), 2).rstrip("0").rstrip(",.")
+
+
+def mark_example(max_mark: float) -> str:
+    """A mark with a decimal comma that a question worth `max_mark` can take: 1,5 of 2, 0,5 of 1
+    (a hint of "e.g. 1,5" for a question out of 1 suggested a mark it refuses)."""
+    for example in (max_mark - 0.5, max_mark / 2, max_mark / 4):
+        if 0 < example < max_mark and example != int(example):
+            return points(example)
+    return points(max_mark)
 
 
 def clock(seconds: int) -> str:

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from lms.courses.progress import ClassProgress, ModuleState
-from lms.quizzes.display import duration
+from lms.i18n import format_number
+from lms.quizzes.display import duration, mark_example, text_start
 
 
 @pytest.mark.parametrize(
@@ -47,3 +48,28 @@ def progress(done: int, total: int) -> int:
 def test_progress_rounds_to_the_nearest_percent(done, total, percent):
     """1 of 6 is 17% (it read 16%); never 100% before the end, never 0% after a start."""
     assert progress(done, total) == percent
+
+
+@pytest.mark.parametrize(
+    ("markdown", "start"),
+    [
+        ("Nêu ý nghĩa của cơ chế **một cửa**.", "Nêu ý nghĩa của cơ chế một cửa."),
+        ("Xem [Nghị định 118](https://x.vn) và ![ảnh](a.png) `mã`", "Xem Nghị định 118 và mã"),
+        ("Một " * 40, ("Một " * 20).strip() + "…"),
+    ],
+)
+def test_a_question_is_named_by_the_start_of_its_text(markdown, start):
+    assert text_start(markdown) == start
+
+
+@pytest.mark.parametrize(
+    ("max_mark", "example"), [(1, "0,5"), (2, "1,5"), (1.5, "0,75"), (10, "9,5"), (0.5, "0,25")]
+)
+def test_the_grading_hint_example_is_a_mark_the_question_takes(max_mark, example):
+    """The hint said "e.g. 1,5" for a question out of 1."""
+    assert mark_example(max_mark) == example
+
+
+def test_no_minus_zero():
+    """A discrimination of -0,04% shown to one decimal was "-0,0"."""
+    assert format_number(-0.04, 1) == "0,0" and format_number(-0.06, 1) == "-0,1"
