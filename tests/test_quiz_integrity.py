@@ -15,7 +15,7 @@ from lms.quizzes.attempts import tokens
 from lms.quizzes.attempts import views as attempt_views
 from lms.quizzes.bank import services as bank
 from lms.quizzes.models import Attempt
-from lms.quizzes.types import Question
+from lms.quizzes.types import Question, get_question_type
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz
 from tests.conftest import csrf_token, login
@@ -226,3 +226,27 @@ def test_deep_or_broken_autosave_json_is_400_with_a_message(client_in, quiz, raw
     attempt, _page = start(client_in, quiz)
     response = post_autosave(client_in, attempt, raw)
     assert response.status_code == 400 and response.json["error"]
+
+
+def test_fields_encoded_as_the_page_sends_them_are_read_back(client_in, quiz):
+    """`tokens.encode` (the benchmark's autosave bodies) gives what the page sends."""
+    attempt, _page = start(client_in, quiz)
+    ordering = next(q for q in attempt.questions if q.question_version.qtype == "ordering")
+    version = ordering.question_version
+    fields = tokens.encode(
+        get_question_type(version.qtype),
+        bank.as_data(version, ""),
+        {f"q{ordering.position}-answer": ["0", "1", "2", "3"]},
+        attempt.id,
+        ordering.position,
+    )
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}/summary")
+    response = client_in.post(
+        f"/quiz/attempt/{attempt.id}/autosave",
+        json={"answers": {str(ordering.position): fields}},
+        headers={"Accept": "application/json", "X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    saved = attempts.load_attempt(attempt.id).questions[ordering.position - 1]
+    assert saved.response == [0, 1, 2, 3]

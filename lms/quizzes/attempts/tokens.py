@@ -27,6 +27,22 @@ def value_token(attempt_id: int | None, position: int, index: int) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
 
 
+def encode(
+    qtype: QuestionType,
+    question: Question,
+    fields: dict[str, list[str]],
+    attempt_id: int,
+    position: int,
+) -> dict[str, list[str]]:
+    """Fields holding author indexes as the attempt's page sends them (benchmarks, tests)."""
+    if not qtype.value_count(question):
+        return fields
+    return {
+        name: [value_token(attempt_id, position, int(v)) if v.isdigit() else v for v in values]
+        for name, values in fields.items()
+    }
+
+
 def decode(
     qtype: QuestionType,
     question: Question,
