@@ -155,8 +155,10 @@ def seed(app, out: Path) -> None:
     from lms import db
     from lms.demo import answer_form
     from lms.quizzes.attempts import services as attempts
+    from lms.quizzes.attempts import tokens
     from lms.quizzes.bank import services as banks
     from lms.quizzes.manage import settings
+    from lms.quizzes.types import get_question_type
 
     training_class, accounts = seed_learners(LEARNERS)
     bank = banks.find_bank("mot-cua")
@@ -187,6 +189,14 @@ def seed(app, out: Path) -> None:
                 prefix = attempts.field_prefix(question.position)
                 for right in (True, False):
                     fields = answer_form(version.qtype, version.data, prefix, right, rng)
+                    # As the page sends them: opaque values, not the author's indexes.
+                    fields = tokens.encode(
+                        get_question_type(version.qtype),
+                        banks.as_data(version, ""),
+                        fields,
+                        attempt.id,
+                        question.position,
+                    )
                     payload = {"answers": {str(question.position): fields}}
                     target = _target(attempt.id, "autosave", cookie, token, payload)
                     autosave.append((right, target))

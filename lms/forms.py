@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectChoice, StringField
-from wtforms.validators import StopValidation
+from wtforms.validators import NumberRange, StopValidation
 from wtforms.widgets import TextInput
 
 from lms.i18n import format_date, parse_date
@@ -96,6 +96,17 @@ class ClockField(InputHints, StringField):
         if self.raw_data:
             return self.raw_data[0]
         return self.data.strftime("%H:%M") if self.data else ""
+
+
+def within(minimum: float, maximum: float, message=None) -> NumberRange:
+    """The range check every typed number gets: both ends, named in the user's language.
+
+    Every number has an upper end: past it a value overflows the database's INTEGER (a 500 on
+    PostgreSQL) or makes a setting useless (a time limit of 10¹² minutes failed every start).
+    """
+    return NumberRange(
+        minimum, maximum, message=message or _l("Enter a number from %(min)s to %(max)s.")
+    )
 
 
 def to_utc(day: date | None, clock: time | None, default: time) -> datetime | None:

@@ -50,6 +50,8 @@ def format_number(value: int | float | None, digits: int = 0) -> str:
     """1.719 and 62,8 in Vietnamese; 1,719 and 62.8 in English."""
     if value is None:
         return ""
+    if round(value, digits) == 0:
+        value = 0  # -0.04 to one decimal is "0,0", never "-0,0"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=current_language())
 

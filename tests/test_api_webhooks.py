@@ -157,6 +157,15 @@ def test_bad_bodies_are_400(client, world, body):
     assert response.get_json()["error"]["code"] in {"invalid_body", "invalid_url"}
 
 
+@pytest.mark.parametrize("raw", ["[" * 50_000, "{not json", "[" * 40 + "]" * 40])
+def test_unreadable_or_deep_bodies_are_400_not_500(client, world, raw):
+    """Issue 9 §3: a body the parser cannot take (or nested past any real one) is a clear 400."""
+    headers = {**bearer(make_token(scopes=MANAGE)), "Content-Type": "application/json"}
+    response = client.post(HOOKS, data=raw, headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_body"
+
+
 # --- managing endpoints ---------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from lms import db
 from lms.audit.models import AuditEvent
 from lms.db import utcnow
 from lms.quizzes.attempts import services as attempts
+from lms.quizzes.attempts import tokens
 from lms.quizzes.grading import scoring
 from lms.quizzes.models import Attempt, AttemptState
 from tests.access.learning import enrol, make_class, shipped_version
@@ -79,11 +80,21 @@ def names_on_page(attempt: Attempt) -> dict[str, int]:
     return {q.question_version.name: q.position for q in attempt.questions}
 
 
+def choice(attempt, position: int, index: int) -> str:
+    """The opaque value the attempt's page gives the author's choice `index` at `position`."""
+    return tokens.value_token(attempt.id, position, index)
+
+
 def post_page(client, attempt, page: int, answers: dict[str, str], goto: str):
+    """Post a page as the browser does: a choice's index (tn-1) sent as the page's opaque value."""
     positions = names_on_page(attempt)
     token = csrf_token(client, f"/quiz/attempt/{attempt.id}/summary")
     data = {"csrf_token": token, "page": str(page), "goto": goto}
-    data.update({f"q{positions[name]}-answer": value for name, value in answers.items()})
+    for name, value in answers.items():
+        position = positions[name]
+        data[f"q{position}-answer"] = (
+            choice(attempt, position, int(value)) if name == "tn-1" else value
+        )
     return client.post(f"/quiz/attempt/{attempt.id}", data=data)
 
 
@@ -157,7 +168,7 @@ def test_page_flow_without_javascript(client_in, quiz):
     back = post_page(client_in, attempt, 2, {"tn-3": "45"}, "1")
     assert back.location.endswith("page=1")
     page = client_in.get(back.location).get_data(as_text=True)
-    assert re.search(r'name="q1-answer" value="0" checked', page)
+    assert re.search(rf'name="q1-answer" value="{choice(attempt, 1, 0)}" checked', page)
     assert re.search(r'name="q2-answer" value="true" checked', page)
     to_summary = post_page(client_in, attempt, 1, {"tn-1": "0", "tn-2": "true"}, "summary")
     summary = client_in.get(to_summary.location).get_data(as_text=True)
@@ -178,7 +189,7 @@ def test_sequential_navigation_never_goes_back(client_in, quiz):
     post_page(client_in, attempt, 1, {"tn-1": "1"}, "2")
     assert client_in.get(f"/quiz/attempt/{attempt.id}?page=1").location.endswith("page=2")
     post_page(client_in, attempt, 1, {"tn-1": "0"}, "2")  # an old tab of page 1
-    response = autosave(client_in, attempt, {"1": {"q1-answer": ["0"]}})
+    response = autosave(client_in, attempt, {"1": {"q1-answer": [choice(attempt, 1, 0)]}})
     assert response.status_code == 200 and response.json["saved"] == {}
     db.session.expire_all()
     assert attempts.load_attempt(attempt.id).questions[0].response == 1
@@ -251,7 +262,7 @@ def test_autosave_needs_the_csrf_token(client_in, quiz):
 def test_overdue_autosubmit_attempt_opens_on_its_review(client_in, quiz):
     """Opening an attempt found past its deadline submits it and shows the review."""
     attempt = start(client_in, quiz)
-    autosave(client_in, attempt, {"1": {"q1-answer": ["0"]}})
+    autosave(client_in, attempt, {"1": {"q1-answer": [choice(attempt, 1, 0)]}})
     move_back(attempt, 25)
     response = client_in.get(f"/quiz/attempt/{attempt.id}")
     assert response.location.endswith(f"/quiz/attempt/{attempt.id}/review")
@@ -405,7 +416,7 @@ def test_autosave_is_a_few_queries_and_small_writes(client_in, training_class, u
     db.session.commit()
     token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
     single = next(q.position for q in attempt.questions if q.question_version.qtype == "single")
-    fields = {str(single): {f"q{single}-answer": ["0"]}}
+    fields = {str(single): {f"q{single}-answer": [choice(attempt, single, 0)]}}
     with count_queries() as statements:
         response = autosave(client_in, attempt, fields, token)
     assert response.status_code == 200

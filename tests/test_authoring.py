@@ -391,6 +391,14 @@ def test_preview_json_is_the_published_renderer(trainer):
     assert "<script" not in response.json["html"]
 
 
+def test_preview_refuses_deep_or_broken_json_with_400(trainer):
+    """A JSON body too deep for the parser, or not JSON at all, is a 400 with a message."""
+    headers = {"X-CSRFToken": csrf_token(trainer, "/profile"), "Content-Type": "application/json"}
+    for raw in ("[" * 100_000, '{"text": '):
+        response = trainer.post("/author/preview", data=raw, headers=headers)
+        assert response.status_code == 400 and response.json["error"]
+
+
 def test_preview_form_body_and_limits(trainer):
     """The preview takes a form body too; no CSRF token is 400 and a huge text 413."""
     assert (

@@ -330,6 +330,9 @@ def test_a_bad_number_is_reported_beside_its_field(client, trainer, own_bank):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="default_mark-error"' in page and "Hãy nhập một số" in page
+    response = save(client, url, {**BASE, "default_mark": "1e300"})
+    assert response.status_code == 422
+    assert "Hãy nhập một số từ 0 đến 1000." in response.get_data(as_text=True)
 
 
 def test_a_taken_title_is_refused(client, trainer, own_bank):

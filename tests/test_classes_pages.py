@@ -160,6 +160,11 @@ def test_edit_saves_changes(client, province):
     assert response.status_code == 302
     db.session.refresh(training_class)
     assert training_class.capacity == 12 and training_class.name == "Lớp bồi dưỡng một cửa"
+    # Past PostgreSQL's INTEGER the capacity was a 500; now a message beside the field.
+    data = form(training_class.course_version, province["a"], code="LOP-A", capacity="3" + "0" * 9)
+    token = csrf_token(client, f"/classes/{training_class.id}/edit")
+    response = client.post(f"/classes/{training_class.id}/edit", data={"csrf_token": token, **data})
+    assert "Hãy nhập một số từ 1 đến 100000." in response.get_data(as_text=True)
 
 
 def test_list_filters_by_course_unit_and_status_with_counts(

@@ -255,6 +255,8 @@ def test_queue_page_lists_the_waiting_essay(trainer_client, submitted):
     assert "Trần Thị Mai" in page
     assert f"/grading/answer/{essay_of(submitted).id}" in page
     assert "Đang chờ chấm (1)" in page
+    # Issue 14: the question by the start of its text, not its code.
+    assert "Nêu ý nghĩa của cơ chế một cửa." in page and "tl-1" not in page
 
 
 def test_grade_page_shows_question_answer_rubric_and_maximum(trainer_client, submitted):
@@ -265,6 +267,7 @@ def test_grade_page_shows_question_answer_rubric_and_maximum(trainer_client, sub
     assert "<b>đậm</b>" not in page
     assert "<strong>hai ý</strong>" in page
     assert "Điểm: 2" in page
+    assert "ví dụ 1,5." in page  # an example mark within the question's 2 points
 
 
 def test_comma_mark_saves_and_goes_to_the_next_answer(trainer_client, submitted, quiz, learner):

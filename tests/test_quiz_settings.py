@@ -69,6 +69,11 @@ def test_fixed_question_from_another_bank_is_refused(training_class, questions):
         {"overdue_rule": "later"},
         {"navigation": "random"},
         {"questions_per_page": -2},
+        # Issue 9 §3: every number has an upper end (10¹² minutes made every start fail).
+        {"time_limit_minutes": 10**12},
+        {"grace_minutes": 24 * 60 + 1},
+        {"attempts_allowed": 101},
+        {"questions_per_page": 201},
         {"review": {"someday": {}}},
         {"review": {"after": {"everything": True}}},
     ],

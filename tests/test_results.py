@@ -4,6 +4,7 @@ summary line, bounded query counts, and what a learner may see of their own mark
 and the class grid are in test_results_exports.py).
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -100,7 +101,29 @@ def test_essay_waiting_for_grading(klass):
     row = results.quiz_results(quiz, klass["class"]).rows[0]
     assert row.result.waiting
     assert row.result.grade is None and not row.result.passed
-    assert row.result.state == results.ResultState.NOT_PASSED
+    assert row.result.state == results.ResultState.PENDING
+
+
+def test_a_pending_result_reads_the_same_on_the_page_in_files_and_figures(client, klass):
+    """Issue 14: waiting for an essay's grade is "Đang chờ chấm" on the page, in the CSV and in
+    the state filter, and the summary counts it apart, never as failed ("Không đạt")."""
+    essays = bank.get_or_create_bank("tu-luan", "Tự luận")
+    bank.import_questions(essays, parse_gift(ESSAY_GIFT).questions)
+    quiz = make_quiz(klass["class"], essays, shuffle_questions=False)
+    take(quiz, uid(klass, "an"), {1: "Nhanh, gọn, minh bạch.", 2: True})
+    db.session.commit()
+    login(client, klass["trainer"])
+    page = client.get(f"/results/quiz/{quiz.id}").get_data(as_text=True)
+    row = re.search(r"<tr>\s*<td[^>]*>.*?Trần Văn An.*?</tr>", page, re.S).group(0)
+    assert "Đang chờ chấm" in row and "Không đạt" not in row
+    assert "Đang chờ chấm: 1" in page and "Đạt: 0" in page
+    failed = client.get(f"/results/quiz/{quiz.id}?state=not_passed").get_data(as_text=True)
+    assert "Trần Văn An" not in failed
+    pending = client.get(f"/results/quiz/{quiz.id}?state=pending").get_data(as_text=True)
+    assert "Trần Văn An" in pending
+    with client.get(f"/results/quiz/{quiz.id}/export/results.csv") as response:
+        line = next(x for x in response.get_data(as_text=True).splitlines() if "Trần Văn An" in x)
+    assert "Đang chờ chấm" in line and "Không đạt" not in line
 
 
 def test_summary_counts_and_average(klass):
@@ -275,7 +298,7 @@ def test_learner_history_for_managers(client, klass):
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "10/03/2025 08:00" in text and "10/03/2025 08:03" in text
-    assert "03:00" in text and "1:15:00" in text  # durations
+    assert "3 phút" in text and "1 giờ 15 phút" in text  # durations, with units
     assert "50,0%" in text and "100,0%" in text
     assert f"/quiz/attempt/{first.id}/review" in text
 

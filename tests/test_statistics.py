@@ -259,6 +259,9 @@ def test_statistics_page_shows_figures_and_flags(client, analysed):
     assert "64,5%" in text or "64,6%" in text  # Q4's discrimination, Vietnamese decimal comma
     assert text.count("Cần xem lại câu hỏi này") == 4  # two flagged, in the table and below
     assert "Tại một đầu mối" in text
+    # Issue 14: each question named by the start of its text, its code only beside it.
+    assert '<a href="#question-' in text and ">Bộ phận Một cửa tiếp nhận hồ sơ ở đâu?</a>" in text
+    assert "-0,0" not in text
 
 
 def test_statistics_page_queries_do_not_grow_with_attempts(
@@ -295,12 +298,13 @@ def test_statistics_export_csv_and_xlsx(client, analysed):
         body = response.get_data()
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["STT", "Câu hỏi", "Loại"]
+    assert rows[0][:4] == ["STT", "Câu hỏi", "Nội dung câu hỏi", "Loại"]
     assert [row[1] for row in rows[1:]] == ["tn-1", "tn-2", "tn-3", "tn-4"]
-    assert rows[4][7] == "64.55"
+    assert rows[1][2] == "Bộ phận Một cửa tiếp nhận hồ sơ ở đâu?"
+    assert rows[4][8] == "64.55"
     with client.get(f"{base}.xlsx?attempts=first") as response:
         workbook = load_workbook(io.BytesIO(response.get_data()), read_only=True)
     sheet = list(workbook.worksheets[0].iter_rows(values_only=True))
     workbook.close()
-    assert sheet[2][5] == pytest.approx(60.0)  # Q2's facility
-    assert sheet[1][8] == "Cần xem lại"  # Q1 flagged
+    assert sheet[2][6] == pytest.approx(60.0)  # Q2's facility
+    assert sheet[1][9] == "Cần xem lại"  # Q1 flagged

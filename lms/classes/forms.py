@@ -12,11 +12,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from lms.classes.models import ClassMode
-from lms.forms import VNDateField, select_choices
+from lms.forms import VNDateField, select_choices, within
+
+#: More than any room or online class holds; a bigger number is a typing slip.
+MAX_CAPACITY = 100_000
 
 
 def mode_choices() -> list[tuple[str, str]]:
@@ -64,7 +67,7 @@ class ClassForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Length(max=255)])
     capacity = IntegerField(
         _l("Capacity"),
-        validators=[Optional(), NumberRange(min=1, message=_l("The capacity is at least 1."))],
+        validators=[Optional(), within(1, MAX_CAPACITY)],
         # A text box with a numeric keypad: styled like the other fields, no spinner arrows.
         widget=TextInput(),
         render_kw={"inputmode": "numeric", "autocomplete": "off"},

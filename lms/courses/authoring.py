@@ -23,6 +23,7 @@ from lms.courses.forms import (
 )
 from lms.courses.models import Attachment, Course, CourseVersion, Module, VersionStatus
 from lms.forms import unit_choices
+from lms.jsonbody import BodyError, read_json
 from lms.rendering import render_markdown
 from lms.security import access
 
@@ -299,8 +300,12 @@ def asset(course_id: int, number: int, name: str):
 @access("role", TRAINER)
 def preview():
     """Markdown → the HTML learners will see, through the one renderer (JSON or form body)."""
-    payload = request.get_json(silent=True) if request.is_json else request.form
-    text = (payload or {}).get("text", "")
+    try:
+        # Four bytes per character at most in UTF-8, plus the JSON around the text.
+        payload = read_json(4 * MAX_BODY_CHARS + 1024) if request.is_json else request.form
+    except BodyError as error:
+        return jsonify(error=str(error)), error.status
+    text = payload.get("text", "") if isinstance(payload, dict) else None
     if not isinstance(text, str):
         return jsonify(error=_("Send the text to preview as `text`.")), 400
     if len(text) > MAX_BODY_CHARS:

@@ -175,9 +175,15 @@ class ClassProgress:
 
     @property
     def percent(self) -> int:
+        """Done over required, to the nearest percent (1 of 6 is 17%, not 16%); never 0% once
+        something is done, never 100% before everything is."""
         if not self.required_total:
             return 100 if self.modules else 0
-        return self.required_done * 100 // self.required_total
+        done, total = self.required_done, self.required_total
+        nearest = (done * 200 + total) // (2 * total)  # half up, in whole numbers
+        if done and nearest == 0:
+            return 1
+        return 99 if done < total and nearest == 100 else nearest
 
     @property
     def finished(self) -> bool:

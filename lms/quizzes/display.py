@@ -3,6 +3,7 @@ choices in the attempt's order, the pages of an attempt, marks, saved times and 
 text, the words for settings and states, and a learner's name.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -13,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from lms import db
 from lms.accounts.models import LearnerProfile
-from lms.i18n import format_number
+from lms.i18n import format_date, format_number, local_time
 from lms.quizzes.attempts import services as service
+from lms.quizzes.attempts import tokens
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import (
     Attempt,
@@ -41,7 +43,29 @@ def template_helpers() -> dict:
         "points": points,
         "points_label": lambda value: _("Points: %(n)s", n=points(value)),
         "clock": clock,
+        "duration": duration,
+        "closing_words": closing_words,
+        "text_start": text_start,
+        "mark_example": mark_example,
     }
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"[*_`~]+")
+_MARKUP = re.compile(r"[#>|]+|<[^>]*>")
+
+
+def text_start(markdown: str, limit: int = 80) -> str:
+    """The first words of a question's text, as plain text: what a trainer recognises a question
+    by in item analysis and the grading queue (its code, "mot-cua-01-q4", says nothing)."""
+    text = _LINK.sub(r"\1", _IMAGE.sub(" ", markdown or ""))
+    text = _EMPHASIS.sub("", _MARKUP.sub(" ", text))
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,.;:") + "…"
 
 
 def points(value: float) -> str:
@@ -49,11 +73,60 @@ def points(value: float) -> str:
     return format_number(round(value, 2), 2).rstrip("0").rstrip(",.")
 
 
+def mark_example(max_mark: float) -> str:
+    """A mark with a decimal comma that a question worth `max_mark` can take: 1,5 of 2, 0,5 of 1
+    (a hint of "e.g. 1,5" for a question out of 1 suggested a mark it refuses)."""
+    for example in (max_mark - 0.5, max_mark / 2, max_mark / 4):
+        if 0 < example < max_mark and example != int(example):
+            return points(example)
+    return points(max_mark)
+
+
 def clock(seconds: int) -> str:
     """Seconds as a countdown shows them: 1:05:09 or 05:09."""
     hours, rest = divmod(max(0, seconds), 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def duration(seconds: int) -> str:
+    """How long something took, with units: "33 giây", "12 phút 5 giây", "1 giờ 2 phút"
+    (a clock's "00:33" beside a 30-minute limit reads as 33 minutes)."""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(_("%(n)s h", n=hours))
+    if minutes:
+        parts.append(_("%(n)s min", n=minutes))
+    if (seconds and not hours) or not parts:
+        parts.append(_("%(n)s s", n=seconds))
+    return " ".join(parts)
+
+
+WEEKDAYS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+
+
+def closing_words(moment: datetime, remaining: int) -> str:
+    """When an untimed attempt ends, in words: "The quiz closes at 17:00 on Friday, 12/12/2026
+    (in 17 days)" rather than a countdown of 431 hours."""
+    local = local_time(moment)
+    left = remaining // 86400
+    return _(
+        "The quiz closes at %(time)s on %(weekday)s, %(date)s (in %(left)s).",
+        time=local.strftime("%H:%M"),
+        weekday=WEEKDAYS[local.weekday()],
+        date=format_date(local),
+        left=_("%(n)s days", n=left) if left >= 2 else duration(remaining - remaining % 60 or 60),
+    )
 
 
 def stamp(moment: datetime | None) -> str:
@@ -71,7 +144,10 @@ def grading_method_label(method: str) -> str:
     return str(labels.get(method, method))
 
 
-def overdue_rule_label(rule: str) -> str:
+def overdue_rule_label(rule: str, untimed: bool = False) -> str:
+    """What happens at the end; for a quiz with no time limit, the end is its closing date."""
+    if untimed:
+        return str(_closing_labels().get(rule, rule))
     labels = {
         OverdueRule.AUTOSUBMIT: _l("When time is up, the attempt is submitted automatically."),
         OverdueRule.GRACE: _l(
@@ -80,6 +156,17 @@ def overdue_rule_label(rule: str) -> str:
         OverdueRule.NOTHING: _l("An attempt not submitted before time is up does not count."),
     }
     return str(labels.get(rule, rule))
+
+
+def _closing_labels() -> dict:
+    return {
+        OverdueRule.AUTOSUBMIT: _l("When the quiz closes, the attempt is submitted automatically."),
+        OverdueRule.GRACE: _l(
+            "When the quiz closes, you may still submit for a short while, "
+            "without changing answers."
+        ),
+        OverdueRule.NOTHING: _l("An attempt not submitted before the quiz closes does not count."),
+    }
 
 
 def state_label(state: str) -> str:
@@ -131,6 +218,10 @@ class ShownQuestion:
     def field(self, part: int | None = None) -> str:
         return answer_field(service.field_prefix(self.position), part)
 
+    def value(self, index: int) -> str:
+        """What the input for the author's `index` carries: an opaque token of this attempt."""
+        return tokens.value_token(getattr(self.record, "attempt_id", None), self.position, index)
+
     def ordered(self, items: list) -> list[tuple[int, Any]]:
         """(index, item) in the attempt's display order (the author's order when unshuffled)."""
         order = self.record.choice_order or range(len(items))
@@ -145,6 +236,13 @@ class ShownQuestion:
     @property
     def response_text(self) -> str:
         return self.qtype.response_text(self.question, self.record.response)
+
+    @property
+    def feedback_items(self) -> list[tuple[str, str]]:
+        """(the option it is about, or "", feedback) for each feedback the response earned."""
+        return self.qtype.labelled_feedback(
+            self.question, self.record.response, list(self.record.feedback or [])
+        )
 
     @property
     def right_answer_text(self) -> str:

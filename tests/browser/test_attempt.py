@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, expect
 
 from lms import db
+from lms.db import utcnow
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.models import Attempt, Quiz
 from tests.access.learning import enrol, make_class, shipped_version
@@ -80,7 +81,7 @@ def test_answers_autosave_and_come_back_after_a_reload(page: Page, quiz):
     """A choice and a typed answer reach the server by autosave and are shown after reload."""
     attempt_id = start(page, quiz)
     with page.expect_response(AUTOSAVE) as first:
-        page.locator('input[name="q1-answer"][value="0"]').check()
+        page.locator('input[name="q1-answer"]').first.check()
     assert first.value.status == 200
     with page.expect_response(AUTOSAVE) as second:
         page.locator('input[name="q4-answer"]').fill("tthc")
@@ -88,7 +89,7 @@ def test_answers_autosave_and_come_back_after_a_reload(page: Page, quiz):
     expect(page.locator("#autosave-status")).to_have_class(re.compile(r"\bsaved\b"))
     assert saved(attempt_id)[1] == 0 and saved(attempt_id)[4] == "tthc"
     page.reload()
-    expect(page.locator('input[name="q1-answer"][value="0"]')).to_be_checked()
+    expect(page.locator('input[name="q1-answer"]').first).to_be_checked()
     expect(page.locator('input[name="q4-answer"]')).to_have_value("tthc")
     expect(page.locator('[data-qnav="1"]')).to_have_class(re.compile(r"\banswered\b"))
 
@@ -130,8 +131,21 @@ def test_autosave_after_the_deadline_shows_the_refusal(page: Page, quiz):
     attempt.started_at -= timedelta(minutes=31)
     db.session.commit()
     with page.expect_response(AUTOSAVE) as refused:
-        page.locator('input[name="q1-answer"][value="1"]').check()
+        page.locator('input[name="q1-answer"]').nth(1).check()
     assert refused.value.status == 409
     status = page.locator("#autosave-status")
     expect(status).to_have_class(re.compile(r"\berror\b"))
     expect(status.get_by_role("link")).to_have_attribute("href", re.compile(r"/summary$"))
+
+
+def test_the_time_left_is_announced_politely_five_minutes_before_the_end(page: Page, quiz):
+    """Issue 14: the countdown is not read out each second; a polite live region says "Còn 5
+    phút." as the attempt crosses five minutes left."""
+    attempt_id = start(page, quiz)
+    attempt = db.session.get(Attempt, attempt_id)
+    attempt.deadline_at = utcnow() + timedelta(seconds=302)
+    db.session.commit()
+    page.reload()
+    region = page.locator("#timer-announcement")
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect(region).to_have_text("Còn 5 phút.", timeout=10_000)

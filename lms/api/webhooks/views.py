@@ -1,7 +1,6 @@
 """The webhook operations of the API: an outside system registers, lists and deletes the
 endpoints of its token's unit subtree and reads their delivery logs."""
 
-from flask import request
 from flask_babel import gettext as _
 
 from lms import db
@@ -14,6 +13,7 @@ from lms.api.registry import Query
 from lms.api.schemas import delivery_json, endpoint_json
 from lms.api.webhooks import endpoints
 from lms.api.webhooks.targets import TargetError
+from lms.jsonbody import BodyError, read_json
 
 MANAGE = (Scope.WEBHOOKS_MANAGE.value,)
 #: Creating an endpoint also needs the right to read what it will be sent.
@@ -33,13 +33,20 @@ def _endpoint_or_404(endpoint_id: int) -> WebhookEndpoint:
     return endpoint
 
 
+#: An endpoint's address, events and description fit in far less.
+MAX_BODY_BYTES = 64 * 1024
+
+
 def _listing(items: list[dict]) -> dict:
     """A whole list in the shape of a last page."""
     return {"data": items, "next_cursor": None, "has_more": False}
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = read_json(MAX_BODY_BYTES)
+    except BodyError as error:
+        raise ApiError(error.status, "invalid_body", str(error)) from error
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_body", _("Send a JSON object."))
     unknown = sorted(set(body) - FIELDS)

@@ -102,8 +102,10 @@ def lay_out(quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:
     for position, pick in enumerate(picks, start=1):
         version = versions[pick.question_id]
         order = []
-        if quiz.shuffle_choices:
-            order = get_question_type(version.qtype).shuffle(as_data(version, ""), rng)
+        qtype = get_question_type(version.qtype)
+        if quiz.shuffle_choices or qtype.always_shuffled:
+            # Matching options or ordering items in the author's order would show the answer.
+            order = qtype.shuffle(as_data(version, ""), rng)
         laid_out.append(
             AttemptQuestion(
                 position=position,

@@ -9,7 +9,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired
+
+from lms.forms import within
 
 #: The `goto` value of the button that leads to the confirm page.
 SUMMARY = "summary"
@@ -22,7 +24,7 @@ MAX_FIELD_VALUES = 100
 class AttemptPageForm(FlaskForm):
     """One page of an attempt sent without JavaScript: which page it was and where to go next."""
 
-    page = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    page = IntegerField(validators=[InputRequired(), within(1, 10_000)])
     goto = StringField()
 
     def target(self) -> int | None:

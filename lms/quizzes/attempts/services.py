@@ -2,10 +2,12 @@
 posts and autosave), the deadline and the quiz's overdue rule (enforced here, on every access,
 never by the browser's clock), and idempotent submit with instant grading (see `scoring`).
 
-Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all go
-through one conditional UPDATE of the attempt row: PostgreSQL makes the second writer wait for the
-row and then re-check the condition; SQLite serialises writers. So the loser sees the attempt as
-it was left and does nothing twice.
+Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all take
+the attempt row's lock first: saving answers through one conditional UPDATE of the row (PostgreSQL
+makes the second writer wait for the row and then re-check the condition; SQLite serialises
+writers), finishing through `lock_attempt`, which reads the answers only once it holds the lock.
+So the loser sees the attempt as it was left, does nothing twice, and no saved answer goes
+ungraded.
 """
 
 import random
@@ -26,7 +28,7 @@ from lms.classes.models import Enrolment
 from lms.courses import progress
 from lms.db import utcnow
 from lms.i18n import format_datetime
-from lms.quizzes.attempts import drawing
+from lms.quizzes.attempts import drawing, tokens
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.grading import scoring
 from lms.quizzes.manage.settings import EffectiveSettings, effective_settings
@@ -280,11 +282,17 @@ def _claim(attempt: Attempt, now: datetime) -> bool:
 
 
 def save_responses(
-    attempt: Attempt, quiz: Quiz, answers: dict[int, FormData], now: datetime
+    attempt: Attempt,
+    quiz: Quiz,
+    answers: dict[int, FormData],
+    now: datetime,
+    *,
+    opaque: bool = False,
 ) -> list[AttemptQuestion]:
     """Save the responses posted for some positions; AttemptError when it takes no more.
 
-    Each question reads only its own fields (`q<position>-answer…`) through its type.
+    Each question reads only its own fields (`q<position>-answer…`) through its type; `opaque`
+    when they come from a learner's page, whose values are tokens (see `tokens`), not indexes.
     Returns the questions named in `answers`, saved or unchanged.
     """
     if not takes_answers(attempt, now):
@@ -301,9 +309,11 @@ def save_responses(
         if question is None:
             continue
         version = question.question_version
-        response = get_question_type(version.qtype).response_from_form(
-            as_data(version, ""), formdata, field_prefix(position)
-        )
+        qtype, data = get_question_type(version.qtype), as_data(version, "")
+        prefix = field_prefix(position)
+        if opaque:
+            formdata = tokens.decode(qtype, data, formdata, prefix, attempt.id, position)
+        response = qtype.response_from_form(data, formdata, prefix)
         unchanged = response == question.response or not (
             is_answered(response) or is_answered(question.response)
         )
@@ -396,15 +406,40 @@ def submit_attempt(attempt: Attempt, quiz: Quiz, now: datetime | None = None) ->
     return _finish(attempt, quiz, AttemptState.FINISHED, now, "submit")
 
 
+def lock_attempt(attempt: Attempt) -> None:
+    """Take the attempt's row lock, then read it and its answers again as stored.
+
+    Whatever finishes an attempt grades what this reads, never what the request loaded before:
+    an autosave that committed while this request waited for the lock is graded, and one that
+    arrives later waits for this transaction and then finds the attempt closed (refused, 409).
+    FOR UPDATE on PostgreSQL; on SQLite an IMMEDIATE transaction (see `lms.db`) is the lock,
+    taken before the read so no writer commits between the read and the grading.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+    db.session.scalars(
+        select(Attempt)
+        .where(Attempt.id == attempt.id)
+        .with_for_update(of=Attempt)
+        .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str) -> bool:
+    lock_attempt(attempt)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return False  # another request finished it first: it shows what that one recorded
     result = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
         .values(state=state, finished_at=when)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
-        # Another request finished it first: show what that one recorded.
+    if result.rowcount != 1:  # cannot happen under the lock; kept as the last guard
         db.session.refresh(attempt)
         return False
     set_committed_value(attempt, "state", state)

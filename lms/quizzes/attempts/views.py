@@ -17,6 +17,7 @@ from lms import db
 from lms.courses.learning import get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
+from lms.jsonbody import BodyError, read_json
 from lms.quizzes.attempts import forms
 from lms.quizzes.attempts import services as service
 from lms.quizzes.display import learner_name, quiz_pages, shown, stamp, template_helpers
@@ -121,6 +122,9 @@ def _start_page(quiz: Quiz, seat, now: datetime, error: str = "", status: int = 
         marks_shown=marks_shown,
         grade_shown=bool(marks_shown),
         passed=scoring.passed(grade, quiz.pass_mark),
+        # A submitted attempt waiting for an essay's grade: no verdict yet, never "not passed".
+        waiting=bool(check)
+        and any(a.state == AttemptState.FINISHED and a.fraction is None for a in check.attempts),
         error=error,
     ), status
 
@@ -156,6 +160,11 @@ def _leave(attempt: Attempt):
     return redirect(url_for(_next_page(attempt), attempt_id=attempt.id), 303)
 
 
+def _timed(quiz: Quiz, attempt: Attempt) -> bool:
+    """Whether the attempt has a time limit (a countdown), not only the quiz's closing date."""
+    return bool(effective_settings(quiz, attempt.user_id).time_limit_minutes)
+
+
 def _next_page(attempt: Attempt) -> str:
     # Still in progress past the deadline means the grace period (or the last seconds' slack).
     return ".summary" if attempt.state == AttemptState.IN_PROGRESS else ".review"
@@ -184,6 +193,7 @@ def attempt(attempt_id: int):
         questions=shown(attempt, pages[page]),
         answered={q.position for q in attempt.questions if service.is_answered(q.response)},
         remaining=service.remaining_seconds(attempt, now),
+        timed=_timed(quiz, attempt),
         stamp=stamp,
     )
 
@@ -207,7 +217,7 @@ def save_page(attempt_id: int):
         # An old tab of a page sequential navigation has left behind: nothing to save there.
         return redirect(url_for(".attempt", attempt_id=attempt.id), 303)
     positions = pages[form.page.data - 1]
-    service.save_responses(attempt, quiz, {p: request.form for p in positions}, now)
+    service.save_responses(attempt, quiz, {p: request.form for p in positions}, now, opaque=True)
     target = form.target()
     if target is None:
         return redirect(url_for(".summary", attempt_id=attempt.id), 303)
@@ -221,10 +231,12 @@ def autosave(attempt_id: int):
     """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed."""
     attempt, quiz, question_count = get_own_attempt_to_save_or_404(attempt_id)
     now = utcnow()
-    if (request.content_length or 0) > MAX_AUTOSAVE_BYTES:
-        return jsonify(error=_("Too much data was sent at once.")), 413
     try:
-        answers = forms.parse_autosave(request.get_json(silent=True), question_count)
+        payload = read_json(MAX_AUTOSAVE_BYTES)
+    except BodyError as error:
+        return jsonify(error=str(error)), error.status
+    try:
+        answers = forms.parse_autosave(payload, question_count)
     except (ValueError, TypeError):
         return jsonify(error=_("The answers sent could not be read. Reload the page.")), 400
     answers = {
@@ -235,7 +247,7 @@ def autosave(attempt_id: int):
         )
     }
     try:
-        saved = service.save_responses(attempt, quiz, answers, now)
+        saved = service.save_responses(attempt, quiz, answers, now, opaque=True)
     except service.AttemptError as error:
         return jsonify(
             error=str(error), remaining=0, next=url_for(_next_page(attempt), attempt_id=attempt.id)
@@ -272,6 +284,7 @@ def summary(attempt_id: int):
         closed_message=service.closed_message(attempt, quiz, now) if time_up else "",
         # Past the deadline there is nothing left to count down (and nothing to reload for).
         remaining=None if time_up else service.remaining_seconds(attempt, now),
+        timed=_timed(quiz, attempt),
     )
 
 

@@ -15,9 +15,9 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms import FieldList as _FieldList
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
-from lms.forms import select_choices
+from lms.forms import select_choices, within
 from lms.quizzes.bank.forms import NumberField, QuestionForm, clean_text
 from lms.quizzes.display import ShownQuestion
 from lms.quizzes.formats.base import percent
@@ -51,7 +51,7 @@ def _percent(fraction: float) -> float:
 
 class ChoiceRow(Form):
     text = StringField(_l("Text"), validators=[Length(max=2000)])
-    fraction = NumberField(_l("Mark (%)"))
+    fraction = NumberField(_l("Mark (%)"), validators=[Optional(), within(-100, 100)])
     feedback = StringField(_l("Feedback"), validators=[Length(max=2000)])
 
 
@@ -81,8 +81,8 @@ class NumberOrRangeField(StringField):
 
 class NumberRow(Form):
     answer = NumberOrRangeField(_l("Answer"))
-    tolerance = NumberField(_l("Accepted error (±)"))
-    fraction = NumberField(_l("Mark (%)"))
+    tolerance = NumberField(_l("Accepted error (±)"), validators=[Optional(), within(0, 10**12)])
+    fraction = NumberField(_l("Mark (%)"), validators=[Optional(), within(-100, 100)])
     feedback = StringField(_l("Feedback"), validators=[Length(max=2000)])
 
 

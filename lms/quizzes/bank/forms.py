@@ -12,17 +12,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from lms.accounts.services import ServiceError
 from lms.content.fields import SLUG
-from lms.forms import InputHints, select_choices
+from lms.forms import InputHints, select_choices, within
 from lms.quizzes.formats import FORMATS
 from lms.quizzes.types import format_number, parse_number
 from lms.routing import coerce_id
 
 #: Longest question text the editor accepts (a long case study and then some).
 MAX_STEM_CHARS = 50_000
+#: A question's default mark goes no higher than a quiz slot's (see `manage.slots.MAX_MARK`).
+MAX_MARK = 1000
 #: Import formats by name, as the import form offers them.
 FORMAT_LABELS = {"gift": "GIFT", "moodlexml": "Moodle XML", "aiken": "Aiken"}
 
@@ -143,5 +145,5 @@ class QuestionForm(FlaskForm):
         render_kw={"rows": 3},
     )
     default_mark = NumberField(
-        _l("Default mark"), validators=[InputRequired(), NumberRange(min=0)], default=1.0
+        _l("Default mark"), validators=[InputRequired(), within(0, MAX_MARK)], default=1.0
     )

@@ -75,6 +75,8 @@ class QueueRow:
     submitted_at: datetime | None
     question_name: str
     learner_name: str
+    #: The question's text (Markdown), whose start names the question on the page.
+    question_stem: str = ""
 
 
 @dataclass
@@ -150,6 +152,7 @@ def grading_queue(
             Attempt.finished_at,
             QuestionVersion.name,
             func.coalesce(LearnerProfile.full_name, Attempt.user_id),
+            QuestionVersion.stem,
         )
         .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
         .outerjoin(LearnerProfile, LearnerProfile.user_id == Attempt.user_id)

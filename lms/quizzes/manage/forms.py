@@ -24,16 +24,31 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
-from lms.forms import ClockField, ReadFirst, VNDateField, WholeNumberField, select_choices, to_utc
+from lms.forms import (
+    ClockField,
+    ReadFirst,
+    VNDateField,
+    WholeNumberField,
+    select_choices,
+    to_utc,
+    within,
+)
 from lms.i18n import local_time
 from lms.quizzes.display import grading_method_label
-from lms.quizzes.manage.settings import NAVIGATIONS, REVIEW_ITEMS, REVIEW_MOMENTS, SETTING_NAMES
-from lms.quizzes.manage.slots import SlotSpec
+from lms.quizzes.manage.settings import (
+    MAX_ATTEMPTS,
+    MAX_MINUTES,
+    MAX_PER_PAGE,
+    NAVIGATIONS,
+    REVIEW_ITEMS,
+    REVIEW_MOMENTS,
+    SETTING_NAMES,
+)
+from lms.quizzes.manage.slots import MAX_DRAW, MAX_MARK, SlotSpec
 from lms.quizzes.models import GradingMethod, OverdueRule, Quiz, QuizOverride, QuizSlot
 from lms.routing import parse_id
 
@@ -111,13 +126,13 @@ class SlotForm(Form):
     count = WholeNumberField(
         _l("How many"),
         default=1,
-        validators=[Optional(), NumberRange(min=1, message=_l("Draw at least one question."))],
+        validators=[Optional(), within(1, MAX_DRAW)],
     )
     subcategories = BooleanField(_l("with subcategories"), default=True)
     mark = MarkField(
         _l("Mark per question"),
         default=1.0,
-        validators=[Optional(), NumberRange(min=0, message=_l("A mark cannot be negative."))],
+        validators=[Optional(), within(0, MAX_MARK)],
     )
 
     def spec(self) -> SlotSpec | None:
@@ -225,7 +240,7 @@ class SettingsForm(DatesMixin, FlaskForm):
 
     time_limit_minutes = WholeNumberField(
         _l("Time limit (minutes)"),
-        validators=[Optional(), NumberRange(min=1, message=_l("At least one minute."))],
+        validators=[Optional(), within(1, MAX_MINUTES)],
     )
     overdue_rule = SelectField(
         _l("When time is up"), choices=select_choices(overdue_choices()), validate_choice=True
@@ -233,12 +248,12 @@ class SettingsForm(DatesMixin, FlaskForm):
     grace_minutes = WholeNumberField(
         _l("Grace period (minutes)"),
         default=0,
-        validators=[Optional(), NumberRange(min=0, message=_l("Cannot be negative."))],
+        validators=[Optional(), within(0, MAX_MINUTES)],
     )
     attempts_allowed = WholeNumberField(
         _l("Attempts allowed"),
         default=1,
-        validators=[Optional(), NumberRange(min=0, message=_l("Cannot be negative."))],
+        validators=[Optional(), within(0, MAX_ATTEMPTS)],
     )
     grading_method = SelectField(
         _l("Grading method"),
@@ -250,17 +265,14 @@ class SettingsForm(DatesMixin, FlaskForm):
     pass_mark = WholeNumberField(
         _l("Pass mark (%)"),
         default=70,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100, message=_l("Between 0 and 100.")),
-        ],
+        validators=[Optional(), within(0, 100)],
     )
     shuffle_questions = BooleanField(_l("Shuffle the questions"))
     shuffle_choices = BooleanField(_l("Shuffle the choices within each question"))
     questions_per_page = WholeNumberField(
         _l("Questions per page"),
         default=1,
-        validators=[Optional(), NumberRange(min=0, message=_l("Cannot be negative."))],
+        validators=[Optional(), within(0, MAX_PER_PAGE)],
     )
     navigation = SelectField(_l("Navigation"), choices=select_choices(navigation_choices()))
 
@@ -331,11 +343,11 @@ class OverrideForm(DatesMixin, FlaskForm):
     user_id = SelectField(_l("Learner"), validate_choice=False)
     time_limit_minutes = WholeNumberField(
         _l("Time limit (minutes)"),
-        validators=[Optional(), NumberRange(min=1, message=_l("At least one minute."))],
+        validators=[Optional(), within(1, MAX_MINUTES)],
     )
     attempts_allowed = WholeNumberField(
         _l("Attempts allowed"),
-        validators=[Optional(), NumberRange(min=0, message=_l("Cannot be negative."))],
+        validators=[Optional(), within(0, MAX_ATTEMPTS)],
     )
 
     def set_learners(self, pairs: list[tuple[str, str]]) -> None:

@@ -133,6 +133,13 @@ def _check_review(review: Any) -> None:
             raise ServiceError(_("The review options are not valid."))
 
 
+#: Upper ends of the numbers a trainer types: a day for a time limit or grace period (a limit
+#: of 10¹² minutes made every start fail), a hundred attempts, two hundred questions a page.
+MAX_MINUTES = 24 * 60
+MAX_ATTEMPTS = 100
+MAX_PER_PAGE = 200
+
+
 def check_settings(values: dict[str, Any]) -> None:
     """Raise ServiceError (translated) for the first setting a trainer got wrong."""
     unknown = set(values) - set(SETTING_NAMES)
@@ -142,20 +149,24 @@ def check_settings(values: dict[str, Any]) -> None:
     if open_at and close_at and close_at <= open_at:
         raise ServiceError(_("The quiz must close after it opens."))
     limit = values.get("time_limit_minutes")
-    if limit is not None and limit <= 0:
-        raise ServiceError(_("The time limit must be a positive number of minutes."))
+    if limit is not None and not 0 < limit <= MAX_MINUTES:
+        raise ServiceError(_("The time limit must be from 1 to %(max)s minutes.", max=MAX_MINUTES))
     if "overdue_rule" in values and values["overdue_rule"] not in set(OverdueRule):
         raise ServiceError(_("Unknown rule for overdue attempts."))
-    if values.get("grace_minutes", 0) < 0:
-        raise ServiceError(_("The grace period cannot be negative."))
-    if values.get("attempts_allowed", 0) < 0:
-        raise ServiceError(_("The number of attempts cannot be negative."))
+    if not 0 <= values.get("grace_minutes", 0) <= MAX_MINUTES:
+        raise ServiceError(
+            _("The grace period must be from 0 to %(max)s minutes.", max=MAX_MINUTES)
+        )
+    if not 0 <= values.get("attempts_allowed", 0) <= MAX_ATTEMPTS:
+        raise ServiceError(_("The number of attempts must be from 0 to %(max)s.", max=MAX_ATTEMPTS))
     if "grading_method" in values and values["grading_method"] not in set(GradingMethod):
         raise ServiceError(_("Unknown grading method."))
     if not 0 <= values.get("pass_mark", 0) <= 100:
         raise ServiceError(_("The pass mark must be between 0 and 100 percent."))
-    if values.get("questions_per_page", 0) < 0:
-        raise ServiceError(_("The number of questions per page cannot be negative."))
+    if not 0 <= values.get("questions_per_page", 0) <= MAX_PER_PAGE:
+        raise ServiceError(
+            _("The number of questions per page must be from 0 to %(max)s.", max=MAX_PER_PAGE)
+        )
     if "navigation" in values and values["navigation"] not in NAVIGATIONS:
         raise ServiceError(_("Unknown navigation method."))
     if "review" in values:

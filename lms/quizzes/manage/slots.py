@@ -48,12 +48,20 @@ def questions_in(bank_id: int, ids: set[int]) -> int:
     )
 
 
+#: Upper ends a slot's numbers may take: more questions than any attempt page holds, and a mark
+#: far above any quiz's (a float typed as 1e400 is infinity).
+MAX_DRAW = 500
+MAX_MARK = 1000
+
+
 def check_slot(bank: QuestionBank, spec: SlotSpec) -> None:
     """Raise ServiceError (translated) when the slot cannot be filled from `bank`."""
     if (spec.question_id is None) == (spec.category_id is None):
         raise ServiceError(_("A quiz slot holds either one question or a category to draw from."))
-    if spec.mark < 0:
-        raise ServiceError(_("A question's mark cannot be negative."))
+    if not 0 <= spec.mark <= MAX_MARK:
+        raise ServiceError(_("A question's mark must be from 0 to %(max)s.", max=MAX_MARK))
+    if spec.count > MAX_DRAW:
+        raise ServiceError(_("A slot draws at most %(max)s questions.", max=MAX_DRAW))
     if spec.question_id is not None:
         question = db.session.get(Question, spec.question_id)
         if question is None or question.bank_id != bank.id:

@@ -19,6 +19,7 @@ from lms.accounts.models import Unit
 from lms.classes.exports import Export
 from lms.classes.models import TrainingClass
 from lms.i18n import format_number
+from lms.quizzes.display import text_start
 from lms.quizzes.models import Quiz
 from lms.quizzes.results import services as results
 from lms.quizzes.results import statistics
@@ -31,13 +32,8 @@ def percent(fraction: float | None) -> float | None:
 
 
 def result_label(grade: results.LearnerGrade) -> str:
-    if grade.waiting and not grade.passed:
-        return _("Waiting for grading")
-    return {
-        results.ResultState.PASSED: _("Passed"),
-        results.ResultState.NOT_PASSED: _("Not passed"),
-        results.ResultState.NOT_ATTEMPTED: _("Not attempted"),
-    }[grade.state]
+    """The result column: the page's own verdict (see `LearnerGrade.state`)."""
+    return results.result_label(grade.state)
 
 
 @dataclass(frozen=True)
@@ -131,6 +127,7 @@ def quiz_result_rows(quiz: Quiz, training_class: TrainingClass, filters: Filters
 STATISTICS_COLUMNS = (
     Column("position", _l("No."), "number", 6),
     Column("name", _l("Question"), width=32),
+    Column("text", _l("Question text"), width=48),
     Column("type", _l("Type"), width=16),
     Column("versions", _l("Versions"), width=10),
     Column("attempts", _l("Attempts"), "number", 10),
@@ -143,7 +140,8 @@ STATISTICS_COLUMNS = (
 
 
 def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    # Adding 0.0 turns a rounded -0.0 into 0.0: a file never shows "-0".
+    return None if value is None else round(value, 2) + 0.0
 
 
 def response_summary(question: statistics.QuestionStatistics) -> str:
@@ -165,6 +163,7 @@ def statistics_rows(quiz: Quiz, training_class: TrainingClass, filters: Filters)
         yield {
             "position": number,
             "name": question.name,
+            "text": text_start(question.stem, 200),
             "type": question.type_label,
             "versions": ", ".join(str(n) for n in question.version_numbers),
             "attempts": question.attempts,

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from statistics import fmean
 
+from flask_babel import gettext as _
 from sqlalchemy import Row, Select, exists, select
 
 from lms import db
@@ -34,6 +35,8 @@ class ResultState(StrEnum):
     """Where a learner stands on a quiz (the state filter of the results page)."""
 
     PASSED = "passed"
+    #: A submitted attempt waits for an essay's grade: not yet passed, but not failed either.
+    PENDING = "pending"
     NOT_PASSED = "not_passed"
     NOT_ATTEMPTED = "not_attempted"
 
@@ -52,9 +55,22 @@ class LearnerGrade:
 
     @property
     def state(self) -> ResultState:
+        """The one verdict the page, the exports and the figures all use."""
         if self.passed:
             return ResultState.PASSED
+        if self.waiting:
+            return ResultState.PENDING
         return ResultState.NOT_PASSED if self.attempts else ResultState.NOT_ATTEMPTED
+
+
+def result_label(state: str) -> str:
+    """A result as the page and the files write it."""
+    return {
+        ResultState.PASSED: _("Passed"),
+        ResultState.PENDING: _("Waiting for grading"),
+        ResultState.NOT_PASSED: _("Not passed"),
+        ResultState.NOT_ATTEMPTED: _("Not attempted"),
+    }[state]
 
 
 def learner_grade(attempts: list, quiz: Quiz) -> LearnerGrade:
@@ -171,6 +187,8 @@ class Summary:
     enrolled: int = 0
     attempted: int = 0
     passed: int = 0
+    #: Learners whose verdict waits for an essay's grade (counted neither passed nor failed).
+    pending: int = 0
     #: Mean of the quiz grades learners have (a fraction); None when nobody has one.
     average: float | None = None
 
@@ -212,6 +230,7 @@ def quiz_results(
         enrolled=len(rows),
         attempted=sum(1 for row in rows if row.result.attempts),
         passed=sum(1 for row in rows if row.result.passed),
+        pending=sum(1 for row in rows if row.result.state == ResultState.PENDING),
         average=fmean(grades) if grades else None,
     )
     if state:

@@ -26,7 +26,7 @@ bp = Blueprint("results", __name__, url_prefix="/results")
 def helpers() -> dict:
     return {
         **template_helpers(),
-        "result_label": exports.result_label,
+        "result_label": results.result_label,
         "formats": files.FORMATS,
     }
 

@@ -4,7 +4,8 @@ helpers a type uses to read a submitted form.
 
 Form fields are named by `answer_field(prefix)` ("answer"), or `answer_field(prefix, i)`
 ("answer-0", …) for the parts of a matching question; values that index choices, items or
-options are indexes into the question's own lists, never display positions.
+options are indexes into the question's own lists, never display positions. A learner's page
+never shows these indexes: `attempts.tokens` maps its opaque values back before a type reads them.
 """
 
 from __future__ import annotations
@@ -119,6 +120,22 @@ class QuestionType(ABC):
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
         """Return the order in which to display the choices (empty for types without any)."""
         return []
+
+    def labelled_feedback(
+        self, question: Question, response: Any, feedback: list[str]
+    ) -> list[tuple[str, str]]:
+        """The feedback a response earned, each with what it is about ("" when it is about the
+        whole answer): a review must say which chosen option a "Right." belongs to."""
+        return [("", text) for text in feedback]
+
+    #: Whether `shuffle` applies even when the quiz keeps the author's order: for types whose
+    #: author order is the answer itself (matching's options, ordering's items).
+    always_shuffled: ClassVar[bool] = False
+
+    def value_count(self, question: Question) -> int:
+        """How many indexes the type's inputs carry (choices, options, items); 0 for typed
+        answers. A page shows these as opaque per-attempt values (see `attempts.tokens`)."""
+        return 0
 
 
 QUESTION_TYPES: dict[str, type[QuestionType]] = {}

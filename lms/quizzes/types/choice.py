@@ -38,6 +38,9 @@ class _ChoiceType(QuestionType):
             errors.append(_("A choice's weight must be between -100% and 100%."))
         return errors
 
+    def value_count(self, question: Question) -> int:
+        return len(self._choices(question))
+
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
         order = list(range(len(self._choices(question))))
         rng.shuffle(order)
@@ -45,6 +48,17 @@ class _ChoiceType(QuestionType):
 
     def right_answer_text(self, question: Question) -> str:
         return "; ".join(c["text"] for c in self._choices(question) if c["fraction"] > 0)
+
+    def labelled_feedback(
+        self, question: Question, response: Any, feedback: list[str]
+    ) -> list[tuple[str, str]]:
+        choices = self._choices(question)
+        chosen = response if isinstance(response, list) else [response]
+        return [
+            (choices[i]["text"], choices[i]["feedback"])
+            for i in chosen
+            if isinstance(i, int) and 0 <= i < len(choices) and choices[i].get("feedback")
+        ]
 
     def response_text(self, question: Question, response: Any) -> str:
         chosen = response if isinstance(response, list) else [response]
@@ -145,6 +159,11 @@ class TrueFalse(QuestionType):
 
     def right_answer_text(self, question: Question) -> str:
         return self.response_text(question, question.data["correct"])
+
+    def labelled_feedback(
+        self, question: Question, response: Any, feedback: list[str]
+    ) -> list[tuple[str, str]]:
+        return [(self.response_text(question, response), text) for text in feedback]
 
     def response_text(self, question: Question, response: Any) -> str:
         return {True: _("True"), False: _("False")}.get(response, "")

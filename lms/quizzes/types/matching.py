@@ -28,6 +28,7 @@ class Matching(QuestionType):
 
     name = "matching"
     label = _l("Matching")
+    always_shuffled = True
 
     @staticmethod
     def options(question: Question) -> list[str]:
@@ -66,6 +67,9 @@ class Matching(QuestionType):
             and options[index] == pair["right"]
         )
         return Grade(right / len(pairs) if pairs else 0.0)
+
+    def value_count(self, question: Question) -> int:
+        return len(self.options(question))
 
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
         order = list(range(len(self.options(question))))

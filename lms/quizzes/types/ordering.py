@@ -27,6 +27,7 @@ class Ordering(QuestionType):
 
     name = "ordering"
     label = _l("Ordering")
+    always_shuffled = True
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         items = data["items"]
@@ -50,6 +51,9 @@ class Ordering(QuestionType):
         items = question.data["items"]
         in_place = sum(1 for position, index in enumerate(response or []) if index == position)
         return Grade(min(in_place, len(items)) / len(items) if items else 0.0)
+
+    def value_count(self, question: Question) -> int:
+        return len(question.data["items"])
 
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
         order = list(range(len(question.data["items"])))

@@ -40,16 +40,36 @@
     return hours ? hours + ":" + mm + ":" + ss : mm + ":" + ss;
   }
 
+  // Moments (seconds left) at which the polite live region says the time left, with the
+  // attribute holding the words; each is said once, and only when crossed while the page is open.
+  var ANNOUNCE_AT = [[300, "data-announce-5"], [60, "data-announce-1"]];
+
   function startClock(element, onAlmostOver, onOver) {
+    // An untimed attempt shows its closing date instead of a clock, but still ends there.
     var display = element.querySelector("[data-clock]");
+    var region = document.getElementById("timer-announcement");
     // Only a duration comes from the server; the device's wall clock is never consulted.
     var endsAt = monotonicNow() + parseInt(element.getAttribute("data-remaining"), 10) * 1000;
     var warned = false;
     var over = false;
+    var said = {};
+
+    function announce(left) {
+      ANNOUNCE_AT.forEach(function (pair) {
+        var text = element.getAttribute(pair[1]);
+        if (region && text && left <= pair[0] && left > pair[0] - 60 && !said[pair[0]]) {
+          said[pair[0]] = true;
+          region.textContent = text;
+        }
+      });
+    }
 
     function tick() {
       var left = Math.max(0, Math.round((endsAt - monotonicNow()) / 1000));
-      display.textContent = formatClock(left);
+      if (display) {
+        display.textContent = formatClock(left);
+      }
+      announce(left);
       element.classList.toggle("low", left <= 60);
       if (left <= FLUSH_BEFORE_END && !warned) {
         warned = true;
