@@ -68,6 +68,21 @@ def test_a_subtree_counts_its_own_staff_apart(data):
     }
 
 
+def test_by_classes_a_unit_counts_everyone_in_the_classes_it_organised(data):
+    """Sở A organised C1 (and C3 in 2025, C4 undated): An and Bình of Sở A, and Dũng of the
+    ceased district, who count under their own units below the province."""
+    report = reports.build(data["units"]["unit_a"], *YEAR, basis=reports.CLASSES)
+    assert figures(report.total) == (1, 3, 3, 3, 2)
+    assert by_key(report, "unit") == {
+        "Sở A": (1, 2, 2, 2, 1),
+        "Huyện X (đã giải thể)": (1, 1, 1, 1, 1),
+    }
+    assert {f.key: figures(f) for f in report.rows["topic"]} == {"one-stop": (1, 3, 3, 3, 2)}
+    # Sở B organised C2: An of Sở A and Chi of Sở B.
+    unit_b = reports.build(data["units"]["unit_b"], *YEAR, basis=reports.CLASSES)
+    assert by_key(unit_b, "unit") == {"Sở A": (1, 1, 1, 1, 0), "Sở B": (1, 1, 1, 0, 0)}
+
+
 def test_periods_add_up_and_undated_classes_count_nowhere(data):
     before = reports.build(data["units"]["province"], date(2025, 1, 1), date(2025, 12, 31))
     assert figures(before.total) == (1, 1, 1, 1, 0)

@@ -68,4 +68,14 @@ class ReportFilter(FlaskForm):
     unit = SelectField(_l("Unit"), coerce=str)
     starts_on = VNDateField(_l("From"), validators=[DataRequired()])
     ends_on = VNDateField(_l("To"), validators=[DataRequired()])
+    basis = SelectField(
+        _l("Count"),
+        default="classes",
+        choices=select_choices(
+            [
+                ("classes", _l("Classes the units organised (learners from anywhere)")),
+                ("people", _l("Officials of the units (classes organised anywhere)")),
+            ]
+        ),
+    )
     merged = BooleanField(_l("Count ceased units under their successors"))

@@ -6,8 +6,11 @@ from lms.admin.forms import unit_kind_choices
 from lms.courses.forms import topic_choices
 
 
-def unit_label(units, unit_id: int, report_unit_id: int) -> str:
-    name = units.names.get(unit_id, str(unit_id))
+def unit_label(units, key: str, report_unit_id: int) -> str:
+    if key in ("None", ""):
+        return _("No unit")
+    unit_id = int(key)
+    name = units.names.get(unit_id, key)
     if unit_id == report_unit_id:
         return _("%(unit)s (its own staff)", unit=name)
     if unit_id in units.retired:
@@ -16,6 +19,8 @@ def unit_label(units, unit_id: int, report_unit_id: int) -> str:
 
 
 def level_label(kind: str) -> str:
+    if kind in ("None", ""):
+        return _("No unit")
     return str(dict(unit_kind_choices()).get(kind, kind))
 
 

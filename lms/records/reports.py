@@ -2,11 +2,12 @@
 (lượt), distinct learners, completion, pass and attendance rates, in total and by unit, level
 and topic.
 
-Who counts: the officials whose unit lies in the subtree (where they work, as the API counts),
-enrolled (not withdrawn) in a class held in the period. A class is held in the period in which
-it ends (or starts, when it has no end date), so the reports of consecutive periods add up;
-classes without dates count in none. Completed: the standing meets every rule (as the record and
-the API count). Passed: a current certificate that is not revoked.
+Who counts, by `basis`: everyone enrolled (not withdrawn) in the classes the subtree's units
+organised (CLASSES, the default: what a Department of Home Affairs reports of its classes), or the
+officials whose unit lies in the subtree, wherever they trained (PEOPLE, as the API counts). A
+class counts in the period in which it ends (or starts, when it has no end date), so the reports
+of consecutive periods add up; classes without dates count in none. Completed: the standing meets
+every rule (as the record and the API count). Passed: a current certificate that is not revoked.
 
 Each breakdown is one GROUP BY over the same participant rows; distinct counts (learners,
 classes) come from SQL per group, never summed in Python. With `merged`, officials of a ceased
@@ -29,6 +30,9 @@ from lms.records.models import UnitSuccessor
 from lms.text import vi_sort_key
 
 DIMENSIONS = ("unit", "level", "topic")
+#: Who a report counts: the officials of the subtree (wherever they trained), or everyone in the
+#: classes the subtree's units organised (wherever they work).
+PEOPLE, CLASSES = "people", "classes"
 
 
 @dataclass
@@ -58,6 +62,7 @@ class Report:
     starts_on: date
     ends_on: date
     merged: bool
+    basis: str = PEOPLE
     total: Figures = field(default_factory=lambda: Figures("total"))
     rows: dict[str, list[Figures]] = field(default_factory=dict)
     #: Whether the attendance area answered (lms.attendance is optional).
@@ -73,6 +78,8 @@ class UnitMap:
     level_of: dict[int, str]
     names: dict[int, str]
     retired: set[int]
+    #: The report unit's subtree (the organising units, when counting by classes).
+    subtree: list[int] = field(default_factory=list)
 
 
 def today_unit(unit_id: int, successors: dict[int, int]) -> int:
@@ -84,8 +91,10 @@ def today_unit(unit_id: int, successors: dict[int, int]) -> int:
     return unit_id
 
 
-def unit_map(unit: Unit, merged: bool) -> UnitMap:
-    """Two queries: every unit (id, path, kind, name), and the successors."""
+def unit_map(unit: Unit, merged: bool, basis: str = PEOPLE) -> UnitMap:
+    """Two queries: every unit (id, path, kind, name), and the successors. Counting by classes,
+    learners come from anywhere: each counts under the top unit of their tree's level below
+    the root (a province's departments and communes)."""
     rows = db.session.execute(select(Unit.id, Unit.path, Unit.kind, Unit.name, Unit.retired)).all()
     path_of = {row.id: row.path for row in rows}
     kind_of = {row.id: row.kind for row in rows}
@@ -94,22 +103,27 @@ def unit_map(unit: Unit, merged: bool) -> UnitMap:
         if merged
         else {}
     )
-    depth = unit.path.count("/")
+    top = unit
+    if basis == CLASSES:
+        root_id = int(unit.path.strip("/").split("/")[0])
+        top = next(row for row in rows if row.id == root_id)
+    depth = top.path.count("/")
     bucket_of, level_of = {}, {}
     for row in rows:
         counted = today_unit(row.id, successors)
         path = path_of[counted]
-        if not path.startswith(unit.path):
+        if not path.startswith(top.path):
             continue
         parts = path.strip("/").split("/")
         # The path's part just below the report's unit names the bucket; the unit itself has none.
-        bucket_of[row.id] = int(parts[depth - 1]) if len(parts) >= depth else unit.id
+        bucket_of[row.id] = int(parts[depth - 1]) if len(parts) >= depth else top.id
         level_of[row.id] = kind_of[counted]
     return UnitMap(
         bucket_of,
         level_of,
         {row.id: row.name for row in rows},
         {row.id for row in rows if row.retired},
+        [row.id for row in rows if row.path.startswith(unit.path)],
     )
 
 
@@ -118,7 +132,7 @@ def held_in(starts_on: date, ends_on: date):
     return and_(day >= starts_on, day <= ends_on)
 
 
-def participants(units: UnitMap, starts_on: date, ends_on: date):
+def participants(units: UnitMap, starts_on: date, ends_on: date, basis: str = PEOPLE):
     """One row per participant-turn: class, learner, bucket, level, topic, completed, passed."""
     completed = case((Completion.completed_at.is_not(None), 1), else_=0)
     passed = case((Certificate.id.is_not(None), 1), else_=0)
@@ -155,7 +169,11 @@ def participants(units: UnitMap, starts_on: date, ends_on: date):
         )
         .where(
             Enrolment.status == EnrolmentStatus.ENROLLED,
-            LearnerProfile.unit_id.in_(unit_ids),
+            (
+                LearnerProfile.unit_id.in_(unit_ids)
+                if basis == PEOPLE
+                else TrainingClass.unit_id.in_(units.subtree)
+            ),
             held_in(starts_on, ends_on),
         )
         .subquery()
@@ -182,12 +200,14 @@ def _fill(figures: Figures, values) -> Figures:
     return figures
 
 
-def build(unit: Unit, starts_on: date, ends_on: date, merged: bool = False) -> Report:
+def build(
+    unit: Unit, starts_on: date, ends_on: date, merged: bool = False, basis: str = PEOPLE
+) -> Report:
     """The report: six queries (units, successors, the total, one per breakdown), plus the
     attendance area's own when it is installed."""
-    units = unit_map(unit, merged)
-    base = participants(units, starts_on, ends_on)
-    report = Report(unit, starts_on, ends_on, merged)
+    units = unit_map(unit, merged, basis)
+    base = participants(units, starts_on, ends_on, basis)
+    report = Report(unit, starts_on, ends_on, merged, basis)
     _fill(report.total, db.session.execute(_figures_query(base)).one())
     for dimension in DIMENSIONS:
         rows = []
@@ -204,7 +224,9 @@ def labels(report: Report, units: UnitMap) -> None:
     from lms.records.labels import level_label, topic_label, unit_label
 
     for figures in report.rows.get("unit", []):
-        figures.label = unit_label(units, int(figures.key), report.unit.id)
+        figures.label = unit_label(
+            units, figures.key, report.unit.id if report.basis == PEOPLE else 0
+        )
     for figures in report.rows.get("level", []):
         figures.label = level_label(figures.key)
     for figures in report.rows.get("topic", []):

@@ -217,6 +217,7 @@ def _report_request() -> tuple[ReportFilter, reports.Report | None, int]:
         starts_on, ends_on = default_period()
         form.starts_on.data, form.ends_on.data = starts_on, ends_on
         form.unit.data = str(tree[0].id) if tree else ""
+        form.basis.data = reports.CLASSES
     elif not form.validate():
         return form, None, 400
     if form.starts_on.data > form.ends_on.data or not _sane(form.starts_on.data, form.ends_on.data):
@@ -225,7 +226,13 @@ def _report_request() -> tuple[ReportFilter, reports.Report | None, int]:
     if not tree:
         abort(403)
     unit = _unit(form.unit.data, ORGANIZER)
-    report = reports.build(unit, form.starts_on.data, form.ends_on.data, bool(form.merged.data))
+    report = reports.build(
+        unit,
+        form.starts_on.data,
+        form.ends_on.data,
+        bool(form.merged.data),
+        form.basis.data or reports.CLASSES,
+    )
     return form, report, 200
 
 
