@@ -131,7 +131,9 @@ def test_report_runs_a_bounded_number_of_queries(data, make_unit, count_queries)
     with count_queries() as large:
         report = reports.build(province, *YEAR, merged=True)
     assert report.total.turns == 15
-    assert len(small) == len(large) == 6
+    # Units, successors, then the total and three breakdowns: one pass on PostgreSQL.
+    expected = 3 if db.session.get_bind().dialect.name == "postgresql" else 6
+    assert len(small) == len(large) == expected
 
 
 def test_page_and_xlsx_reconcile(app, data, make_person):
