@@ -143,6 +143,7 @@ def test_scan_is_served_only_in_scope(app, world):
     assert own.status_code == 200 and own.data == JPEG
     assert own.headers["Content-Disposition"].startswith("attachment")
     assert own.headers["X-Content-Type-Options"] == "nosniff"
+    assert own.headers["Cache-Control"] == "no-store"
     assert client.get(url).status_code == 200
     assert login(app.test_client(), world["other"]).get(url).status_code == 403
     assert login(app.test_client(), world["organizer_b"]).get(url).status_code == 403
