@@ -124,6 +124,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.quizzes.grading.views import bp as grading_bp
     from lms.quizzes.manage.views import bp as quiz_manage_bp
     from lms.quizzes.results.views import bp as results_bp
+    from lms.records.views import bp as records_bp
 
     parent = Blueprint(
         "lms",
@@ -150,6 +151,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
         verify_bp,
         api_bp,
         api_admin_bp,
+        records_bp,
     ):
         parent.register_blueprint(child)
     if standalone:

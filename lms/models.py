@@ -8,6 +8,7 @@ from lms.classes import models as classes_models
 from lms.courses import models as courses_models
 from lms.quizzes import models as quizzes_models
 from lms.ratelimit import RateCounter
+from lms.records import models as records_models
 
 __all__ = [
     "RateCounter",
@@ -18,4 +19,5 @@ __all__ = [
     "classes_models",
     "courses_models",
     "quizzes_models",
+    "records_models",
 ]

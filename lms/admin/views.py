@@ -21,6 +21,7 @@ from lms.accounts.permissions import (
 )
 from lms.admin.forms import ConfirmForm, GrantForm, NewAccountForm, ProfileAdminForm, UnitForm
 from lms.forms import select_choices, unit_label
+from lms.records.services import training_record
 from lms.routing import parse_id, query_int
 from lms.security import access
 from lms.state import state
@@ -181,6 +182,7 @@ def person(user_id: str):
         account=_account(user_id),
         confirm=ConfirmForm(),
         manageable=manageable,
+        record=training_record(profile),
     ), status
 
 

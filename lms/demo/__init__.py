@@ -20,6 +20,7 @@ from lms.demo.certificates import FINISHED_CLASS, seed_certificates
 from lms.demo.classes import CLASSES, seed_classes, seed_content
 from lms.demo.people import LEARNERS, ROLE_ACCOUNTS, seed_people, seed_units
 from lms.demo.quizzes import UNTIMED_CLASSES, seed_quizzes
+from lms.demo.records import PAST_CLASSES, seed_records
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Quiz
 
 __all__ = [
@@ -42,6 +43,7 @@ def seed(base_url: str = "http://127.0.0.1:5000") -> dict[str, str]:
     seed_classes(units)
     seed_quizzes()
     seed_certificates(base_url)
+    seed_records(units)
     return passwords
 
 
@@ -81,5 +83,11 @@ def summary() -> list[str]:
             "anyone can check one at /verify/).",
             c=FINISHED_CLASS,
             n=db.session.scalar(select(func.count(Certificate.id))) or 0,
+        ),
+        _(
+            "Training records: %(n)d classes of 2024–2025 with completions, yearly targets and "
+            "one external training (log in as hocvien: My training record; as tochuc: "
+            "Organizing → Training report).",
+            n=len(PAST_CLASSES),
         ),
     ]

@@ -12,6 +12,7 @@ from lms.accounts.permissions import (
     in_scope_clause,
     scope_units,
 )
+from lms.records.services import training_record
 from lms.routing import query_int
 from lms.security import access
 
@@ -54,4 +55,6 @@ def people():
 @access("role", ORGANIZER)
 def person(user_id: str):
     profile = get_profile_or_404(user_id, need=ORGANIZER)
-    return render_template("lms/organizer/person.html", profile=profile)
+    return render_template(
+        "lms/organizer/person.html", profile=profile, record=training_record(profile)
+    )
