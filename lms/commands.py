@@ -27,6 +27,7 @@ from lms.content import staleness
 from lms.content.legal import parse_day
 from lms.i18n import in_default_language
 from lms.quizzes.cli import quiz_group
+from lms.records.cli import records_group
 from lms.resources import data_dir
 from lms.tabular import writing
 from lms.tabular.writing import Column, Table
@@ -45,6 +46,7 @@ lms_group.add_command(db_group)
 lms_group.add_command(users_group)
 lms_group.add_command(content_group)
 lms_group.add_command(classes_group)
+lms_group.add_command(records_group)
 lms_group.add_command(enrol_group)
 lms_group.add_command(quiz_group)
 lms_group.add_command(certificates_group)
