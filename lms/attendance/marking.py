@@ -154,3 +154,17 @@ def history(session: AttendanceSession, limit: int = 500) -> list[AuditEvent]:
             .limit(limit)
         )
     )
+
+
+def names_of(user_ids: set[str]) -> dict[str, str]:
+    """user id → full name for the given ids: one query."""
+    user_ids = {u for u in user_ids if u}
+    if not user_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(LearnerProfile.user_id, LearnerProfile.full_name).where(
+                LearnerProfile.user_id.in_(user_ids)
+            )
+        ).all()
+    )

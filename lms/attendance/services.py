@@ -355,40 +355,65 @@ def held_session_ids(class_id: int, now: datetime | None = None) -> list[int]:
     )
 
 
-def attendance_rates(class_id: int, now: datetime | None = None) -> dict[str, Rate]:
-    """user id → `Rate` for every enrolled learner: four queries whatever the class's size."""
-    defs = statuses(class_id)
-    points = {s.code: s.points for s in defs}
-    best = max((p for p in points.values() if p is not None), default=0) or 1
-    automark = settings(class_id).automark_absent
-    sessions = held_session_ids(class_id, now)
-    marks: dict[str, dict[int, str]] = {}
-    if sessions:
-        for user_id, session_id, status in db.session.execute(
-            select(AttendanceMark.user_id, AttendanceMark.session_id, AttendanceMark.status).where(
-                AttendanceMark.session_id.in_(sessions)
-            )
-        ):
-            marks.setdefault(user_id, {})[session_id] = status
-    absent_points = points.get(ABSENT, 0)
-    rates = {}
-    for user_id in enrolled_ids(class_id):
+@dataclass(frozen=True)
+class Scoring:
+    """How a class turns marks into a rate: points per status code, the most a session can
+    earn, whether unmarked held sessions count as absent, and the held sessions."""
+
+    points: dict
+    best: int
+    automark: bool
+    sessions: tuple
+
+    def rate(self, marks: dict[int, str]) -> Rate:
+        """The rate of one learner from their marks (session id → status code)."""
         rate = Rate()
-        mine = marks.get(user_id, {})
-        for session_id in sessions:
-            status = mine.get(session_id)
+        absent_points = self.points.get(ABSENT, 0)
+        for session_id in self.sessions:
+            status = marks.get(session_id)
             if status is None:
-                if not automark:
+                if not self.automark:
                     rate.unmarked += 1
                     continue
                 status = ABSENT
             rate.counts[status] += 1
-            value = points.get(status, absent_points)
+            value = self.points.get(status, absent_points)
             if value is None:
                 continue
             rate.points += value
-            rate.possible += best
+            rate.possible += self.best
         if rate.possible:
             rate.percent = round(100 * rate.points / rate.possible, 2)
-        rates[user_id] = rate
-    return rates
+        return rate
+
+
+def scoring(class_id: int, now: datetime | None = None, session_ids=None) -> Scoring:
+    points = {s.code: s.points for s in statuses(class_id)}
+    best = max((p for p in points.values() if p is not None), default=0) or 1
+    held = held_session_ids(class_id, now)
+    if session_ids is not None:
+        held = [s for s in held if s in set(session_ids)]
+    return Scoring(points, best, settings(class_id).automark_absent, tuple(held))
+
+
+def marks_of(session_ids, user_ids=None) -> dict[str, dict[int, str]]:
+    """user id → {session id → status code} for these sessions (and learners): one query."""
+    marks: dict[str, dict[int, str]] = {}
+    if not session_ids:
+        return marks
+    query = select(AttendanceMark.user_id, AttendanceMark.session_id, AttendanceMark.status).where(
+        AttendanceMark.session_id.in_(list(session_ids))
+    )
+    if user_ids is not None:
+        query = query.where(AttendanceMark.user_id.in_(list(user_ids)))
+    for user_id, session_id, status in db.session.execute(query):
+        marks.setdefault(user_id, {})[session_id] = status
+    return marks
+
+
+def attendance_rates(class_id: int, now: datetime | None = None) -> dict[str, Rate]:
+    """user id → `Rate` for every enrolled learner: a few queries whatever the class's size."""
+    score = scoring(class_id, now)
+    marks = marks_of(score.sessions)
+    return {user_id: score.rate(marks.get(user_id, {})) for user_id in enrolled_ids(class_id)}
+
