@@ -416,4 +416,3 @@ def attendance_rates(class_id: int, now: datetime | None = None) -> dict[str, Ra
     score = scoring(class_id, now)
     marks = marks_of(score.sessions)
     return {user_id: score.rate(marks.get(user_id, {})) for user_id in enrolled_ids(class_id)}
-
