@@ -139,6 +139,22 @@ register(
     ),
 )
 register(
+    "attendance-xlsx",
+    FunctionScenario(
+        "Attendance list of 2,000 learners × 20 sessions as XLSX",
+        target="bench.attendance:attendance_xlsx",
+        setup="bench.attendance:seed_marks",
+    ),
+)
+register(
+    "attendance-csv",
+    FunctionScenario(
+        "Attendance list of 2,000 learners × 20 sessions as CSV (streamed)",
+        target="bench.attendance:attendance_csv",
+        setup="bench.attendance:seed_marks",
+    ),
+)
+register(
     "api-hours",
     HttpScenario(
         "Records API: training periods of 50 officials this year, summed in SQL "

@@ -350,3 +350,39 @@ def test_learners_see_upcoming_sessions_and_their_calendar(app, client, setting)
     enrolments.withdraw(enrolments.find_enrolment(setting["class"], setting["ids"][0]))
     db.session.commit()
     assert app.test_client().get(f"/attendance/calendar/{token}.ics").status_code == 404
+
+
+def test_organizer_sets_statuses_points_and_settings(client, setting):
+    class_id = setting["class_id"]
+    login(client, setting["organizer"])
+    page = client.get(f"/attendance/classes/{class_id}/settings").get_data(as_text=True)
+    assert 'value="Vắng có phép"' in page
+    rows = {
+        "rows-0-label": "Có mặt",
+        "rows-0-points": "2",
+        "rows-1-label": "Đến muộn",
+        "rows-1-points": "1",
+        "rows-2-label": "Vắng có phép",
+        "rows-2-points": "0",
+        "rows-3-label": "Vắng",
+        "rows-3-points": "0",
+    }
+    assert post(client, f"/attendance/classes/{class_id}/settings", **rows).status_code == 303
+    assert [(s.code, s.label, s.points) for s in services.statuses(class_id)] == [
+        ("present", "Có mặt", 2),
+        ("late", "Đến muộn", 1),
+        ("excused", "Vắng có phép", 0),
+        ("absent", "Vắng", 0),
+    ]
+    bad = post(
+        client, f"/attendance/classes/{class_id}/settings", **{**rows, "rows-1-points": "99"}
+    )
+    assert bad.status_code == 422
+    response = post(
+        client, f"/attendance/classes/{class_id}/settings", automark_absent="", low_percent="70"
+    )
+    assert response.status_code == 303
+    assert services.settings(class_id).automark_absent is False
+    assert services.settings(class_id).low_percent == 70
+    trainer = login(client.application.test_client(), setting["trainer"])
+    assert trainer.get(f"/attendance/classes/{class_id}/settings").status_code == 403

@@ -36,6 +36,15 @@ FLAG_NETWORK = "outside-network"
 FLAG_DEVICE = "shared-device"
 
 
+def flag_labels() -> dict[str, str]:
+    """What each flag tells the trainer, in the user's language."""
+    return {
+        FLAG_OLD_CODE: _("a code that had already changed (shared from the screen?)"),
+        FLAG_NETWORK: _("from outside the room's network"),
+        FLAG_DEVICE: _("the same device checked in another learner"),
+    }
+
+
 class CheckinRefused(ValueError):
     """The check-in was not recorded; the message says why."""
 

@@ -5,7 +5,15 @@ Choices are filled in by the views; every number is bounded."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.attendance.models import SessionMode
@@ -115,6 +123,19 @@ class SettingsForm(FlaskForm):
     low_percent = WholeNumberField(
         _l("Low attendance below (percent)"), validators=[DataRequired(), NumberRange(1, 100)]
     )
+
+
+class StatusRow(Form):
+    label = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    points = WholeNumberField(
+        _l("Points (empty: left out of the rate)"), validators=[Optional(), NumberRange(0, 10)]
+    )
+
+
+class StatusesForm(FlaskForm):
+    """The class's statuses in their order; their codes stay, so marks keep their meaning."""
+
+    rows = FieldList(FormField(StatusRow), min_entries=1, max_entries=10)
 
 
 class CheckinForm(FlaskForm):

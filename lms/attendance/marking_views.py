@@ -6,7 +6,7 @@ while the link is down) — and, without JavaScript, the same page is one plain 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from lms.attendance import marking, reports, services
+from lms.attendance import checkin, marking, reports, services
 from lms.attendance.blueprint import STAFF, actor_id, bp, get_session_or_404
 from lms.attendance.forms import ActionForm
 from lms.attendance.marking import Change, MarkRefused
@@ -29,6 +29,7 @@ def _render(session, organizes, status: int = 200, error: str = ""):
         form=ActionForm(),
         error=error,
         fold=fold,
+        flag_labels=checkin.flag_labels(),
     ), status
 
 

@@ -22,8 +22,15 @@ from lms.attendance.blueprint import (
     get_class_for_staff_or_404,
     get_session_or_404,
 )
-from lms.attendance.forms import ActionForm, CancelForm, SeriesForm, SessionForm, SettingsForm
-from lms.attendance.services import SessionData, SessionInvalid
+from lms.attendance.forms import (
+    ActionForm,
+    CancelForm,
+    SeriesForm,
+    SessionForm,
+    SettingsForm,
+    StatusesForm,
+)
+from lms.attendance.services import SessionData, SessionInvalid, StatusDef
 from lms.classes import services as classes
 from lms.forms import select_choices
 from lms.i18n import parse_date
@@ -218,19 +225,34 @@ def report(class_id: int):
 @bp.route("/classes/<lms_id:class_id>/settings", methods=["GET", "POST"])
 @access("role", ORGANIZER)
 def settings(class_id: int):
+    """Automark, the low-attendance percent, and the class's statuses with their points."""
     training_class, _organizes = get_class_for_staff_or_404(class_id, organizer_only=True)
     current = services.settings(class_id)
-    form = SettingsForm(obj=current if request.method == "GET" else None)
-    if form.validate_on_submit():
+    statuses = services.statuses(class_id)
+    posted = request.method == "POST"
+    form = SettingsForm(obj=current if not posted else None)
+    statuses_form = StatusesForm(data=None if posted else {"rows": [vars(s) for s in statuses]})
+    if posted and "rows-0-label" in request.form:
+        if statuses_form.validate_on_submit() and len(statuses_form.rows.data) == len(statuses):
+            wanted = [
+                StatusDef(status.code, row["label"].strip(), row["points"])
+                for status, row in zip(statuses, statuses_form.rows.data, strict=True)
+            ]
+            services.save_statuses(class_id, wanted, actor_id())
+            flash(_("The statuses were saved."), "success")
+            return redirect(url_for(".settings", class_id=class_id), 303)
+        form = SettingsForm(formdata=None, obj=current)
+    elif form.validate_on_submit():
         services.save_settings(
             class_id, bool(form.automark_absent.data), form.low_percent.data, actor_id()
         )
         flash(_("The attendance settings were saved."), "success")
         return redirect(url_for(".report", class_id=class_id), 303)
-    status = 422 if form.errors else 200
+    status = 422 if form.errors or statuses_form.errors else 200
     return render_template(
         "lms/attendance/settings.html",
         training_class=training_class,
         form=form,
-        statuses=services.statuses(class_id),
+        statuses_form=statuses_form,
+        statuses=statuses,
     ), status
