@@ -142,7 +142,7 @@ def check_in(
     now = now or utcnow()
     if session.cancelled_at is not None:
         raise CheckinRefused(_("The session was cancelled."))
-    if user_id not in set(services.enrolled_ids(session.class_id)):
+    if not services.enrolled_among(session.class_id, [user_id]):
         raise CheckinRefused(_("You are not a learner of this class."))
     opens, closes = window(session)
     if now < opens:
@@ -166,24 +166,26 @@ def check_in(
         flags.append(FLAG_OLD_CODE)
     if _outside(session.allowed_networks, address):
         flags.append(FLAG_NETWORK)
-    others = (
-        list(
-            db.session.scalars(
-                select(AttendanceMark).where(
-                    AttendanceMark.session_id == session.id,
-                    AttendanceMark.device == device,
-                    AttendanceMark.user_id != user_id,
-                )
-            )
+    if device and db.session.scalar(
+        select(AttendanceMark.id)
+        .where(
+            AttendanceMark.session_id == session.id,
+            AttendanceMark.device == device,
+            AttendanceMark.user_id != user_id,
         )
-        if device
-        else []
-    )
-    if others:
+        .limit(1)
+    ):
         flags.append(FLAG_DEVICE)
-        for other in others:
-            if FLAG_DEVICE not in other.flags.split(","):
-                other.flags = ",".join(f for f in (*other.flags.split(","), FLAG_DEVICE) if f)
+        # The learners checked in before from this device are flagged too (once each).
+        for other in db.session.scalars(
+            select(AttendanceMark).where(
+                AttendanceMark.session_id == session.id,
+                AttendanceMark.device == device,
+                AttendanceMark.user_id != user_id,
+                AttendanceMark.flags.notlike(f"%{FLAG_DEVICE}%"),
+            )
+        ):
+            other.flags = ",".join(f for f in (*other.flags.split(","), FLAG_DEVICE) if f)
     statuses = [s.code for s in services.statuses(session.class_id)]
     late = now > session.starts_at + timedelta(minutes=session.late_after_minutes)
     status = "late" if late and "late" in statuses else statuses[0]

@@ -87,7 +87,7 @@ def write_marks(
     if session.cancelled_at is not None:
         raise MarkRefused(_("The session was cancelled."))
     codes = {s.code for s in services.statuses(session.class_id)}
-    enrolled = set(services.enrolled_ids(session.class_id))
+    enrolled = services.enrolled_among(session.class_id, [c.user_id for c in changes])
     for change in changes:
         if change.status not in codes:
             raise MarkRefused(_("Unknown status: %(s)s", s=change.status))

@@ -343,6 +343,26 @@ def enrolled_ids(class_id: int) -> list[str]:
     )
 
 
+def enrolled_among(class_id: int, user_ids) -> set[str]:
+    """Those of `user_ids` enrolled in the class: one query, however big the class (a
+    check-in or a single mark need not read the whole roster)."""
+    user_ids = list(set(user_ids))
+    if not user_ids:
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(user_ids), 500):
+        found.update(
+            db.session.scalars(
+                select(Enrolment.user_id).where(
+                    Enrolment.class_id == class_id,
+                    Enrolment.status == EnrolmentStatus.ENROLLED,
+                    Enrolment.user_id.in_(user_ids[start : start + 500]),
+                )
+            )
+        )
+    return found
+
+
 def held_session_ids(class_id: int, now: datetime | None = None) -> list[int]:
     return list(
         db.session.scalars(
