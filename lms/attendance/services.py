@@ -28,6 +28,7 @@ from lms.attendance.models import (
 from lms.audit import services as audit
 from lms.classes.models import Enrolment, EnrolmentStatus
 from lms.db import utcnow
+from lms.request_cache import request_cache
 
 #: Most sessions one series may create (e.g. 3 weekdays × 52 weeks fits).
 MAX_SERIES = 200
@@ -51,7 +52,15 @@ DEFAULT_STATUSES = (
 
 
 def statuses(class_id: int) -> list[StatusDef]:
-    """The class's statuses in their order: its own, or the defaults."""
+    """The class's statuses in their order: its own, or the defaults (read once a request)."""
+    cache = request_cache()
+    key = ("attendance-statuses", class_id)
+    if key not in cache:
+        cache[key] = _load_statuses(class_id)
+    return cache[key]
+
+
+def _load_statuses(class_id: int) -> list[StatusDef]:
     rows = db.session.scalars(
         select(AttendanceStatus)
         .where(AttendanceStatus.class_id == class_id)
@@ -65,6 +74,7 @@ def statuses(class_id: int) -> list[StatusDef]:
 def save_statuses(class_id: int, wanted: list[StatusDef], actor_id: str = "") -> None:
     """Replace the class's statuses (codes stay, so marks keep their meaning)."""
     before = [vars_of(s) for s in statuses(class_id)]
+    request_cache().pop(("attendance-statuses", class_id), None)
     for row in db.session.scalars(
         select(AttendanceStatus).where(AttendanceStatus.class_id == class_id)
     ):
