@@ -158,6 +158,9 @@ def test_move_and_cancel_a_session(client, setting):
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(AttendanceSession, session_id).cancelled_at is not None
+    history = client.get(f"/attendance/sessions/{session_id}/history").get_data(as_text=True)
+    assert "20/12/2026 08:00–10:00, https://meet.example.vn/mc01" in history
+    assert "Đã hủy: Giảng viên ốm" in history
     learner = login(client.application.test_client(), setting["learners"][0])
     page = learner.get(f"/attendance/classes/{setting['class_id']}/my").get_data(as_text=True)
     assert "Giảng viên ốm" in page and "Đã hủy" in page

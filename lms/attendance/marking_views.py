@@ -3,6 +3,8 @@
 while the link is down) — and, without JavaScript, the same page is one plain form.
 """
 
+from datetime import datetime
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -10,6 +12,7 @@ from lms.attendance import checkin, marking, reports, services
 from lms.attendance.blueprint import STAFF, actor_id, bp, get_session_or_404
 from lms.attendance.forms import ActionForm
 from lms.attendance.marking import Change, MarkRefused
+from lms.i18n import format_datetime
 from lms.security import access
 from lms.text import fold
 
@@ -104,6 +107,19 @@ def save_marks_json(session_id: int):
     return jsonify(saved=sorted(latest), changed=saved)
 
 
+def _session_text(snapshot: dict | None) -> str:
+    """A session's audited state as people read it: "08/12/2026 07:30–11:00, Phòng 201"."""
+    if not snapshot or "starts_at" not in snapshot:
+        return "—"
+    starts = format_datetime(datetime.fromisoformat(snapshot["starts_at"]))
+    ends = format_datetime(datetime.fromisoformat(snapshot["ends_at"]))[-5:]
+    where = snapshot.get("room") or snapshot.get("meeting_url") or ""
+    text = f"{starts}–{ends}" + (f", {where}" if where else "")
+    if snapshot.get("cancelled"):
+        text += " — " + _("Cancelled: %(r)s", r=snapshot.get("reason", ""))
+    return text
+
+
 @bp.route("/sessions/<lms_id:session_id>/history")
 @access("role", *STAFF)
 def history(session_id: int):
@@ -121,4 +137,5 @@ def history(session_id: int):
         events=events,
         names=names,
         labels={s.code: s.label for s in services.statuses(session.class_id)},
+        session_text=_session_text,
     )
