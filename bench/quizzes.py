@@ -56,8 +56,9 @@ def _targets(instance: Instance) -> Path:
 # --- the seeding process --------------------------------------------------------------------------
 
 
-def seed_learners(count: int):
-    """`count` learner accounts enrolled in the exam class (bulk inserts; no usable password)."""
+def seed_learners(count: int, code: str = EXAM_CLASS, prefix: str = "thi"):
+    """`count` learner accounts enrolled in a new class `code` (the exam class by default; bulk
+    inserts; no usable password), usernames `prefix` + number."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert, select
@@ -71,14 +72,14 @@ def seed_learners(count: int):
     demo = db.session.scalar(select(TrainingClass).where(TrainingClass.code == "MC-2026-01"))
     unit = db.session.scalar(select(Unit).where(Unit.code == "DN-PHC"))
     training_class = TrainingClass(
-        code=EXAM_CLASS,
-        name="Lớp đo tải ngày thi: 300 học viên",
+        code=code,
+        name=f"Lớp đo tải: {count} học viên",
         course_version_id=demo.course_version_id,
         unit_id=demo.unit_id,
     )
     db.session.add(training_class)
     now = datetime.now(UTC)
-    usernames = [f"thi{n:03d}" for n in range(count)]
+    usernames = [f"{prefix}{n:03d}" for n in range(count)]
     db.session.execute(
         insert(Account),
         [{"username": name, "password_hash": "!", "created_at": now} for name in usernames],
@@ -97,7 +98,7 @@ def seed_learners(count: int):
                 "full_name": name,
                 "sort_name": collation_string(name),
                 "search_text": fold(name),
-                "official_code": f"THI{number:05d}",
+                "official_code": f"{prefix.upper()}{number:05d}",
                 "unit_id": unit.id,
                 "position": "Công chức",
                 "rank": "chuyen-vien",

@@ -139,6 +139,34 @@ register(
     ),
 )
 register(
+    "checkin",
+    HttpScenario(
+        "Check-in day: 500 learners check in to a session with its code, each request a "
+        "different learner (POST /attendance/checkin/<id>)",
+        path="/attendance/checkin/<id>",
+        login=False,
+        method="POST",
+        targets=lambda instance: _checkin().targets(instance),
+        targets_once=True,
+    ),
+)
+register(
+    "attendance-xlsx",
+    FunctionScenario(
+        "Attendance list of 2,000 learners × 20 sessions as XLSX",
+        target="bench.attendance:attendance_xlsx",
+        setup="bench.attendance:seed_marks",
+    ),
+)
+register(
+    "attendance-csv",
+    FunctionScenario(
+        "Attendance list of 2,000 learners × 20 sessions as CSV (streamed)",
+        target="bench.attendance:attendance_csv",
+        setup="bench.attendance:seed_marks",
+    ),
+)
+register(
     "api-hours",
     HttpScenario(
         "Records API: training periods of 50 officials this year, summed in SQL "
@@ -192,6 +220,12 @@ def _certificates():
     from bench import certificates
 
     return certificates
+
+
+def _checkin():
+    from bench import checkin
+
+    return checkin
 
 
 def _api():

@@ -19,6 +19,7 @@ from lms import db
 from lms.accounts import importing, services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant
 from lms.api.cli import api_token_group, webhooks_group
+from lms.attendance.cli import attendance_group
 from lms.certificates.cli import certificates_group, worker
 from lms.classes.cli import classes_group, enrol_group
 from lms.cli_failures import OneLineFailures
@@ -50,6 +51,7 @@ lms_group.add_command(records_group)
 lms_group.add_command(enrol_group)
 lms_group.add_command(quiz_group)
 lms_group.add_command(certificates_group)
+lms_group.add_command(attendance_group)
 lms_group.add_command(worker)
 lms_group.add_command(api_token_group)
 lms_group.add_command(webhooks_group)

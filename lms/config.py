@@ -48,6 +48,8 @@ DEFAULTS: dict[str, object] = {
     "LMS_SIGNING_KEY_FILE": None,
     #: Certificate checks allowed per client address (against enumerating serials).
     "LMS_VERIFY_LIMIT": "30 per minute",
+    #: Check-in tries per learner and session (against guessing the six digits).
+    "LMS_CHECKIN_LIMIT": "10 per 5 minutes",
     #: Run background jobs at once in the process that queues them (tests only).
     "LMS_JOBS_IMMEDIATE": False,
     #: Calls allowed per API token, and calls with a wrong token per client address.
@@ -85,6 +87,7 @@ ENVIRONMENT = {
     "LMS_PUBLIC_URL": "LMS_PUBLIC_URL",
     "LMS_SIGNING_KEY_FILE": "LMS_SIGNING_KEY_FILE",
     "LMS_VERIFY_LIMIT": "LMS_VERIFY_LIMIT",
+    "LMS_CHECKIN_LIMIT": "LMS_CHECKIN_LIMIT",
     "LMS_API_LIMIT": "LMS_API_LIMIT",
     "LMS_API_BAD_TOKEN_LIMIT": "LMS_API_BAD_TOKEN_LIMIT",
     "LMS_API_SETTLE_SECONDS": "LMS_API_SETTLE_SECONDS",

@@ -111,6 +111,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
     from lms.admin.views import bp as admin_bp
     from lms.api.pages import bp as api_admin_bp
     from lms.api.views import bp as api_bp
+    from lms.attendance.views import bp as attendance_bp
     from lms.certificates.verify import bp as verify_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.classes.views import bp as classes_bp
@@ -148,6 +149,7 @@ def _build_blueprint(standalone: bool) -> Blueprint:
         grading_bp,
         results_bp,
         certificates_bp,
+        attendance_bp,
         verify_bp,
         api_bp,
         api_admin_bp,

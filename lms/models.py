@@ -2,6 +2,7 @@
 
 from lms.accounts import models as accounts_models
 from lms.api import models as api_models
+from lms.attendance import models as attendance_models
 from lms.audit import models as audit_models
 from lms.certificates import models as certificates_models
 from lms.classes import models as classes_models
@@ -14,6 +15,7 @@ __all__ = [
     "RateCounter",
     "accounts_models",
     "api_models",
+    "attendance_models",
     "audit_models",
     "certificates_models",
     "classes_models",

@@ -156,10 +156,13 @@ def index():
 @bp.route("/<lms_id:class_id>")
 @access(LOGIN)
 def class_home(class_id: int):
+    from lms.attendance.checkin import upcoming_for
+
     seat = get_seat_or_404(class_id)
     standings = quiz_standings(seat, utcnow())
     return render_template(
         "lms/learn/class_home.html",
+        upcoming=upcoming_for([class_id]) if not seat.preview else None,
         seat=seat,
         class_progress=progress.class_progress(seat.training_class, seat.enrolment),
         standings=standings,

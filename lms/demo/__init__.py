@@ -14,8 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms import db
+from lms.attendance.models import AttendanceMark, AttendanceSession
 from lms.certificates.models import Certificate
 from lms.demo.answers import answer_form
+from lms.demo.attendance import seed_attendance
 from lms.demo.certificates import FINISHED_CLASS, seed_certificates
 from lms.demo.classes import CLASSES, seed_classes, seed_content
 from lms.demo.people import LEARNERS, ROLE_ACCOUNTS, seed_people, seed_units
@@ -43,6 +45,7 @@ def seed(base_url: str = "http://127.0.0.1:5000") -> dict[str, str]:
     seed_classes(units)
     seed_quizzes()
     seed_certificates(base_url)
+    seed_attendance()
     seed_records(units)
     return passwords
 
@@ -89,5 +92,11 @@ def summary() -> list[str]:
             "one external training (log in as hocvien: My training record; as tochuc: "
             "Organizing → Training report).",
             n=len(PAST_CLASSES),
+        ),
+        _(
+            "Class sessions: %(n)d, %(m)d attendance marks (log in as giangvien to mark, as "
+            "tochuc for the lists and sign-in sheets, as hocvien for upcoming sessions).",
+            n=db.session.scalar(select(func.count(AttendanceSession.id))) or 0,
+            m=db.session.scalar(select(func.count(AttendanceMark.id))) or 0,
         ),
     ]

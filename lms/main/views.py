@@ -20,13 +20,17 @@ bp = Blueprint("main", __name__)
 @access(LOGIN)
 def home():
     """The learner's home: everyone signed in is a learner."""
+    from lms.attendance.checkin import upcoming_for
+
     profile = ensure_profile(current_user)
+    classes = my_classes(profile.user_id)
     return render_template(
         "lms/main/home.html",
         profile=profile,
         grants=current_grants(),
         roles=roles_held(),
-        classes=my_classes(profile.user_id),
+        classes=classes,
+        upcoming=upcoming_for([c.training_class.id for c in classes]),
     )
 
 

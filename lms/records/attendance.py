@@ -1,39 +1,19 @@
-"""Attendance rates in reports, when the attendance area is installed.
-
-`lms.attendance.services.attendance_rates(class_id)` is built in parallel with this area; until
-it exists the report leaves the attendance column out and says so. It is read per class held, as
-{user id: rate} (or one rate for the class), a rate being a fraction (0–1) or a percent.
+"""Attendance rates in reports: the attendance area's `attendance_rates(class_id)`, read per
+class held as {user id: Rate}, each Rate's `percent` None before a session of the class was held
+(such learners are left out of the mean rather than counted as absent).
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
 
 from sqlalchemy import select
 
 from lms import db
-
-
-def rates_function():
-    try:
-        from lms.attendance.services import attendance_rates  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return attendance_rates
-
-
-def _percent(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value * 100 if value <= 1 else value
+from lms.attendance.services import attendance_rates
 
 
 def add_rates(report, base) -> bool:
-    """Set each group's mean attendance (percent) over its participant-turns; False when the
-    attendance area is not installed."""
-    attendance_rates = rates_function()
-    if attendance_rates is None:
-        return False
+    """Set each group's mean attendance (percent) over its participant-turns (one rates query
+    per class held); True: the figures are measured."""
     rows = db.session.execute(
         select(base.c.class_id, base.c.user_id, base.c.unit, base.c.level, base.c.topic)
     ).all()
@@ -42,8 +22,8 @@ def add_rates(report, base) -> bool:
     for row in rows:
         if row.class_id not in by_class:
             by_class[row.class_id] = attendance_rates(row.class_id)
-        rates = by_class[row.class_id]
-        rate = _percent(rates.get(row.user_id) if isinstance(rates, Mapping) else rates)
+        learner = by_class[row.class_id].get(row.user_id)
+        rate = None if learner is None else learner.percent
         if rate is None:
             continue
         for key in (

@@ -2,7 +2,7 @@
 and the successors of ceased units.
 
 Revision ID: 0010_records
-Revises: 0008_api
+Revises: 0009_attendance
 Create Date: 2026-12-09 09:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from lms.db import UTCDateTime
 
 revision = "0010_records"
-down_revision = "0008_api"
+down_revision = "0009_attendance"
 branch_labels = None
 depends_on = None
 
