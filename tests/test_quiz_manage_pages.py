@@ -364,7 +364,8 @@ def test_quiz_closing_before_it_opens_is_refused(manager, quiz):
         ("time_limit_minutes", "mười", "Hãy nhập một số nguyên."),
         ("pass_mark", "120", "Từ 0 đến 100."),
         ("open_time", "7h30", "Hãy nhập giờ theo dạng HH:MM, ví dụ 07:30."),
-        ("open_date", "30/02/2030", "Nhập ngày theo định dạng dd/mm/yyyy."),
+        ("open_date", "30/02/2030", "Ngày này không có trên lịch; hãy kiểm tra lại ngày và tháng."),
+        ("open_date", "30.02.2030", "Nhập ngày theo định dạng dd/mm/yyyy."),
     ],
 )
 def test_badly_typed_settings_show_a_message_beside_the_field(manager, quiz, field, value, message):
