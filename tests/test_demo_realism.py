@@ -1,6 +1,6 @@
-"""The demo's role accounts act where their real counterparts do: the organizer of Sở Nội vụ and
-its trainer hold their roles on the whole city, so she can enrol any of its officials and he can
-author the shipped courses and banks.
+"""The demo reads like a real one: the organizer of Sở Nội vụ and its trainer hold their roles on
+the whole city (she enrols any of its officials, he authors the shipped courses and banks),
+enrolments fall in each class's enrolment period, and essays answer their questions.
 """
 
 import pytest
@@ -12,8 +12,11 @@ from lms.accounts import services
 from lms.accounts.models import LearnerProfile, Role, RoleGrant
 from lms.classes.models import Enrolment, TrainingClass
 from lms.courses.models import Course
+from lms.demo.essays import ESSAY_ANSWERS
 from lms.demo.people import learner_accounts
-from lms.quizzes.models import QuestionBank
+from lms.quizzes.formats import parse_gift
+from lms.quizzes.models import AttemptQuestion, QuestionBank, QuestionVersion
+from lms.resources import data_dir
 from tests.conftest import csrf_token, login
 
 
@@ -79,3 +82,44 @@ def test_the_trainer_can_edit_a_shipped_course_and_bank(seeded, client):
     assert course is not None and bank is not None
     assert client.get(f"/author/courses/{course.id}").status_code == 200
     assert client.get(f"/banks/{bank.id}/questions/new?qtype=single").status_code == 200
+
+
+def test_demo_enrolments_fall_in_each_class_enrolment_period(seeded):
+    """Not all at the moment the demo ran: on days between enrolment opening and the start."""
+    rows = db.session.execute(
+        select(Enrolment.enrolled_at, TrainingClass.enrol_opens_on, TrainingClass.starts_on).join(
+            TrainingClass, TrainingClass.id == Enrolment.class_id
+        )
+    ).all()
+    assert rows
+    for enrolled_at, opens_on, starts_on in rows:
+        assert opens_on <= enrolled_at.date() < starts_on
+    assert len({enrolled_at for enrolled_at, _, _ in rows}) > 5
+
+
+def shipped_essays() -> list[str]:
+    names = []
+    for path in sorted(data_dir("quizzes").glob("*.gift")):
+        parsed = parse_gift(path.read_bytes(), str(path))
+        names += [q.name for q in parsed.questions if q.qtype == "essay"]
+    return names
+
+
+def test_every_shipped_essay_question_has_a_demo_answer():
+    """A new essay question in a shipped bank needs its own demo answer too."""
+    names = shipped_essays()
+    assert names and set(names) <= set(ESSAY_ANSWERS)
+
+
+def test_demo_essays_answer_their_own_question(seeded):
+    """Each saved essay answer is (the start of) the answer written for that question."""
+    rows = db.session.execute(
+        select(QuestionVersion.name, AttemptQuestion.response)
+        .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
+        .where(QuestionVersion.qtype == "essay")
+    ).all()
+    answered = [(name, response) for name, response in rows if response]
+    assert answered
+    for name, response in answered:
+        text = response["text"] if isinstance(response, dict) else str(response)
+        assert ESSAY_ANSWERS[name].startswith(text.rstrip(".")), (name, text)
