@@ -4,12 +4,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, session
+from flask_babel import gettext
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config
 from lms.accounts.models import ACCOUNT_SESSION_KEY
+from lms.config import N_
 from lms.extension import LMS
 from lms.security import LMSSessionInterface
 
@@ -65,6 +67,10 @@ def _init_login(app: Flask) -> None:
 
     manager = LoginManager(app)
     manager.login_view = "lms.auth.login"
+    # Flask-Login's own wording, in the reader's language (its default is English only).
+    manager.login_message = N_("Please log in to access this page.")
+    manager.needs_refresh_message = N_("Please reauthenticate to access this page.")
+    manager.localize_callback = gettext
     manager.session_protection = "basic"
 
     @manager.user_loader

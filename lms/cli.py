@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, ScriptInfo
+from flask.cli import AppGroup, ScriptInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_migrate import upgrade as migrate_upgrade
@@ -20,17 +20,16 @@ from lms.cli_failures import OneLineFailures, failure_line
 from lms.commands import lms_group
 
 
-class LMSCommandLine(OneLineFailures, FlaskGroup):
-    """The standalone `lms` command: its commands fail in one line, not a traceback."""
+class LMSCommandLine(OneLineFailures, AppGroup):
+    """The standalone `lms` command: the LMS's commands only, each failing in one line. Flask's
+    generic options and commands (--app, run, shell, routes...) stay under `flask --app lms`;
+    listing the commands builds no app, so `lms --help` needs no instance or secret key.
+    """
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        # Flask builds the app to list its commands and prints the traceback if it cannot.
-        try:
-            ctx.ensure_object(ScriptInfo).load_app()
-        except Exception as error:
-            click.echo(failure_line(error), err=True)
-            return sorted(self.commands)
-        return super().list_commands(ctx)
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        # What FlaskGroup gives its commands: `with_appcontext` builds the app from this.
+        extra.setdefault("obj", ScriptInfo(create_app=create_app, set_debug_flag=False))
+        return super().make_context(info_name, args, parent=parent, **extra)
 
 
 #: Runs `lms worker` in a child process (the console script may not be on the PATH).
@@ -40,6 +39,23 @@ WORKER_COMMAND = "from lms.cli import main; main()"
 PORT = click.IntRange(1, 65535)
 
 
+#: gunicorn's control socket file, kept in the instance folder it serves.
+CONTROL_SOCKET = "gunicorn.ctl"
+#: Longest Unix socket path the kernel takes (sun_path is 108 bytes on Linux, with its NUL).
+SOCKET_PATH_MAX = 107
+
+
+def control_socket_settings(instance: Path) -> dict:
+    """gunicorn's control socket (`gunicornc`) in the instance folder, never the shared default
+    in the home folder that every instance on the machine would fight over; off where the folder
+    is missing or its path is too long for a socket.
+    """
+    socket = instance / CONTROL_SOCKET
+    if instance.is_dir() and len(str(socket).encode()) <= SOCKET_PATH_MAX:
+        return {"control_socket": str(socket)}
+    return {"control_socket_disable": True}
+
+
 def serve_app(host: str, port: int, workers: int, job_worker: bool = True) -> None:
     """Serve the standalone app with gunicorn (each worker builds its own app), and beside it
     an `lms worker` for the background jobs when `job_worker` (started once gunicorn is ready,
@@ -47,6 +63,7 @@ def serve_app(host: str, port: int, workers: int, job_worker: bool = True) -> No
     from gunicorn.app.base import BaseApplication
 
     consumers: list[subprocess.Popen] = []
+    instance = Path(Flask("lms", instance_path=config.instance_path()).instance_path)
 
     def start_consumer(server) -> None:
         if job_worker:
@@ -64,6 +81,8 @@ def serve_app(host: str, port: int, workers: int, job_worker: bool = True) -> No
             self.cfg.set("accesslog", "-")
             self.cfg.set("when_ready", start_consumer)
             self.cfg.set("on_exit", stop_consumer)
+            for name, value in control_socket_settings(instance).items():
+                self.cfg.set(name, value)
 
         def load(self):
             return create_app()
@@ -133,11 +152,10 @@ def demo(no_serve: bool, host: str, port: int) -> None:
         serve_app(host, port, workers=2, job_worker=not app.config.get("LMS_REDIS_URL"))
 
 
-def build_cli() -> FlaskGroup:
+def build_cli() -> LMSCommandLine:
     """The standalone `lms` command: the shared `lms` group's commands plus demo and serve."""
     group = LMSCommandLine(
-        create_app=create_app,
-        add_version_option=False,
+        "lms",
         help="Training LMS for civil servants' administrative-reform skills.",
     )
     for name, command in lms_group.commands.items():

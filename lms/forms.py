@@ -1,5 +1,6 @@
-"""Form pieces shared by every area: typed text fields (dates dd/mm/yyyy, times HH:MM, whole
-numbers) that answer in the user's language, and choices for select fields.
+"""Form pieces shared by every area: the base form `LMSForm` (CSRF, and WTForms' own messages in
+the user's language), typed text fields (dates dd/mm/yyyy, times HH:MM, whole numbers) that
+answer in the user's language, and choices for select fields.
 """
 
 from datetime import UTC, date, datetime, time
@@ -7,12 +8,77 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, StringField
 from wtforms.validators import NumberRange, StopValidation
 from wtforms.widgets import TextInput
 
-from lms.i18n import format_date, parse_date
+from lms.config import N_
+from lms.i18n import NoSuchDate, format_date, parse_date
+
+#: The built-in messages of the WTForms validators and fields the LMS uses. WTForms ships no
+#: Vietnamese, so they are in the LMS catalogue (listed here for extraction, the plural forms
+#: as two messages: Vietnamese has one form).
+WTFORMS_MESSAGES = (
+    N_("This field is required."),
+    N_("Invalid input."),
+    N_("Invalid email address."),
+    N_("Invalid URL."),
+    N_("Field must be equal to %(other_name)s."),
+    N_("Field must be at least %(min)d character long."),
+    N_("Field must be at least %(min)d characters long."),
+    N_("Field cannot be longer than %(max)d character."),
+    N_("Field cannot be longer than %(max)d characters."),
+    N_("Field must be exactly %(max)d character long."),
+    N_("Field must be exactly %(max)d characters long."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Number must be at least %(min)s."),
+    N_("Number must be at most %(max)s."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Invalid value, must be one of: %(values)s."),
+    N_("Invalid value, can't be any of: %(values)s."),
+    N_("Invalid CSRF Token."),
+    N_("CSRF token missing."),
+    N_("CSRF failed."),
+    N_("CSRF token expired."),
+    N_("The CSRF token is missing."),
+    N_("The CSRF token is invalid."),
+    N_("The CSRF token has expired."),
+    N_("The CSRF tokens do not match."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Not a valid choice."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_("'%(value)s' is not a valid choice for this field."),
+    N_("'%(value)s' are not valid choices for this field."),
+    N_("Not a valid datetime value."),
+    N_("Not a valid date value."),
+    N_("Not a valid time value."),
+    N_("Not a valid integer value."),
+    N_("Not a valid decimal value."),
+    N_("Not a valid float value."),
+)
+
+
+class CatalogueTranslations:
+    """WTForms' messages through the LMS catalogue, in the request's language (Flask-Babel)."""
+
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+
+class LMSForm(FlaskForm):
+    """Every LMS form: Flask-WTF's CSRF, and WTForms' built-in messages in the user's language
+    (Flask-WTF's own I18N looks in WTForms' catalogues, which have no Vietnamese).
+    """
+
+    class Meta:
+        def get_translations(self, form) -> CatalogueTranslations:
+            return CatalogueTranslations()
 
 
 class InputHints:
@@ -47,6 +113,11 @@ class VNDateField(InputHints, StringField):
         if valuelist and valuelist[0].strip():
             try:
                 self.data = parse_date(valuelist[0])
+            except NoSuchDate as error:
+                self.raw_data = valuelist
+                raise ValueError(
+                    _l("That date does not exist; check the day and month.")
+                ) from error
             except ValueError as error:
                 self.raw_data = valuelist
                 raise ValueError(_l("Write the date as dd/mm/yyyy.")) from error

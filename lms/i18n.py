@@ -56,13 +56,22 @@ def format_number(value: int | float | None, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=current_language())
 
 
+class NoSuchDate(ValueError):
+    """Written right (dd/mm/yyyy) but no day of the calendar, such as 31/02/1990: the reader
+    is told the date does not exist, not to use a format they already used."""
+
+
 def parse_date(text: str) -> date:
-    """Read dd/mm/yyyy (leading zeros optional) or ISO yyyy-mm-dd; ValueError otherwise."""
+    """Read dd/mm/yyyy (leading zeros optional) or ISO yyyy-mm-dd; ValueError otherwise, and
+    NoSuchDate (a ValueError) for a well-written day that does not exist."""
     text = text.strip()
-    if "/" in text:
-        day, month, year = (int(part) for part in text.split("/"))
+    if "/" not in text:
+        return date.fromisoformat(text)
+    day, month, year = (int(part) for part in text.split("/"))
+    try:
         return date(year, month, day)
-    return date.fromisoformat(text)
+    except ValueError as error:
+        raise NoSuchDate(text) from error
 
 
 def in_default_language(command):

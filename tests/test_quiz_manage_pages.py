@@ -366,7 +366,8 @@ def test_quiz_closing_before_it_opens_is_refused(manager, quiz):
         ("time_limit_minutes", str(10**12), "Hãy nhập một số từ 1 đến 1440."),
         ("attempts_allowed", "9" * 26, "Hãy nhập một số từ 0 đến 100."),
         ("open_time", "7h30", "Hãy nhập giờ theo dạng HH:MM, ví dụ 07:30."),
-        ("open_date", "30/02/2030", "Nhập ngày theo định dạng dd/mm/yyyy."),
+        ("open_date", "30/02/2030", "Ngày này không có trên lịch; hãy kiểm tra lại ngày và tháng."),
+        ("open_date", "30.02.2030", "Nhập ngày theo định dạng dd/mm/yyyy."),
         # Year 9999 ends past Python's last UTC moment: it was a 500.
         ("close_date", "31/12/9999", "Hãy nhập một ngày trong khoảng từ năm 1900 đến năm 2999."),
     ],

@@ -1,12 +1,11 @@
 """Forms of the accounts area (log-in, password, profile)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
-from lms.forms import VNDateField, select_choices
+from lms.forms import LMSForm, VNDateField, select_choices
 
 
 def education_choices() -> list[tuple[str, str]]:
@@ -32,7 +31,7 @@ RANK_CHOICES = [
 ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(LMSForm):
     username = StringField(
         _l("Username"), validators=[DataRequired()], render_kw={"autocomplete": "username"}
     )
@@ -43,7 +42,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(LMSForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired()],
@@ -61,7 +60,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(LMSForm):
     """Fields a person may correct in their own profile; unit and code are set by organizers."""
 
     full_name = StringField(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts import services
 from lms.accounts.models import GRANTABLE_ROLES, LearnerProfile, Role
-from lms.i18n import parse_date
+from lms.i18n import NoSuchDate, parse_date
 from lms.tabular import reading
 
 #: Accepted column headers (English keys or the Vietnamese labels organizers use).
@@ -172,6 +172,8 @@ def _row_problems(values, number, seen_usernames, seen_codes, units) -> list[str
     if values.get("date_of_birth"):
         try:
             parse_date(values["date_of_birth"])
+        except NoSuchDate:
+            problems.append(_("date of birth %(d)s does not exist", d=values["date_of_birth"]))
         except ValueError:
             problems.append(_("date of birth %(d)s is not dd/mm/yyyy", d=values["date_of_birth"]))
     level = values.get("education_level", "")

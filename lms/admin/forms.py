@@ -1,12 +1,11 @@
 """Forms of the admin area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from lms.accounts.forms import RANK_CHOICES, education_choices
-from lms.forms import VNDateField, select_choices
+from lms.forms import LMSForm, VNDateField, select_choices
 
 
 def role_choices(with_learner: bool = True) -> list[tuple[str, str]]:
@@ -30,7 +29,7 @@ def unit_kind_choices() -> list[tuple[str, str]]:
     ]
 
 
-class ProfileAdminForm(FlaskForm):
+class ProfileAdminForm(LMSForm):
     """Everything about a person that an admin keeps up to date."""
 
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=255)])
@@ -59,12 +58,12 @@ class NewAccountForm(ProfileAdminForm):
     role = SelectField(_l("Role"), choices=select_choices(role_choices()))
 
 
-class GrantForm(FlaskForm):
+class GrantForm(LMSForm):
     role = SelectField(_l("Role"), choices=select_choices(role_choices(with_learner=False)))
     unit_id = SelectField(_l("On unit (and every unit below it)"), coerce=str)
 
 
-class UnitForm(FlaskForm):
+class UnitForm(LMSForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(_l("Kind"), choices=select_choices(unit_kind_choices()))
@@ -72,5 +71,5 @@ class UnitForm(FlaskForm):
     retired = BooleanField(_l("Retired (kept for history, takes no new people)"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(LMSForm):
     """An empty form: a button that changes something still needs its CSRF token."""

@@ -1,7 +1,6 @@
 """Forms of the admin's API pages: a new token, a new webhook endpoint, and bare actions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -10,7 +9,7 @@ from lms.api.tokens import NAME_MAX
 from lms.api.webhooks.endpoints import DESCRIPTION_MAX
 from lms.api.webhooks.targets import URL_MAX
 from lms.classes.forms import CheckboxListField
-from lms.forms import select_choices
+from lms.forms import LMSForm, select_choices
 
 
 def scope_choices():
@@ -32,7 +31,7 @@ def event_choices():
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(LMSForm):
     name = StringField(
         _l("Name (who uses the token)"),
         validators=[DataRequired(), Length(max=NAME_MAX)],
@@ -44,7 +43,7 @@ class TokenForm(FlaskForm):
     unit_id = SelectField(_l("Units it may read"), validators=[DataRequired()])
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(LMSForm):
     url = StringField(
         _l("Address that receives the events (https://…)"),
         validators=[DataRequired(), Length(max=URL_MAX)],
@@ -57,5 +56,5 @@ class WebhookForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(LMSForm):
     """A button that changes something: only its CSRF token is posted."""

@@ -3,7 +3,6 @@ plain marking form, a sign-in list upload, the class's settings and self check-i
 Choices are filled in by the views; every number is bounded."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from lms.attendance.models import SessionMode
 from lms.classes.forms import CheckboxListField
-from lms.forms import ClockField, VNDateField, WholeNumberField, select_choices
+from lms.forms import ClockField, LMSForm, VNDateField, WholeNumberField, select_choices
 
 WEEKDAYS = (
     (0, _l("Monday")),
@@ -37,7 +36,7 @@ def mode_choices():
     )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(LMSForm):
     day = VNDateField(_l("Date"), validators=[DataRequired(_l("Write the date as dd/mm/yyyy."))])
     start = ClockField(
         _l("Starts at"), validators=[DataRequired(_l("Write the time as HH:MM, e.g. 07:30."))]
@@ -91,22 +90,22 @@ class SeriesForm(SessionForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(LMSForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(LMSForm):
     """A button that only needs its CSRF token."""
 
 
-class ImportForm(FlaskForm):
+class ImportForm(LMSForm):
     file = FileField(
         _l("Sign-in list (.xlsx or .csv)"),
         validators=[FileRequired(_l("Choose a file to upload."))],
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(LMSForm):
     file = FileField(
         _l("Participant report (.csv or .xlsx)"),
         validators=[FileRequired(_l("Choose a file to upload."))],
@@ -118,7 +117,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(LMSForm):
     automark_absent = BooleanField(_l("Learners with no mark for a past session count as absent"))
     low_percent = WholeNumberField(
         _l("Low attendance below (percent)"), validators=[DataRequired(), NumberRange(1, 100)]
@@ -132,13 +131,13 @@ class StatusRow(Form):
     )
 
 
-class StatusesForm(FlaskForm):
+class StatusesForm(LMSForm):
     """The class's statuses in their order; their codes stay, so marks keep their meaning."""
 
     rows = FieldList(FormField(StatusRow), min_entries=1, max_entries=10)
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(LMSForm):
     code = StringField(
         _l("Check-in code"),
         validators=[DataRequired(), Length(max=12)],

@@ -2,16 +2,15 @@
 sign-off, issue. Choices are filled in by the views."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lms.classes.forms import CheckboxListField
-from lms.forms import WholeNumberField
+from lms.forms import LMSForm, WholeNumberField
 from lms.routing import coerce_id
 
 
-class RulesForm(FlaskForm):
+class RulesForm(LMSForm):
     modules = BooleanField(_l("Every required module of the course completed"))
     quiz_ids = CheckboxListField(_l("Quizzes to pass (at each quiz's pass mark)"), coerce=coerce_id)
     attendance = WholeNumberField(
@@ -27,7 +26,7 @@ class RulesForm(FlaskForm):
     )
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(LMSForm):
     unit_id = SelectField(_l("Unit using the template"), validators=[DataRequired()])
     name = StringField(_l("Template name"), validators=[DataRequired(), Length(max=255)])
     heading = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
@@ -42,18 +41,18 @@ class TemplateForm(FlaskForm):
     fields = CheckboxListField(_l("Printed fields"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(LMSForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(), Length(max=500)], render_kw={"rows": 2}
     )
 
 
-class LearnerForm(FlaskForm):
+class LearnerForm(LMSForm):
     """An action on one learner of a class (issue, sign off, withdraw a sign-off)."""
 
     user_id = HiddenField(validators=[DataRequired(), Length(max=64)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(LMSForm):
     """A button that only needs its CSRF token (bulk issue, build the ZIP)."""

@@ -23,7 +23,7 @@ from lms.classes import importing, services
 from lms.classes.enrolment import enrolled_counts
 from lms.classes.models import ClassMode, EnrolmentSource, TrainingClass
 from lms.courses.services import current_version, find_course
-from lms.i18n import format_date, parse_date
+from lms.i18n import NoSuchDate, format_date, parse_date
 from lms.tabular import writing
 from lms.tabular.writing import Column, Table
 
@@ -50,6 +50,8 @@ class VNDate(click.ParamType):
             return value
         try:
             return parse_date(value)
+        except NoSuchDate:
+            self.fail(f"{value!r} is not a day of the calendar", param, ctx)
         except ValueError:
             self.fail(f"{value!r} is not a date written dd/mm/yyyy", param, ctx)
 

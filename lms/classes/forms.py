@@ -1,7 +1,6 @@
 """Forms of the classes area: the class form, and the small forms of the enrolment pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from lms.classes.models import ClassMode
-from lms.forms import VNDateField, select_choices, within
+from lms.forms import LMSForm, VNDateField, select_choices, within
 
 #: More than any room or online class holds; a bigger number is a typing slip.
 MAX_CAPACITY = 100_000
@@ -50,7 +49,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ClassForm(FlaskForm):
+class ClassForm(LMSForm):
     """Everything an organizer sets on a class; choices are filled in by the view."""
 
     code = StringField(
@@ -93,11 +92,11 @@ class ClassForm(FlaskForm):
     description = TextAreaField(_l("Notes for learners"), validators=[Length(max=5000)])
 
 
-class UnitEnrolForm(FlaskForm):
+class UnitEnrolForm(LMSForm):
     unit_id = SelectField(_l("Unit (with the units below it)"), validators=[DataRequired()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(LMSForm):
     file = FileField(
         _l("File (XLSX or CSV)"),
         validators=[FileRequired(_l("Choose a file."))],
@@ -105,5 +104,5 @@ class ImportForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(LMSForm):
     token = HiddenField(validators=[DataRequired()])

@@ -155,6 +155,27 @@ def start_draft(course_id: int):
     return redirect(url_for(".course", course_id=course_id))
 
 
+@bp.route("/courses/<lms_id:course_id>/publish", methods=["GET"])
+@access("role", TRAINER)
+def confirm_publish(course_id: int):
+    """Publishing cannot be undone (a published version never changes): say so, then ask."""
+    course = editing.get_course_or_404(course_id, need=TRAINER)
+    draft = editing.draft_of(course)
+    if draft is None:
+        return _render_course(course, [_("There is no draft to publish.")], 409)
+    problems = editing.publish_problems(draft)
+    if problems:
+        return _render_course(course, problems, 422)
+    current = editing.current_of(course)
+    return render_template(
+        "lms/authoring/publish_confirm.html",
+        course=course,
+        draft=draft,
+        current=current,
+        uses=editing.classes_by_version([course.id]).get(current.id, []) if current else [],
+    )
+
+
 @bp.route("/courses/<lms_id:course_id>/publish", methods=["POST"])
 @access("role", TRAINER)
 def publish(course_id: int):

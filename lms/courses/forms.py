@@ -1,7 +1,6 @@
 """Forms of the authoring pages: a course's details, a module, an attachment upload."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -18,7 +17,7 @@ from wtforms.widgets import TextInput
 from lms.content.fields import SLUG
 from lms.content.legal import NUMBER
 from lms.content.model import DEFAULT_PASS_MARK
-from lms.forms import VNDateField, select_choices
+from lms.forms import LMSForm, VNDateField, select_choices
 
 #: A module body is a page of reading, not a book: this keeps one request small.
 MAX_BODY_CHARS = 200_000
@@ -44,7 +43,7 @@ def _quiz_field() -> StringField:
     )
 
 
-class CourseForm(FlaskForm):
+class CourseForm(LMSForm):
     """A course's details; a new course also takes its short name and owner unit."""
 
     slug = StringField(
@@ -100,7 +99,7 @@ class EditCourseForm(CourseForm):
     owner_unit_id = None
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(LMSForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     minutes = IntegerField(
         _l("Minutes of study"),
@@ -122,5 +121,5 @@ class ModuleForm(FlaskForm):
     )
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(LMSForm):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])

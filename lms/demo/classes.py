@@ -5,14 +5,16 @@ progress.
 Idempotent: unchanged courses and banks are left alone, classes are looked up by code.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
 
 from lms import db
 from lms.accounts import services
 from lms.accounts.models import LearnerProfile, Unit
 from lms.classes import enrolment as enrolments
 from lms.classes import services as classes
-from lms.classes.models import ModuleCompletion
+from lms.classes.models import Enrolment, EnrolmentEvent, ModuleCompletion, TrainingClass
 from lms.content.loader import find_courses, read_course
 from lms.courses.services import current_version, find_course, load_source
 from lms.db import utcnow
@@ -106,6 +108,7 @@ def seed_classes(units: dict[str, Unit]) -> None:
             if db.session.get(LearnerProfile, user_id) is None:
                 continue
             enrolment = enrolments.enrol(training_class, user_id)
+            _backdate(enrolment, training_class, rank)
             done = (rank + number) % (len(required) + 1)
             for offset, module in enumerate(required[:done]):
                 db.session.add(
@@ -119,3 +122,20 @@ def seed_classes(units: dict[str, Unit]) -> None:
                 enrolment.last_module_id = required[done - 1].id
                 enrolment.last_activity_at = utcnow() - timedelta(hours=rank)
         db.session.flush()
+
+
+def _backdate(enrolment: Enrolment, training_class: TrainingClass, rank: int) -> None:
+    """Enrolled on a working morning of the class's enrolment period (before it starts), as an
+    organizer's list would be entered, never later than now: not all at the moment the demo ran.
+    """
+    first = training_class.enrol_opens_on
+    last = min(training_class.enrol_closes_on, training_class.starts_on - timedelta(days=1))
+    day = first + timedelta(days=(rank * 3) % max((last - first).days + 1, 1))
+    # 08:00–11:45 in Đà Nẵng (UTC+7).
+    at = datetime.combine(day, time(1 + rank % 4, 15 * (rank % 4)), tzinfo=UTC)
+    at = min(at, utcnow())
+    enrolment.enrolled_at = at
+    for event in db.session.scalars(
+        select(EnrolmentEvent).where(EnrolmentEvent.enrolment_id == enrolment.id)
+    ):
+        event.occurred_at = at

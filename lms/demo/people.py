@@ -8,8 +8,11 @@ password.
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
+from lms import db
 from lms.accounts import services
-from lms.accounts.models import Account, Role, Unit, UnitKind
+from lms.accounts.models import Account, Role, RoleGrant, Unit, UnitKind
 
 #: (code, name, kind, parent code). Đà Nẵng is the city of the 2016–2020 CCHC training report
 #: the product's figures come from; communes follow the two-level government of 1/7/2025.
@@ -29,6 +32,10 @@ UNITS = [
     ("DN-QHC", "Quận Hải Châu (đến 30/6/2025)", UnitKind.DISTRICT, "DN"),
 ]
 RETIRED = {"DN-QHC"}
+#: Role accounts who act on the whole city although they sit in a department: the organizer of
+#: Sở Nội vụ enrols and certifies the city's officials, and its trainer maintains the shipped
+#: courses and banks (which belong to trainers of a whole tree).
+CITY_WIDE = {"tochuc": "DN", "giangvien": "DN"}
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,27 @@ def seed_people(units: dict[str, Unit]) -> dict[str, str]:
         )
         if person.username in printed:
             passwords[person.username] = password
+    _grant_city_wide(units)
     return passwords
+
+
+def _grant_city_wide(units: dict[str, Unit]) -> None:
+    """Move the CITY_WIDE accounts' grant from their department to the city (also on a demo
+    seeded before they had it)."""
+    for person in ROLE_ACCOUNTS:
+        account = services.find_account(person.username)
+        if account is None or person.username not in CITY_WIDE:
+            continue
+        city = units[CITY_WIDE[person.username]]
+        services.grant_role(str(account.id), person.role, city)
+        narrower = select(RoleGrant).where(
+            RoleGrant.user_id == str(account.id),
+            RoleGrant.role == person.role,
+            RoleGrant.unit_id != city.id,
+        )
+        for grant in db.session.scalars(narrower):
+            db.session.delete(grant)
+    db.session.flush()
 
 
 def learner_accounts() -> list[Account]:

@@ -20,12 +20,14 @@ from lms.courses.models import CourseVersion
 from lms.db import utcnow
 from lms.demo.answers import answer_form
 from lms.demo.classes import CLASSES
+from lms.demo.essays import essay_answer
 from lms.demo.people import learner_accounts
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.bank import services as banks
 from lms.quizzes.grading import manual as grading
 from lms.quizzes.manage import settings
 from lms.quizzes.models import Attempt, Quiz
+from lms.quizzes.types import answer_field
 
 #: Each class's final quiz (Moodle-like exam settings); learners may review everything once it
 #: closes, and see their marks and feedback, not the right answers, before that.
@@ -85,6 +87,11 @@ def take_quiz(
         right = rng.random() < (skill or 0.6) * _ease(version.name)
         prefix = attempts.field_prefix(question.position)
         answers[question.position] = answer_form(version.qtype, version.data, prefix, right, rng)
+        if version.qtype == "essay":
+            # An answer to this question, not a sentence that could follow any of them.
+            answers[question.position] = {
+                answer_field(prefix, None): [essay_answer(version.name, right, rng)]
+            }
     positions = sorted(answers)
     half = len(positions) // 2
     batches = [positions[:half]] if skill is None else [positions[:half], positions[half:]]

@@ -2,13 +2,12 @@
 successor, and the report's filter (read from the query string)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lms.accounts.forms import RANK_CHOICES
-from lms.forms import VNDateField, WholeNumberField, select_choices
+from lms.forms import LMSForm, VNDateField, WholeNumberField, select_choices
 from lms.records.models import ExternalKind
 from lms.records.services import MAX_PERIODS, MAX_YEAR, MIN_YEAR
 
@@ -26,7 +25,7 @@ def kind_label(kind: str) -> str:
     return str(dict(kind_choices()).get(kind, kind))
 
 
-class ExternalForm(FlaskForm):
+class ExternalForm(LMSForm):
     kind = SelectField(_l("Where"), choices=select_choices(kind_choices()))
     title = StringField(_l("Course or programme"), validators=[DataRequired(), Length(max=255)])
     provider = StringField(_l("Organised by"), validators=[DataRequired(), Length(max=255)])
@@ -43,7 +42,7 @@ class ExternalForm(FlaskForm):
     scan = FileField(_l("Scan of the evidence (PDF, JPEG or PNG; optional)"))
 
 
-class TargetForm(FlaskForm):
+class TargetForm(LMSForm):
     unit_id = SelectField(_l("Unit (and the units below it)"), coerce=str)
     year = WholeNumberField(
         _l("Year"), validators=[DataRequired(), NumberRange(min=MIN_YEAR, max=MAX_YEAR)]
@@ -55,11 +54,11 @@ class TargetForm(FlaskForm):
     )
 
 
-class SuccessorForm(FlaskForm):
+class SuccessorForm(LMSForm):
     successor_id = SelectField(_l("Successor unit"), coerce=str, validators=[DataRequired()])
 
 
-class ReportFilter(FlaskForm):
+class ReportFilter(LMSForm):
     """The report's filter, read from the query string (a GET form: nothing changes)."""
 
     class Meta:

@@ -35,6 +35,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "lms.authoring.course": ("GET", TRAINERS),
     "lms.authoring.edit_course": ("GET", TRAINERS),
     "lms.authoring.start_draft": ("POST", TRAINERS_REDIRECTED),
+    "lms.authoring.confirm_publish": ("GET", TRAINERS),
     "lms.authoring.publish": ("POST", TRAINERS_REDIRECTED),
     "lms.authoring.new_module": ("GET", TRAINERS),
     "lms.authoring.module": ("GET", TRAINERS),
@@ -74,6 +75,7 @@ def url_args(world) -> dict[str, dict]:
         "lms.authoring.course": {"course_id": course_id},
         "lms.authoring.edit_course": {"course_id": course_id},
         "lms.authoring.start_draft": {"course_id": course_id},
+        "lms.authoring.confirm_publish": {"course_id": course_id},
         "lms.authoring.publish": {"course_id": course_id},
         "lms.authoring.attachment_list": {"course_id": course_id},
         "lms.authoring.delete_attachment": {

@@ -2,6 +2,7 @@
 socket, with every console error, uncaught exception and CSP violation failing the test.
 """
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,14 @@ from werkzeug.serving import make_server
 from tests.conftest import TEST_PASSWORD
 
 BROWSER_DIR = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
+#: Debian's Chromium; LMS_TEST_CHROMIUM points elsewhere (the test of the skip itself uses it).
+CHROMIUM = os.environ.get("LMS_TEST_CHROMIUM", "/usr/bin/chromium")
+#: Set by .ci/run: a browser test that cannot run is a failure there, never a quiet skip.
+REQUIRE_BROWSER = "LMS_REQUIRE_BROWSER"
+SKIPPED_BROWSER_TESTS = pytest.StashKey[int]()
+NO_CHROMIUM = (
+    f"no Chromium at {CHROMIUM}; to run them: apt-get install chromium (never `playwright install`)"
+)
 FAILED_LOAD = "Failed to load resource:"
 # Quiet, offline Chromium: nothing may call home during a test run.
 CHROMIUM_ARGS = [
@@ -33,10 +41,34 @@ CHROMIUM_ARGS = [
 expect.set_options(timeout=15_000)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if BROWSER_DIR in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the browser tests; where Chromium is missing, set them aside under one summary line
+    (a skip per test would print one line each), or refuse the run with LMS_REQUIRE_BROWSER=1.
+    """
+    browser_items = [item for item in items if BROWSER_DIR in Path(item.path).resolve().parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if not browser_items or os.access(CHROMIUM, os.X_OK):
+        return
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        raise pytest.UsageError(f"{NO_CHROMIUM}; {REQUIRE_BROWSER}=1 forbids skipping them")
+    items[:] = [item for item in items if item not in browser_items]
+    config.hook.pytest_deselected(items=browser_items)
+    config.stash[SKIPPED_BROWSER_TESTS] = len(browser_items)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Only browser tests asked for and all set aside: a skip, not "no tests collected".
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and session.config.stash.get(
+        SKIPPED_BROWSER_TESTS, 0
+    ):
+        session.exitstatus = pytest.ExitCode.OK
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    skipped = config.stash.get(SKIPPED_BROWSER_TESTS, 0)
+    if skipped:
+        terminalreporter.write_line(f"SKIPPED {skipped} browser tests: {NO_CHROMIUM}")
 
 
 @pytest.fixture(scope="session")

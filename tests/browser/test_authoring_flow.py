@@ -90,13 +90,18 @@ def test_trainer_creates_reorders_and_publishes(page: Page, trainer: Account):
     modules = page.locator("#modules li strong")
     expect(modules).to_have_text([re.compile("1. Luân chuyển"), re.compile("2. Tiếp nhận")])
 
-    page.get_by_role("button", name="Publish version 1").click()
+    page.get_by_role("link", name="Publish version 1").click()
     expect(page.get_by_role("alert")).to_contain_text("add 30 minutes or remove 15")
     page.get_by_role("link", name="Tiếp nhận").click()
     page.get_by_label("Minutes of study").fill("60")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("link", name="Một cửa liên thông").first.click()
-    page.get_by_role("button", name="Publish version 1").click()
+    page.get_by_role("link", name="Publish version 1").click()
+    expect(page.get_by_text("A published version can never be changed again.")).to_be_visible()
+    page.get_by_role("link", name="Not now").click()
+    assert find_course("mot-cua-lien-thong").versions[0].status == VersionStatus.DRAFT
+    page.get_by_role("link", name="Publish version 1").click()
+    page.get_by_role("button", name="Yes, publish version 1").click()
     expect(page.get_by_text("Version 1 is published; new classes will use it.")).to_be_visible()
     db.session.expire_all()
     version = find_course("mot-cua-lien-thong").versions[0]

@@ -7,11 +7,10 @@ The answers themselves are not WTForms fields: each question's type reads its ow
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired
 
-from lms.forms import within
+from lms.forms import LMSForm, within
 
 #: The `goto` value of the button that leads to the confirm page.
 SUMMARY = "summary"
@@ -21,7 +20,7 @@ MAX_FIELD_CHARS = 50_000
 MAX_FIELD_VALUES = 100
 
 
-class AttemptPageForm(FlaskForm):
+class AttemptPageForm(LMSForm):
     """One page of an attempt sent without JavaScript: which page it was and where to go next."""
 
     page = IntegerField(validators=[InputRequired(), within(1, 10_000)])

@@ -8,7 +8,6 @@ import unicodedata
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from lms.accounts.services import ServiceError
 from lms.content.fields import SLUG
-from lms.forms import InputHints, select_choices, within
+from lms.forms import InputHints, LMSForm, select_choices, within
 from lms.quizzes.formats import FORMATS
 from lms.quizzes.types import format_number, parse_number
 from lms.routing import coerce_id
@@ -53,7 +52,7 @@ class NumberField(InputHints, StringField):
         return format_number(self.data) if self.data is not None else ""
 
 
-class BankForm(FlaskForm):
+class BankForm(LMSForm):
     slug = StringField(
         _l("Short name"),
         validators=[
@@ -67,22 +66,22 @@ class BankForm(FlaskForm):
     owner_unit_id = SelectField(_l("Maintained by"), validators=[DataRequired()])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(LMSForm):
     parent = SelectField(_l("Under"), validators=[Optional()], validate_choice=False)
     name = StringField(_l("Name of the new category"), validators=[DataRequired(), Length(max=120)])
 
 
-class RenameCategoryForm(FlaskForm):
+class RenameCategoryForm(LMSForm):
     path = SelectField(_l("Category"), validators=[DataRequired()], validate_choice=False)
     name = StringField(_l("New name"), validators=[DataRequired(), Length(max=120)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(LMSForm):
     questions = SelectMultipleField(coerce=coerce_id, validate_choice=False)
     target = SelectField(_l("Move the ticked questions to"), validate_choice=False)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(LMSForm):
     file = FileField(_l("Question file"), validators=[FileRequired()])
     format = SelectField(
         _l("Format"),
@@ -92,7 +91,7 @@ class ImportForm(FlaskForm):
     category = SelectField(_l("Put every question in"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(LMSForm):
     """The confirm step of an import: the previewed file's text travels in a signed token."""
 
     token = HiddenField(validators=[DataRequired()])
@@ -124,7 +123,7 @@ def read_import(token: str, bank_id: int, actor_id: str) -> dict:
     return payload
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(LMSForm):
     """What every question has; `lms.quizzes.bank.editor` subclasses it with a type's own fields."""
 
     category = SelectField(_l("Category"), validators=[DataRequired()])

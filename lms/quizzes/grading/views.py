@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from lms.accounts.models import Role
 from lms.accounts.services import ServiceError
+from lms.forms import LMSForm
 from lms.quizzes.display import ShownQuestion, learner_name, points, template_helpers
 from lms.quizzes.grading import manual as grading
 from lms.quizzes.grading import regrade
@@ -44,7 +44,7 @@ class MarkField(StringField):
         return "" if self.data is None else points(self.data)
 
 
-class GradeForm(FlaskForm):
+class GradeForm(LMSForm):
     """A mark and a comment for one answer."""
 
     mark = MarkField(_l("Mark"), validators=[InputRequired()])
@@ -53,7 +53,7 @@ class GradeForm(FlaskForm):
     then = HiddenField()
 
 
-class RegradeForm(FlaskForm):
+class RegradeForm(LMSForm):
     mode = HiddenField()
 
 

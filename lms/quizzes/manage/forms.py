@@ -11,7 +11,6 @@ from datetime import datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -30,6 +29,7 @@ from wtforms.validators import (
 
 from lms.forms import (
     ClockField,
+    LMSForm,
     ReadFirst,
     VNDateField,
     WholeNumberField,
@@ -155,7 +155,7 @@ class SlotForm(Form):
         self.source.errors = [*self.source.errors, message]
 
 
-class SlotsForm(FlaskForm):
+class SlotsForm(LMSForm):
     """The slots of a quiz, one row each."""
 
     slots = FieldList(FormField(SlotForm), min_entries=NEW_ROWS)
@@ -235,7 +235,7 @@ def review_field(moment: str, item: str) -> str:
     return f"review_{moment}_{item}"
 
 
-class SettingsForm(DatesMixin, FlaskForm):
+class SettingsForm(DatesMixin, LMSForm):
     """Every setting of `settings.SETTING_NAMES`; the review matrix is 12 checkboxes."""
 
     time_limit_minutes = WholeNumberField(
@@ -336,7 +336,7 @@ _add_review_fields()
 # --- overrides -----------------------------------------------------------------------------------
 
 
-class OverrideForm(DatesMixin, FlaskForm):
+class OverrideForm(DatesMixin, LMSForm):
     """Other dates, time or attempts for one learner of the class (empty keeps the quiz's)."""
 
     #: The class's enrolled learners, set by the view; anyone else is refused in `validate_user_id`.
