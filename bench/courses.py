@@ -17,6 +17,15 @@ ROSTER_SIZE = 2000
 
 def module_page_path(instance: Instance) -> str:
     """Enrol the bench account in the demo one-stop class; return its second module's page."""
+    enrol_bench_user(instance)
+    return f"/learn/{demo_class_id(instance)}/modules/2"
+
+
+def enrol_bench_user(instance: Instance) -> None:
+    """Enrol the bench account in the demo one-stop class (once per instance)."""
+    done = instance.folder / "bench-enrolled"
+    if done.exists():
+        return
     roster = instance.folder / "bench-enrol.csv"
     with roster.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([["username"], [instance.username]])
@@ -26,11 +35,34 @@ def module_page_path(instance: Instance) -> str:
         check=True,
         capture_output=True,
     )
+    done.touch()
+
+
+def class_page_path(instance: Instance) -> str:
+    """The demo one-stop class's page, the bench account enrolled (as for the module page)."""
+    enrol_bench_user(instance)
+    return f"/learn/{demo_class_id(instance)}"
+
+
+def demo_class_id(instance: Instance) -> int:
+    """The demo class's id, from the instance's database (SQLite, or `LMS_DATABASE_URL`)."""
+    url = instance.env.get("LMS_DATABASE_URL")
+    if url:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(
+                    text("SELECT id FROM lms_classes WHERE code = :code"), {"code": DEMO_CLASS}
+                ).scalar_one()
+        finally:
+            engine.dispose()
     with sqlite3.connect(Path(instance.folder, "lms.sqlite3")) as db:
         (class_id,) = db.execute(
             "SELECT id FROM lms_classes WHERE code = ?", (DEMO_CLASS,)
         ).fetchone()
-    return f"/learn/{class_id}/modules/2"
+    return class_id
 
 
 def seed_roster(app):

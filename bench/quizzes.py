@@ -35,6 +35,23 @@ def autosave_targets(instance: Instance) -> Path:
     return _targets(instance) / "autosave.jsonl"
 
 
+def attempt_page_targets(instance: Instance) -> Path:
+    """The 300 learners' attempt pages (GET, each with its own session): the autosave lines
+    without their body, pointed at the page itself."""
+    folder = _targets(instance)
+    out = folder / "attempt-page.jsonl"
+    if not out.exists():
+        seen, lines = set(), []
+        for line in (folder / "autosave.jsonl").read_text(encoding="utf-8").splitlines():
+            target = json.loads(line)
+            path = target["path"].removesuffix("/autosave")
+            if path not in seen:
+                seen.add(path)
+                lines.append({"path": path, "cookie": target["cookie"]})
+        _write(out, lines)
+    return out
+
+
 def submit_targets(instance: Instance) -> Path:
     return _targets(instance) / "submit.jsonl"
 

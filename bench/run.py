@@ -20,6 +20,7 @@ from pathlib import Path
 if not __package__:  # run as `python bench/run.py`: import `bench` from the repository root
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench import wrk
 from bench.load import percentile
 from bench.measure import measure_function
 from bench.scenarios import CEILING, SCENARIOS, FunctionScenario, HttpScenario
@@ -35,6 +36,7 @@ from bench.servers import (
 )
 
 LOAD_SCRIPT = Path(__file__).with_name("load.py")
+WRK_SCRIPT = Path(__file__).with_name("wrk.py")
 RESULTS = Path(__file__).with_name("results") / "latest.json"
 
 
@@ -60,8 +62,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="unrecorded seconds per run")
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap per run")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "python"),
+        default=None,
+        help="load client: wrk (default when installed) or the Python fallback (bench/load.py)",
+    )
+    parser.add_argument(
+        "--database",
+        default=None,
+        metavar="URL",
+        help="an EMPTY database to seed and serve from, e.g. "
+        "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench (default: SQLite in the instance)",
+    )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     args = parser.parse_args(argv)
+    if args.client is None:
+        args.client = "wrk" if wrk.available() else "python"
+        if args.client == "python":
+            say(f"{wrk.INSTALL_HINT}; measuring with the Python client (its ceiling is its own).")
     if min(args.duration, args.concurrency, args.workers, args.rounds) <= 0:
         parser.error("--duration, --concurrency, --workers and --rounds must be positive")
     return args
@@ -87,9 +106,11 @@ def run_load(
 
     `targets` sends a different request each time; `part` ("2/3") uses that part of them once.
     """
+    # Requests used once (submit) stay with the Python client: wrk cannot stop when they run out.
+    use_wrk = args.client == "wrk" and part is None
     command = [
         sys.executable,
-        str(LOAD_SCRIPT),
+        str(WRK_SCRIPT if use_wrk else LOAD_SCRIPT),
         f"--url={server.base_url}{path}",
         f"--duration={seconds}",
         f"--warmup={args.warmup}",
@@ -98,8 +119,9 @@ def run_load(
         f"--method={scenario.method}",
         f"--content-type={scenario.content_type}",
         f"--expect-status={scenario.expect_status}",
-        f"--latencies={latencies}",
     ]
+    if not use_wrk:
+        command.append(f"--latencies={latencies}")
     env = dict(instance.env)
     if scenario.body is not None:
         command.append(f"--body={scenario.body}")
@@ -125,7 +147,8 @@ def run_load(
     if not lines:
         return {"error": (errors.strip().splitlines() or ["no output"])[-1]}
     figures = json.loads(lines[-1])
-    if "error" not in figures:
+    figures.setdefault("client", "wrk" if use_wrk else "python")
+    if "error" not in figures and not use_wrk:
         figures["latencies_ms"] = [float(v) for v in latencies.read_text().split()]
         latencies.unlink()
     return figures
@@ -188,9 +211,29 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
 
 
 def pool(runs: list[dict]) -> dict:
-    """Figures over several runs as if they were one: total rate, percentiles of all latencies."""
-    latencies = sorted(value for run in runs for value in run["latencies_ms"])
+    """Figures over several runs as if they were one: total rate, percentiles of all latencies.
+
+    wrk hands back percentiles, not latencies: its runs' percentiles are averaged, weighted by
+    their requests (close to the pooled figure for runs of equal length).
+    """
     seconds = sum(run["seconds"] for run in runs)
+    if any("latencies_ms" not in run for run in runs):
+        good = sum(run["rps"] * run["seconds"] for run in runs)
+        weight = sum(run["requests"] for run in runs) or 1
+
+        def mean(key: str) -> float:
+            return round(sum(run[key] * run["requests"] for run in runs) / weight, 2)
+
+        return {
+            "requests": sum(run["requests"] for run in runs),
+            "errors": sum(run["errors"] for run in runs),
+            "seconds": round(seconds, 3),
+            "rps": round(good / seconds, 1) if seconds else 0.0,
+            "p50_ms": mean("p50_ms"),
+            "p95_ms": mean("p95_ms"),
+            "p99_ms": mean("p99_ms"),
+        }
+    latencies = sorted(value for run in runs for value in run["latencies_ms"])
     return {
         "requests": sum(run["requests"] for run in runs),
         "errors": sum(run["errors"] for run in runs),
@@ -227,7 +270,9 @@ def format_tables(results: dict) -> str:
     lines = []
     http = results.get("http")
     if http:
-        header = ("scenario", "req/s", "p50 ms", "p95 ms", "errors", "hello req/s", "ratio")
+        header = (
+            "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "hello req/s", "ratio"
+        )
         table = [header]
         ceiling = http["ceiling"]
         table.append(
@@ -236,6 +281,7 @@ def format_tables(results: dict) -> str:
                 _cell(ceiling["rps"]),
                 _cell(ceiling["p50_ms"], 2),
                 _cell(ceiling["p95_ms"], 2),
+                _cell(ceiling["p99_ms"], 2),
                 _cell(ceiling["errors"]),
                 "",
                 "1.00",
@@ -243,7 +289,7 @@ def format_tables(results: dict) -> str:
         )
         for row in http["scenarios"]:
             if "error" in row:
-                table.append((row["scenario"], f"failed: {row['error']}", "", "", "", "", ""))
+                table.append((row["scenario"], f"failed: {row['error']}", *[""] * 6))
                 continue
             table.append(
                 (
@@ -251,6 +297,7 @@ def format_tables(results: dict) -> str:
                     _cell(row["rps"]),
                     _cell(row["p50_ms"], 2),
                     _cell(row["p95_ms"], 2),
+                    _cell(row["p99_ms"], 2),
                     _cell(row["errors"]),
                     _cell(row["ceiling_rps"]),
                     _cell(row["ratio"], 2),
@@ -325,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers,
             "max_requests": args.max_requests,
             "server": "gunicorn (sync workers)",
+            "client": args.client,
+            "database": "postgresql" if args.database else "sqlite",
         },
         "machine": {
             "cpus": os.cpu_count(),
@@ -339,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.callback(children.stop_all)  # runs first: no child outlives the run
         try:
             say(f"Preparing a demo instance in {folder} …")
-            instance = prepare_instance(folder, children)
+            instance = prepare_instance(folder, children, args.database)
             if http_names:
                 say(f"Serving with gunicorn, {args.workers} sync workers each; measuring:")
                 results["http"] = run_http(http_names, instance, args, children, folder)

@@ -177,6 +177,23 @@ register(
     ),
 )
 register(
+    "class",
+    HttpScenario(
+        "Class page, enrolled learner (GET /learn/<id>)",
+        path=lambda instance: _courses().class_page_path(instance),
+    ),
+)
+register(
+    "attempt",
+    HttpScenario(
+        "Quiz attempt page, 300 learners each on their own attempt in progress "
+        "(GET /quiz/attempt/<id>, a different learner every request)",
+        path="/quiz/attempt/<id>",
+        login=False,
+        targets=lambda instance: _quizzes().attempt_page_targets(instance),
+    ),
+)
+register(
     "autosave",
     HttpScenario(
         "Exam day: 300 learners with an attempt in progress autosave one changed answer each "

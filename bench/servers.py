@@ -107,9 +107,12 @@ def lms_command() -> list[str]:
     return [found]
 
 
-def prepare_instance(folder: Path, children: Children) -> Instance:
-    """Seed the demo data and create the load client's account (known password)."""
+def prepare_instance(folder: Path, children: Children, database: str | None = None) -> Instance:
+    """Seed the demo data and create the load client's account (known password); in the
+    database at `database` (which must be empty) when given, else SQLite in the instance."""
     instance = Instance(folder=folder / "instance", env=child_environment(folder / "instance"))
+    if database:
+        instance.env["LMS_DATABASE_URL"] = database
     _run(children, [*lms_command(), "demo", "--no-serve"], instance.env, folder, "lms demo")
     _run(
         children,

@@ -9,11 +9,12 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, g
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import String, cast, delete, or_, select, update
 
 from lms import db
-from lms.accounts.models import Account, LoginSession
+from lms.accounts.models import Account, LoginSession, RoleGrant
 from lms.db import utcnow
+from lms.request_cache import request_cache
 
 #: Key of the log-in's random id in the signed cookie.
 LOGIN_SESSION_KEY = "lms_login_session"
@@ -62,15 +63,19 @@ def start(account_id: int, user_agent: str = "") -> str:
 
 def load_account(user_id: str, token: object, version: object) -> Account | None:
     """The active account of a live log-in session, in one query (the account joined to its
-    session row); None when the session was ended, has expired, or the account's session version
-    moved on (password changed, account disabled).
+    session row and its role grants); None when the session was ended, has expired, or the
+    account's session version moved on (password changed, account disabled).
+
+    The grants come along because every page's menu needs them: loaded here, they fill the
+    per-request memo `permissions.current_grants` reads, saving a round trip on every page.
     """
     if not user_id.isdigit() or not isinstance(token, str) or not isinstance(version, int):
         return None
     now = utcnow()
-    row = db.session.execute(
-        select(Account, LoginSession.last_seen_at)
+    rows = db.session.execute(
+        select(Account, LoginSession.last_seen_at, RoleGrant)
         .join(LoginSession, LoginSession.account_id == Account.id)
+        .outerjoin(RoleGrant, RoleGrant.user_id == cast(Account.id, String))
         .where(
             Account.id == int(user_id),
             Account.active.is_(True),
@@ -79,10 +84,13 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
             LoginSession.expires_at > now,
             LoginSession.last_seen_at > now - _idle(),
         )
-    ).first()
-    if row is None:
+        .order_by(RoleGrant.id)
+    ).all()
+    if not rows:
         return None
-    account, last_seen = row
+    account, last_seen, _grant = rows[0]
+    # The memo is this request's alone (flask.g), so no other user's grants can leak into it.
+    request_cache()["grants"] = [grant for _a, _s, grant in rows if grant is not None]
     if now - last_seen >= _touch_interval():
         # Written when the request commits (`write_last_seen`), not now: on SQLite the first
         # write takes the database's one write lock until the commit, so a page that only reads

@@ -29,9 +29,9 @@ from sqlalchemy import select
 from lms import db
 from lms.accounts.models import Role
 from lms.accounts.permissions import can
-from lms.classes.models import Enrolment, TrainingClass
+from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.courses import progress, storage
-from lms.courses.models import Attachment, Module
+from lms.courses.models import Attachment, CourseVersion, Module
 from lms.courses.views import label_helpers
 from lms.db import utcnow
 from lms.quizzes.grading import scoring
@@ -53,6 +53,12 @@ class Seat:
 
     training_class: TrainingClass
     enrolment: Enrolment | None
+    #: The memo key of the class's course version modules (None for a draft version).
+    version_key: tuple | None = None
+
+    @property
+    def modules(self) -> tuple[progress.ModuleView, ...]:
+        return progress.version_modules(self.training_class.course_version_id, self.version_key)
 
     @property
     def preview(self) -> bool:
@@ -60,17 +66,31 @@ class Seat:
 
 
 def get_seat_or_404(class_id: int) -> Seat:
-    """Load a class, then check the user studies in it, teaches it or organizes it."""
-    training_class = db.session.get(TrainingClass, class_id)
-    if training_class is None:
-        abort(404)
+    """Load a class, then check the user studies in it, teaches it or organizes it.
+
+    One query: the class, the user's enrolment in it and its course version's state.
+    """
     user_id = str(current_user.get_id())
-    enrolment = progress.find_enrolment(class_id, user_id)
+    row = db.session.execute(
+        select(TrainingClass, Enrolment, CourseVersion.status, CourseVersion.published_at)
+        .join(CourseVersion, CourseVersion.id == TrainingClass.course_version_id)
+        .outerjoin(
+            Enrolment,
+            (Enrolment.class_id == TrainingClass.id)
+            & (Enrolment.user_id == user_id)
+            & (Enrolment.status == EnrolmentStatus.ENROLLED),
+        )
+        .where(TrainingClass.id == class_id)
+    ).first()
+    if row is None:
+        abort(404)
+    training_class, enrolment, status, published_at = row
     if enrolment is None and not (
         can(Role.ORGANIZER, training_class.unit) or progress.teaches(class_id, user_id)
     ):
         abort(403)
-    return Seat(training_class, enrolment)
+    key = progress.version_cache_key(training_class.course_version_id, status, published_at)
+    return Seat(training_class, enrolment, key)
 
 
 @dataclass
@@ -133,8 +153,8 @@ def _standing(quiz: Quiz, attempts: list[Attempt], override, now: datetime) -> Q
     return QuizStanding(quiz, "not_passed", None if grade is None else grade * 100)
 
 
-def get_module_or_404(seat: Seat, position: int) -> Module:
-    module = progress.find_module(seat.training_class.course_version_id, position)
+def get_module_or_404(seat: Seat, position: int) -> progress.ModuleView:
+    module = next((m for m in seat.modules if m.position == position), None)
     if module is None:
         abort(404)
     return module
@@ -164,7 +184,7 @@ def class_home(class_id: int):
         "lms/learn/class_home.html",
         upcoming=upcoming_for([class_id]) if not seat.preview else None,
         seat=seat,
-        class_progress=progress.class_progress(seat.training_class, seat.enrolment),
+        class_progress=progress.class_progress(seat.training_class, seat.enrolment, seat.modules),
         standings=standings,
         module_quizzes={s.quiz.module_id: s.quiz for s in standings if s.quiz.module_id},
     )
@@ -176,7 +196,7 @@ def module(class_id: int, position: int):
     """One module to read, with previous/next links; opening it moves the resume point."""
     seat = get_seat_or_404(class_id)
     current = get_module_or_404(seat, position)
-    outline = progress.class_progress(seat.training_class, seat.enrolment)
+    outline = progress.class_progress(seat.training_class, seat.enrolment, seat.modules)
     positions = [state.module.position for state in outline.modules]
     index = positions.index(current.position)
     if seat.enrolment is not None:

@@ -23,7 +23,7 @@ from lms.classes.models import (
     ModuleCompletion,
     TrainingClass,
 )
-from lms.courses.models import Course, CourseVersion, Module, Topic
+from lms.courses.models import Course, CourseVersion, Module, Topic, VersionStatus
 from lms.courses.services import published_versions_query
 from lms.db import utcnow
 from lms.text import fold
@@ -235,9 +235,66 @@ def completed_module_ids(enrolment_ids: list[int]) -> dict[int, set[int]]:
     return result
 
 
-def class_progress(training_class: TrainingClass, enrolment: Enrolment | None) -> ClassProgress:
-    """One class's outline with this learner's done marks (two queries)."""
-    modules = outlines([training_class.course_version_id])[training_class.course_version_id]
+@dataclass(frozen=True)
+class ModuleView:
+    """A module of a published course version as plain data, safe to share between requests."""
+
+    id: int
+    version_id: int
+    position: int
+    slug: str
+    title: str
+    minutes: int
+    required: bool
+    quiz_slug: str | None
+    body: str
+    reviewed: date | None
+
+
+#: Modules of published (or archived) course versions, which never change: a change is a new
+#: version (see `services.load_source`, `editing.publish`). Keyed by the database, the version
+#: and its publication time, so a new version or another database never meets a stale entry and
+#: a publish is visible at once. Course content only, nothing of any learner.
+_PUBLISHED_MODULES: dict[tuple, tuple[ModuleView, ...]] = {}
+#: Entries kept before the memo starts over (a few hundred course versions at most in practice).
+PUBLISHED_MODULES_MAX = 256
+
+
+def version_modules(version_id: int, key: tuple | None) -> tuple[ModuleView, ...]:
+    """All modules of a course version, in order; from the memo when `key` (a published
+    version's, see `version_cache_key`) is given, else straight from the database."""
+    if key is not None and key in _PUBLISHED_MODULES:
+        return _PUBLISHED_MODULES[key]
+    modules = tuple(
+        ModuleView(
+            m.id, m.version_id, m.position, m.slug, m.title, m.minutes, m.required,
+            m.quiz_slug, m.body, m.reviewed,
+        )
+        for m in db.session.scalars(
+            select(Module).where(Module.version_id == version_id).order_by(Module.position)
+        )
+    )
+    if key is not None:
+        if len(_PUBLISHED_MODULES) >= PUBLISHED_MODULES_MAX:
+            _PUBLISHED_MODULES.clear()
+        _PUBLISHED_MODULES[key] = modules
+    return modules
+
+
+def version_cache_key(version_id: int, status: str, published_at) -> tuple | None:
+    """The memo key of a course version's modules; None for a draft, which may still change."""
+    if status == VersionStatus.DRAFT or published_at is None:
+        return None
+    return (str(db.session.get_bind().url), version_id, published_at)
+
+
+def class_progress(
+    training_class: TrainingClass, enrolment: Enrolment | None, modules=None
+) -> ClassProgress:
+    """One class's outline with this learner's done marks (two queries, one when the
+    version's `modules` are given)."""
+    if modules is None:
+        modules = outlines([training_class.course_version_id])[training_class.course_version_id]
     done = completed_module_ids([enrolment.id])[enrolment.id] if enrolment else set()
     return ClassProgress(training_class, enrolment, [ModuleState(m, m.id in done) for m in modules])
 

@@ -1,0 +1,171 @@
+"""Where one request's time goes: the module page and the quiz attempt page, in-process.
+
+Prepares a demo instance (as the bench does), logs the bench account in through the form with
+Flask's test client, then times `--requests` requests of each page and splits each into
+database (statement execution, `before/after_cursor_execute`), template (render_template,
+`before_render_template` to `template_rendered`), log-in session and account loading (the
+user loader, its query included), and the rest (routing, the view's own Python, the test
+client). No server, no network: the split, not the load.
+
+    python -m bench.profile_pages [--requests 200] [--lms-path /other/checkout]
+
+`--lms-path` imports `lms` from another checkout (e.g. the main branch, for a "before").
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+if not __package__:
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+
+class Clock:
+    """Accumulated seconds per part of a request."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+        self.queries = 0
+        self._started: dict[str, float] = {}
+
+    def start(self, part: str) -> None:
+        self._started[part] = time.perf_counter()
+
+    def stop(self, part: str) -> None:
+        began = self._started.pop(part, None)
+        if began is not None:
+            self.spent[part] += time.perf_counter() - began
+
+
+def instrument(app, clock: Clock) -> None:
+    from flask import before_render_template, template_rendered
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(*_args):
+        clock.queries += 1
+        clock.start("database")
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(*_args):
+        clock.stop("database")
+
+    before_render_template.connect(lambda *_a, **_k: clock.start("template"), app, weak=False)
+    template_rendered.connect(lambda *_a, **_k: clock.stop("template"), app, weak=False)
+    manager = app.login_manager
+    loader = manager._user_callback
+
+    def timed_loader(user_id):
+        # The loader's own query counts here, not under "database".
+        began = time.perf_counter()
+        database_before = clock.spent["database"]
+        try:
+            return loader(user_id)
+        finally:
+            spent = time.perf_counter() - began
+            clock.spent["database"] = database_before
+            clock.spent["auth"] += spent
+
+    manager._user_callback = timed_loader
+
+
+def profile(app, client, path: str, count: int, clock: Clock) -> dict:
+    assert client.get(path).status_code == 200, path  # warm: templates compiled, caches filled
+    clock.spent.clear()
+    clock.queries = 0
+    began = time.perf_counter()
+    for _ in range(count):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    total = time.perf_counter() - began
+    parts = {k: round(v * 1000 / count, 2) for k, v in clock.spent.items()}
+    parts["other"] = round(total * 1000 / count - sum(parts.values()), 2)
+    return {
+        "path": path,
+        "ms_per_request": round(total * 1000 / count, 2),
+        "queries": clock.queries / count,
+        **parts,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--lms-path", default=None, help="import lms from this checkout")
+    parser.add_argument("--instance", type=Path, default=None, help="reuse a prepared folder")
+    args = parser.parse_args(argv)
+    from bench import courses
+    from bench.servers import Children, Instance, child_environment, prepare_instance
+
+    children = Children()
+    folder = args.instance or Path(tempfile.mkdtemp(prefix="lms-profile-"))
+    saved = folder / "instance.json"
+    if saved.exists():
+        data = json.loads(saved.read_text())
+        instance = Instance(Path(data["folder"]), data["env"], password=data["password"])
+    else:
+        instance = prepare_instance(folder, children)
+        courses.enrol_bench_user(instance)
+        saved.write_text(
+            json.dumps(
+                {"folder": str(instance.folder), "env": instance.env, "password": instance.password}
+            )
+        )
+    os.environ.update({k: v for k, v in instance.env.items() if k.startswith("LMS_")})
+    if args.lms_path:
+        sys.path.insert(0, args.lms_path)
+    from lms import create_app
+
+    app = create_app()
+    clock = Clock()
+    instrument(app, clock)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post(
+        "/login",
+        data={"csrf_token": token, "username": instance.username, "password": instance.password},
+    )
+    class_id = courses.demo_class_id(instance)
+    results = [profile(app, client, f"/learn/{class_id}/modules/2", args.requests, clock)]
+    attempt = _attempt_path(app, client, instance, class_id)
+    if attempt:
+        results.append(profile(app, client, attempt, args.requests, clock))
+    for row in results:
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+def _attempt_path(app, client, instance, class_id: int) -> str | None:
+    """Start (or resume) the bench account's attempt at the demo class's first quiz."""
+    from sqlalchemy import select
+
+    from lms import db
+    from lms.quizzes.models import Quiz
+
+    with app.app_context():
+        quiz_id = db.session.scalar(
+            select(Quiz.id).where(Quiz.class_id == class_id).order_by(Quiz.id).limit(1)
+        )
+    if quiz_id is None:
+        return None
+    page = client.get(f"/quiz/{quiz_id}").get_data(as_text=True)
+    found = re.search(r'href="(/quiz/attempt/\d+)"', page)
+    if found:
+        return found.group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(f"/quiz/{quiz_id}/start", data={"csrf_token": token})
+    return re.search(r"(/quiz/attempt/\d+)", response.location).group(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

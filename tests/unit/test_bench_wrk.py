@@ -1,0 +1,95 @@
+"""The wrk side of the bench: the Lua script it is given, the figures read back from its output,
+and runs pooled without raw latencies.
+"""
+
+import json
+from argparse import Namespace
+
+import pytest
+
+from bench import wrk
+from bench.run import pool
+
+OUTPUT = """Running 2s test @ http://127.0.0.1:8001
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.10ms    1.20ms  20.00ms   80.00%
+  10000 requests in 2.00s, 1.50MB read
+Requests/sec:   5000.00
+BENCH_JSON {"requests": 10000, "duration_us": 2000000, "unexpected": 20, "connect": 0, \
+"read": 3, "write": 0, "status": 20, "timeout": 1, "p50_us": 2900, "p95_us": 5100, \
+"p99_us": 8000, "max_us": 20000}
+"""
+
+
+def test_lua_strings_escape_quotes_backslashes_and_vietnamese():
+    """Every byte that is not plain printable ASCII becomes a decimal escape, so cookies,
+    JSON bodies and Vietnamese text reach wrk byte for byte."""
+    assert wrk.lua_string('a"b\\c') == '"a\\034b\\092c"'
+    assert wrk.lua_string("đ\n") == '"\\196\\145\\010"'
+    assert wrk.lua_string("s=abc.DEF-1_2") == '"s=abc.DEF-1_2"'
+
+
+def test_script_holds_each_request_and_the_expected_status():
+    requests = [
+        ("POST", "/quiz/attempt/1/autosave", {"Cookie": "lms_session=x1", "X-CSRFToken": "t1"},
+         '{"answers": {}}'),
+        ("POST", "/quiz/attempt/2/autosave", {"Cookie": "lms_session=x2"}, None),
+    ]
+    script = wrk.lua_script(requests, expect=200)
+    assert script.count('{"POST", "/quiz/attempt/') == 2
+    assert '["Cookie"] = "lms_session=x2"}, nil}' in script
+    assert '"{\\034answers\\034: {}}"' in script
+    assert "local expect = 200" in script and "function done(summary, latency, requests)" in script
+    with pytest.raises(ValueError):
+        wrk.lua_script([], expect=200)
+
+
+def test_output_gives_good_answers_per_second_and_errors_by_kind():
+    """Unexpected statuses are errors and not counted in req/s; wrk's own status errors are
+    the same answers, so they are not counted twice."""
+    figures = wrk.parse_output(OUTPUT)
+    assert figures["rps"] == (10000 - 20) / 2
+    assert figures["errors"] == 24
+    assert figures["error_kinds"] == {"unexpected": 20, "read": 3, "timeout": 1}
+    assert (figures["p50_ms"], figures["p95_ms"], figures["p99_ms"]) == (2.9, 5.1, 8.0)
+
+
+def test_output_without_the_scripts_line_is_refused():
+    with pytest.raises(ValueError, match="no figures"):
+        wrk.parse_output("Running 2s test\nRequests/sec: 5000\n")
+
+
+def test_requests_of_a_targets_file_keep_each_learners_cookie_and_token(tmp_path):
+    path = tmp_path / "targets.jsonl"
+    lines = [{"path": f"/a/{n}", "cookie": f"s={n}", "token": f"t{n}", "body": "{}"} for n in (1, 2)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    args = Namespace(targets=str(path), method="POST", content_type="application/json")
+    requests = wrk.requests_of(args, {}, None)
+    assert requests[1] == (
+        "POST", "/a/2", {"Content-Type": "application/json", "Cookie": "s=2", "X-CSRFToken": "t2"},
+        "{}",
+    )
+
+
+def test_one_url_carries_the_logged_in_cookie():
+    args = Namespace(targets=None, url="http://127.0.0.1:9/learn/3", method="GET", body=None)
+    (method, path, headers, body), = wrk.requests_of(args, {"lms_session": "abc"}, None)
+    assert (method, path, body) == ("GET", "/learn/3", None)
+    assert headers["Cookie"] == "lms_session=abc"
+
+
+def test_command_stays_on_the_given_url_with_at_most_two_threads(tmp_path):
+    command = wrk.wrk_command("http://127.0.0.1:8001", 6, 16, tmp_path / "b.lua")
+    assert command[:4] == ["wrk", "-t2", "-c16", "-d6s"] and command[-1] == "http://127.0.0.1:8001"
+
+
+def test_runs_without_latencies_pool_by_requests():
+    runs = [
+        {"seconds": 2.0, "requests": 100, "errors": 0, "rps": 50.0, "p50_ms": 10.0,
+         "p95_ms": 20.0, "p99_ms": 30.0},
+        {"seconds": 2.0, "requests": 300, "errors": 1, "rps": 149.5, "p50_ms": 2.0,
+         "p95_ms": 4.0, "p99_ms": 6.0},
+    ]
+    pooled = pool(runs)
+    assert pooled["rps"] == 99.8 and pooled["errors"] == 1 and pooled["p50_ms"] == 4.0
