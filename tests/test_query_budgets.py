@@ -118,7 +118,7 @@ def worlds(app, tmp_path, make_person, unit):
 
 PAGES = {
     # name: (budget, method, url of a world)
-    "home": (5, lambda w: "/"),
+    "home": (6, lambda w: "/"),  # 6: the upcoming class sessions (attendance) added one
     "my classes": (5, lambda w: "/learn/"),
     "class page": (7, lambda w: f"/learn/{w.class_id}"),
     "module page": (5, lambda w: f"/learn/{w.class_id}/modules/2"),
