@@ -12,7 +12,10 @@ from sqlalchemy import event
 from lms import db
 from lms.demo import answer_form
 from lms.quizzes.attempts import services as attempts
+from lms.quizzes.attempts import tokens
+from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
+from lms.quizzes.types import get_question_type
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, shipped_bank
 from tests.conftest import csrf_token, login
@@ -83,7 +86,14 @@ def body(attempt: Attempt, positions: list[int], right: bool = True) -> dict:
             version = question.question_version
             prefix = attempts.field_prefix(question.position)
             fields = answer_form(version.qtype, version.data, prefix, right, rng)
-            answers[str(question.position)] = fields
+            # As the page sends them: opaque values, not the author's indexes.
+            answers[str(question.position)] = tokens.encode(
+                get_question_type(version.qtype),
+                as_data(version, ""),
+                fields,
+                attempt.id,
+                question.position,
+            )
     return answers
 
 
