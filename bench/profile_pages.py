@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instance", type=Path, default=None, help="reuse a prepared folder")
     args = parser.parse_args(argv)
     from bench import courses
-    from bench.servers import Children, Instance, child_environment, prepare_instance
+    from bench.servers import Children, Instance, prepare_instance
 
     children = Children()
     folder = args.instance or Path(tempfile.mkdtemp(prefix="lms-profile-"))

@@ -271,7 +271,14 @@ def format_tables(results: dict) -> str:
     http = results.get("http")
     if http:
         header = (
-            "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "hello req/s", "ratio"
+            "scenario",
+            "req/s",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "errors",
+            "hello req/s",
+            "ratio",
         )
         table = [header]
         ceiling = http["ceiling"]

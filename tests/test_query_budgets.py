@@ -79,12 +79,18 @@ class World:
             [{"enrolment_id": i, "module_id": version.modules[0].id} for i in ids],
         )
         question_bank = shipped_bank()
-        done = make_quiz(self.training_class, question_bank, count=questions, title="Đã nộp",
-                         questions_per_page=0)
+        done = make_quiz(
+            self.training_class,
+            question_bank,
+            count=questions,
+            title="Đã nộp",
+            questions_per_page=0,
+        )
         finished = attempts.start_attempt(done, str(self.learner.id))
         attempts.submit_attempt(finished, done)
-        self.quiz = make_quiz(self.training_class, question_bank, count=questions,
-                              questions_per_page=0)
+        self.quiz = make_quiz(
+            self.training_class, question_bank, count=questions, questions_per_page=0
+        )
         self.attempt = attempts.start_attempt(self.quiz, str(self.learner.id))
         rng = random.Random(13)
         question = next(q for q in self.attempt.questions if q.question_version.qtype != "essay")
@@ -111,8 +117,9 @@ def unit(make_unit):
 def worlds(app, tmp_path, make_person, unit):
     return (
         World(tmp_path, make_person, unit, "nho", modules=5, others=10, questions=4, classes=1),
-        World(tmp_path, make_person, unit, "lon", modules=80, others=2000, questions=30,
-              classes=40),
+        World(
+            tmp_path, make_person, unit, "lon", modules=80, others=2000, questions=30, classes=40
+        ),
     )
 
 

@@ -267,8 +267,16 @@ def version_modules(version_id: int, key: tuple | None) -> tuple[ModuleView, ...
         return _PUBLISHED_MODULES[key]
     modules = tuple(
         ModuleView(
-            m.id, m.version_id, m.position, m.slug, m.title, m.minutes, m.required,
-            m.quiz_slug, m.body, m.reviewed,
+            m.id,
+            m.version_id,
+            m.position,
+            m.slug,
+            m.title,
+            m.minutes,
+            m.required,
+            m.quiz_slug,
+            m.body,
+            m.reviewed,
         )
         for m in db.session.scalars(
             select(Module).where(Module.version_id == version_id).order_by(Module.position)

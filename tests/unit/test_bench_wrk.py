@@ -32,8 +32,12 @@ def test_lua_strings_escape_quotes_backslashes_and_vietnamese():
 
 def test_script_holds_each_request_and_the_expected_status():
     requests = [
-        ("POST", "/quiz/attempt/1/autosave", {"Cookie": "lms_session=x1", "X-CSRFToken": "t1"},
-         '{"answers": {}}'),
+        (
+            "POST",
+            "/quiz/attempt/1/autosave",
+            {"Cookie": "lms_session=x1", "X-CSRFToken": "t1"},
+            '{"answers": {}}',
+        ),
         ("POST", "/quiz/attempt/2/autosave", {"Cookie": "lms_session=x2"}, None),
     ]
     script = wrk.lua_script(requests, expect=200)
@@ -62,19 +66,23 @@ def test_output_without_the_scripts_line_is_refused():
 
 def test_requests_of_a_targets_file_keep_each_learners_cookie_and_token(tmp_path):
     path = tmp_path / "targets.jsonl"
-    lines = [{"path": f"/a/{n}", "cookie": f"s={n}", "token": f"t{n}", "body": "{}"} for n in (1, 2)]
+    lines = [
+        {"path": f"/a/{n}", "cookie": f"s={n}", "token": f"t{n}", "body": "{}"} for n in (1, 2)
+    ]
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     args = Namespace(targets=str(path), method="POST", content_type="application/json")
     requests = wrk.requests_of(args, {}, None)
     assert requests[1] == (
-        "POST", "/a/2", {"Content-Type": "application/json", "Cookie": "s=2", "X-CSRFToken": "t2"},
+        "POST",
+        "/a/2",
+        {"Content-Type": "application/json", "Cookie": "s=2", "X-CSRFToken": "t2"},
         "{}",
     )
 
 
 def test_one_url_carries_the_logged_in_cookie():
     args = Namespace(targets=None, url="http://127.0.0.1:9/learn/3", method="GET", body=None)
-    (method, path, headers, body), = wrk.requests_of(args, {"lms_session": "abc"}, None)
+    ((method, path, headers, body),) = wrk.requests_of(args, {"lms_session": "abc"}, None)
     assert (method, path, body) == ("GET", "/learn/3", None)
     assert headers["Cookie"] == "lms_session=abc"
 
@@ -86,10 +94,24 @@ def test_command_stays_on_the_given_url_with_at_most_two_threads(tmp_path):
 
 def test_runs_without_latencies_pool_by_requests():
     runs = [
-        {"seconds": 2.0, "requests": 100, "errors": 0, "rps": 50.0, "p50_ms": 10.0,
-         "p95_ms": 20.0, "p99_ms": 30.0},
-        {"seconds": 2.0, "requests": 300, "errors": 1, "rps": 149.5, "p50_ms": 2.0,
-         "p95_ms": 4.0, "p99_ms": 6.0},
+        {
+            "seconds": 2.0,
+            "requests": 100,
+            "errors": 0,
+            "rps": 50.0,
+            "p50_ms": 10.0,
+            "p95_ms": 20.0,
+            "p99_ms": 30.0,
+        },
+        {
+            "seconds": 2.0,
+            "requests": 300,
+            "errors": 1,
+            "rps": 149.5,
+            "p50_ms": 2.0,
+            "p95_ms": 4.0,
+            "p99_ms": 6.0,
+        },
     ]
     pooled = pool(runs)
     assert pooled["rps"] == 99.8 and pooled["errors"] == 1 and pooled["p50_ms"] == 4.0
