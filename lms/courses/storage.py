@@ -19,14 +19,15 @@ def upload_root() -> Path:
     return root
 
 
-def path_of(sha256: str) -> Path:
-    return upload_root() / sha256[:2] / sha256
+def path_of(sha256: str, root: Path | None = None) -> Path:
+    return (root or upload_root()) / sha256[:2] / sha256
 
 
-def save(data: bytes) -> str:
-    """Store bytes once (by hash) and return the hash; an atomic rename avoids half files."""
+def save(data: bytes, root: Path | None = None) -> str:
+    """Store bytes once (by hash) under `root` (the attachments' folder unless given) and return
+    the hash; an atomic rename avoids half files."""
     digest = hashlib.sha256(data).hexdigest()
-    target = path_of(digest)
+    target = path_of(digest, root)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=target.parent)

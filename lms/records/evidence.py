@@ -3,9 +3,6 @@ PDF, JPEG or PNG), checked by size and by its first bytes, kept in the instance 
 public folder) under its SHA-256, and served only through the record's scope-checked view.
 """
 
-import hashlib
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +13,7 @@ from flask_babel import gettext as _
 from lms import db
 from lms.accounts.services import ServiceError
 from lms.audit.services import record as audit
+from lms.courses import storage
 from lms.records.models import ExternalKind, ExternalTraining
 from lms.records.services import MAX_PERIODS, actor_id
 
@@ -46,7 +44,7 @@ def scan_root() -> Path:
 
 
 def _path(sha256: str) -> Path:
-    return scan_root() / sha256[:2] / sha256
+    return storage.path_of(sha256, scan_root())
 
 
 def read_scan(stream: BinaryIO) -> tuple[bytes, str]:
@@ -64,19 +62,6 @@ def read_scan(stream: BinaryIO) -> tuple[bytes, str]:
         if data.startswith(magic):
             return data, content_type
     raise ScanError(_("The scan must be a PDF, JPEG or PNG file."))
-
-
-def _store(data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    target = _path(digest)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        # An atomic rename: no reader ever sees half a file.
-        os.replace(temp, target)
-    return digest
 
 
 def add_external(
@@ -113,7 +98,7 @@ def add_external(
     )
     if scan is not None:
         data, content_type = read_scan(scan)
-        item.scan_sha256 = _store(data)
+        item.scan_sha256 = storage.save(data, scan_root())
         item.scan_type = content_type
         item.scan_size = len(data)
     db.session.add(item)
