@@ -11,10 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import db
-from lms.accounts.models import LearnerProfile, Unit
-from lms.attendance import services
+from lms.attendance import reports, services
 from lms.attendance.models import AttendanceSession
-from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
+from lms.classes.models import TrainingClass
 from lms.i18n import format_date
 from lms.tabular.writing import Column, Table
 
@@ -30,19 +29,7 @@ PEOPLE_COLUMNS = (
 
 
 def _learner_chunks(class_id: int) -> Iterator[list]:
-    query = (
-        select(
-            Enrolment.user_id,
-            LearnerProfile.full_name,
-            LearnerProfile.official_code,
-            LearnerProfile.position,
-            Unit.name.label("unit_name"),
-        )
-        .join(LearnerProfile, LearnerProfile.user_id == Enrolment.user_id)
-        .outerjoin(Unit, Unit.id == LearnerProfile.unit_id)
-        .where(Enrolment.class_id == class_id, Enrolment.status == EnrolmentStatus.ENROLLED)
-        .order_by(LearnerProfile.sort_name, LearnerProfile.user_id)
-    )
+    query = reports.roster_query(class_id)
     # Pages of the name order (not a server-side cursor): the marks query of each page runs on
     # the same connection, which SQLite's driver cannot share with an open cursor.
     offset = 0

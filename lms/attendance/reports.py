@@ -116,7 +116,12 @@ class ClassReport:
 
 def learners(class_id: int):
     """Enrolled learners in Vietnamese name order with their unit and position: one query."""
-    return db.session.execute(
+    return db.session.execute(roster_query(class_id))
+
+
+def roster_query(class_id: int):
+    """The statement behind `learners` (exports page through it)."""
+    return (
         select(
             Enrolment.user_id,
             LearnerProfile.full_name,
