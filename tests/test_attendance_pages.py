@@ -389,3 +389,39 @@ def test_organizer_sets_statuses_points_and_settings(client, setting):
     assert services.settings(class_id).low_percent == 70
     trainer = login(client.application.test_client(), setting["trainer"])
     assert trainer.get(f"/attendance/classes/{class_id}/settings").status_code == 403
+
+
+def test_organizer_notices_the_learners_under_the_low_percent(client, setting):
+    """Two of three learners missed the one session held: the organizer sends them a notice,
+    each reads it on the class page, a second send notices nobody again, and a trainer or
+    another department's organizer may not send at all."""
+    from lms.attendance.models import AttendanceNotice
+    from lms.audit.models import AuditEvent
+    from tests.access.attendance import past_session
+
+    class_id = setting["class_id"]
+    hoa, an, uyen = setting["ids"]
+    marking.write_marks(past_session(class_id), [Change(hoa, "present")])
+    db.session.commit()
+    login(client, setting["organizer"])
+    report = client.get(f"/attendance/classes/{class_id}/report").get_data(as_text=True)
+    assert "Gửi nhắc nhở cho các học viên này" in report
+    response = post(client, f"/attendance/classes/{class_id}/notices")
+    assert response.status_code == 303
+    sent = db.session.scalars(select(AttendanceNotice)).all()
+    assert sorted(n.user_id for n in sent) == sorted([an, uyen])
+    assert {(n.percent, n.low_percent) for n in sent} == {(0.0, 80)}
+    events = select(func.count()).where(AuditEvent.action == "attendance.notice")
+    assert db.session.scalar(events) == 2
+    again = post(client, f"/attendance/classes/{class_id}/notices")
+    assert again.status_code == 303
+    assert db.session.scalar(select(func.count(AttendanceNotice.id))) == 2
+    learners = {a.username: a for a in setting["learners"]}
+    page = login(client.application.test_client(), learners["vanan"]).get(f"/learn/{class_id}")
+    assert "chuyên cần của anh/chị là 0,0%, dưới mức 80%" in page.get_data(as_text=True)
+    page = login(client.application.test_client(), learners["hoa"]).get(f"/learn/{class_id}")
+    assert "Nhắc nhở của cán bộ tổ chức lớp" not in page.get_data(as_text=True)
+    for outsider in (setting["trainer"], setting["stranger"]):
+        other = login(client.application.test_client(), outsider)
+        assert post(other, f"/attendance/classes/{class_id}/notices").status_code == 403
+    assert db.session.scalar(select(func.count(AttendanceNotice.id))) == 2

@@ -127,7 +127,7 @@ PAGES = {
     # name: (budget, method, url of a world)
     "home": (6, lambda w: "/"),  # 6: the upcoming class sessions (attendance) added one
     "my classes": (5, lambda w: "/learn/"),
-    "class page": (7, lambda w: f"/learn/{w.class_id}"),
+    "class page": (8, lambda w: f"/learn/{w.class_id}"),  # 8: the attendance notices added one
     "module page": (5, lambda w: f"/learn/{w.class_id}/modules/2"),
     "class quizzes": (6, lambda w: f"/quiz/class/{w.class_id}"),
     "quiz page": (7, lambda w: f"/quiz/{w.quiz_id}"),

@@ -103,3 +103,18 @@ class AttendanceMark(Base):
     device: Mapped[str] = mapped_column(String(64), default="", index=True)
     address: Mapped[str] = mapped_column(String(64), default="")
     flags: Mapped[str] = mapped_column(String(255), default="")
+
+
+class AttendanceNotice(Base):
+    """A notice an organizer sent a learner whose attendance fell under the class's low percent;
+    the learner reads it on the class page, with the rate it was sent at."""
+
+    __tablename__ = "lms_attendance_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("lms_classes.id"), index=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    percent: Mapped[float] = mapped_column()
+    low_percent: Mapped[int] = mapped_column(Integer)
+    sent_by: Mapped[str] = mapped_column(String(64), default="")
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

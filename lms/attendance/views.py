@@ -11,6 +11,7 @@ from lms.attendance import (
     export_views,  # noqa: F401 (its routes join bp)
     learner_views,  # noqa: F401 (its routes join bp)
     marking_views,  # noqa: F401 (its routes join bp)
+    notices,
     reports,
     services,
 )
@@ -219,7 +220,22 @@ def report(class_id: int):
         organizes=organizes,
         view=reports.class_report(training_class),
         statuses=services.statuses(class_id),
+        notice_form=ActionForm(),
     )
+
+
+@bp.route("/classes/<lms_id:class_id>/notices", methods=["POST"])
+@access("role", ORGANIZER)
+def send_notices(class_id: int):
+    """Notice the learners now under the low-attendance percent (those not noticed today)."""
+    training_class, _organizes = get_class_for_staff_or_404(class_id, organizer_only=True)
+    if ActionForm().validate_on_submit():
+        sent = notices.send_low_attendance_notices(training_class, actor_id())
+        if sent:
+            flash(_("A notice was sent to %(n)d learners.", n=sent), "success")
+        else:
+            flash(_("Nobody to notice: every learner under the percent was noticed today."), "info")
+    return redirect(url_for(".report", class_id=class_id), 303)
 
 
 @bp.route("/classes/<lms_id:class_id>/settings", methods=["GET", "POST"])

@@ -177,12 +177,16 @@ def index():
 @access(LOGIN)
 def class_home(class_id: int):
     from lms.attendance.checkin import upcoming_for
+    from lms.attendance.notices import notices_for
 
     seat = get_seat_or_404(class_id)
     standings = quiz_standings(seat, utcnow())
     return render_template(
         "lms/learn/class_home.html",
         upcoming=upcoming_for([class_id]) if not seat.preview else None,
+        attendance_notices=[]
+        if seat.preview
+        else notices_for(class_id, str(current_user.get_id())),
         seat=seat,
         class_progress=progress.class_progress(seat.training_class, seat.enrolment, seat.modules),
         standings=standings,
