@@ -6,6 +6,7 @@ Each type evaluates a batch of learners at once (a fixed number of queries howev
 explains an outcome in words. A new type is a class here and a line in the registry.
 """
 
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,27 +32,27 @@ class Outcome:
     detail: dict = field(default_factory=dict)
 
 
-class RuleType:
-    """A kind of completion rule."""
+class RuleType(ABC):
+    """A kind of completion rule (each kind implements the three methods)."""
 
     kind: str = ""
     label = _l("Rule")
     #: A class may hold this kind once (quiz rules name a quiz each, so there may be several).
     single: bool = True
 
+    @abstractmethod
     def describe(self, rule: CompletionRule, quizzes: dict[int, Quiz]) -> str:
         """The rule in words, as the organizer and the learner read it."""
-        raise NotImplementedError
 
+    @abstractmethod
     def evaluate(
         self, training_class: TrainingClass, rule: CompletionRule, user_ids: list[str]
     ) -> dict[str, Outcome]:
         """Each learner's outcome (every id in `user_ids` gets one)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def explain(self, detail: dict) -> str:
         """An outcome's figures in words ("3 of 4 modules")."""
-        raise NotImplementedError
 
 
 class ModulesRule(RuleType):
