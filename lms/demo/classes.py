@@ -108,7 +108,7 @@ def seed_classes(units: dict[str, Unit]) -> None:
             if db.session.get(LearnerProfile, user_id) is None:
                 continue
             enrolment = enrolments.enrol(training_class, user_id)
-            _backdate(enrolment, training_class, rank)
+            backdate(enrolment, training_class, rank)
             done = (rank + number) % (len(required) + 1)
             for offset, module in enumerate(required[:done]):
                 db.session.add(
@@ -124,7 +124,7 @@ def seed_classes(units: dict[str, Unit]) -> None:
         db.session.flush()
 
 
-def _backdate(enrolment: Enrolment, training_class: TrainingClass, rank: int) -> None:
+def backdate(enrolment: Enrolment, training_class: TrainingClass, rank: int) -> None:
     """Enrolled on a working morning of the class's enrolment period (before it starts), as an
     organizer's list would be entered, never later than now: not all at the moment the demo ran.
     """

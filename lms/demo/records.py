@@ -11,7 +11,7 @@ Idempotent: past classes are looked up by code, targets by their key, the extern
 evidence number.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from lms.certificates.models import Completion
 from lms.classes import enrolment as enrolments
 from lms.classes import services as classes
 from lms.courses.services import current_version, find_course
+from lms.demo.classes import backdate
 from lms.demo.people import learner_accounts
 from lms.records import evidence, services
 from lms.records.models import ExternalTraining, UnitSuccessor
@@ -60,6 +61,7 @@ def seed_past_classes(units: dict[str, Unit]) -> None:
     for number, (class_code, slug, class_name, last_day, unit_code) in enumerate(PAST_CLASSES):
         if classes.find_class(class_code) is not None:
             continue
+        starts_on = last_day.replace(day=max(last_day.day - 4, 1))
         training_class = classes.create_class(
             classes.ClassData(
                 code=class_code,
@@ -67,8 +69,12 @@ def seed_past_classes(units: dict[str, Unit]) -> None:
                 course_version=current_version(find_course(slug)),
                 unit=units[unit_code],
                 mode="in-person",
-                starts_on=last_day.replace(day=max(last_day.day - 4, 1)),
+                starts_on=starts_on,
                 ends_on=last_day,
+                # Enrolment open three weeks ahead, as for the current classes: their learners
+                # were enrolled then, not on the day the demo ran.
+                enrol_opens_on=starts_on - timedelta(days=21),
+                enrol_closes_on=starts_on - timedelta(days=1),
                 location="Hội trường Sở Nội vụ, 24 Trần Phú, Đà Nẵng",
                 decision_number=f"{101 + number}/QĐ-SNV",
                 decision_date=last_day.replace(month=max(last_day.month - 1, 1)),
@@ -80,7 +86,7 @@ def seed_past_classes(units: dict[str, Unit]) -> None:
         if number == 0:
             chosen.insert(0, user_id)
         for rank, learner_id in enumerate(chosen):
-            enrolments.enrol(training_class, learner_id)
+            backdate(enrolments.enrol(training_class, learner_id), training_class, rank)
             if rank % 5 == 4:
                 continue
             finished = _finished_at(last_day)
