@@ -15,6 +15,9 @@ from lms.classes.models import Enrolment, ModuleCompletion
 from lms.courses import services
 from lms.demo import answer_form
 from lms.quizzes.attempts import services as attempts
+from lms.quizzes.attempts import tokens
+from lms.quizzes.bank.services import as_data
+from lms.quizzes.types import get_question_type
 from tests.access.learning import enrol, make_class, small_source
 from tests.access.quizzes import make_quiz, shipped_bank
 from tests.conftest import csrf_token, login
@@ -96,9 +99,18 @@ class World:
         question = next(q for q in self.attempt.questions if q.question_version.qtype != "essay")
         version = question.question_version
         prefix = attempts.field_prefix(question.position)
-        # The right and a wrong answer, in turn, so every autosave changes the answer.
+        # The right and a wrong answer, in turn, so every autosave changes the answer; as the
+        # page sends them (opaque values: author indexes would read as no answer, and no write).
         self.answers = [
-            {str(question.position): answer_form(version.qtype, version.data, prefix, right, rng)}
+            {
+                str(question.position): tokens.encode(
+                    get_question_type(version.qtype),
+                    as_data(version, ""),
+                    answer_form(version.qtype, version.data, prefix, right, rng),
+                    self.attempt.id,
+                    question.position,
+                )
+            }
             for right in (True, False)
         ]
         self.finished_id = finished.id
