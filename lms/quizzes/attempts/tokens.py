@@ -19,12 +19,16 @@ from lms.quizzes.types.base import form_values
 #: Hex digits kept: 40 bits, far more than the few dozen values one question maps back.
 TOKEN_LENGTH = 10
 
+#: Starts every token, so none is all digits: a value like "0834009905" would read as an author
+#: index to anyone (or any check) telling the two apart by `isdigit`.
+TOKEN_PREFIX = "v"
+
 
 def value_token(attempt_id: int | None, position: int, index: int) -> str:
     """The value an input for the author's `index` carries in this attempt's page."""
     secret = str(current_app.secret_key or "").encode()
     message = f"lms-answer:{attempt_id or 'preview'}:{position}:{index}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
+    return TOKEN_PREFIX + hmac.new(secret, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
 
 
 def encode(

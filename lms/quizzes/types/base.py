@@ -19,6 +19,17 @@ from typing import Any, ClassVar, TypeVar
 
 from flask_babel import gettext as _
 
+
+def shuffled_away(count: int, rng: random.Random) -> list[int]:
+    """A random order of `count` places that is never the author's own (when there are two or
+    more): for types whose author order is the answer, showing it unshuffled gives it away."""
+    order = list(range(count))
+    rng.shuffle(order)
+    if count > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
 #: Submitted form fields: a dict of lists, or anything with `getlist` (werkzeug's MultiDict).
 FormData = Mapping[str, Any]
 

@@ -15,6 +15,7 @@ from lms.quizzes.types.base import (
     first_value,
     read_index,
     register,
+    shuffled_away,
 )
 
 
@@ -72,9 +73,7 @@ class Matching(QuestionType):
         return len(self.options(question))
 
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
-        order = list(range(len(self.options(question))))
-        rng.shuffle(order)
-        return order
+        return shuffled_away(len(self.options(question)), rng)
 
     def right_answer_text(self, question: Question) -> str:
         return "; ".join(f"{pair['left']} → {pair['right']}" for pair in question.data["pairs"])

@@ -15,6 +15,7 @@ from lms.quizzes.types.base import (
     form_values,
     read_index,
     register,
+    shuffled_away,
 )
 
 
@@ -56,12 +57,7 @@ class Ordering(QuestionType):
         return len(question.data["items"])
 
     def shuffle(self, question: Question, rng: random.Random) -> list[int]:
-        order = list(range(len(question.data["items"])))
-        rng.shuffle(order)
-        if len(order) > 1 and order == sorted(order):
-            # Showing the items already in order would give the answer away.
-            order = order[1:] + order[:1]
-        return order
+        return shuffled_away(len(question.data["items"]), rng)
 
     def right_answer_text(self, question: Question) -> str:
         return " → ".join(question.data["items"])

@@ -558,6 +558,15 @@ def test_ordering_shuffle_never_shows_the_answer(make_question):
     assert orders == {(1, 0)}
 
 
+def test_matching_shuffle_never_lines_the_options_up_with_their_items(make_question):
+    """Options shown in the author's order would sit beside their items: the answer in view."""
+    question = make_question("matching")
+    count = len(get_question_type("matching").options(question))
+    for seed in range(200):
+        order = get_question_type("matching").shuffle(question, random.Random(seed))
+        assert sorted(order) == list(range(count)) and order != list(range(count))
+
+
 def test_ordering_items_must_be_distinct(make_question):
     """Two identical items would make the right order ambiguous."""
     question = make_question("ordering", data={"items": ["a", "a"]})
