@@ -189,6 +189,20 @@ def test_module_page_moves_the_resume_point(client, seat, learner, version):
     assert seat.last_activity_at >= before - timedelta(seconds=1)
 
 
+def test_reloading_a_module_writes_nothing(client, seat, learner, version, count_queries):
+    """A reload within minutes of the last visit only reads; moving to another module writes."""
+    browser = login(client, learner)
+    browser.get(f"/learn/{seat.class_id}/modules/3")
+    with count_queries() as statements:
+        browser.get(f"/learn/{seat.class_id}/modules/3")
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    with count_queries() as statements:
+        browser.get(f"/learn/{seat.class_id}/modules/2")
+    assert [
+        s for s in statements if "lms_enrolments" in s and s.lstrip().upper().startswith("UPDATE")
+    ]
+
+
 def test_unknown_module_is_404(client, seat, learner):
     """A position past the last module is not found."""
     assert login(client, learner).get(f"/learn/{seat.class_id}/modules/99").status_code == 404

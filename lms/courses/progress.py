@@ -6,7 +6,7 @@ are: pages built on them stay bounded (the tests count).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -367,10 +367,20 @@ def next_position(version_id: int, position: int) -> int | None:
     )
 
 
+#: How old "last activity" may grow while a learner stays on one module before a view writes it
+#: again. The roster shows it to the minute; writing on every reload would make each read of the
+#: most-read page a write (on SQLite, a turn at the database's one write lock).
+VISIT_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
 def record_visit(enrolment: Enrolment, module: Module) -> None:
     """Remember where the learner is, for "resume" and the roster's last activity."""
+    now = utcnow()
+    last = enrolment.last_activity_at
+    if enrolment.last_module_id == module.id and last and now - last < VISIT_TOUCH_INTERVAL:
+        return
     enrolment.last_module_id = module.id
-    enrolment.last_activity_at = utcnow()
+    enrolment.last_activity_at = now
 
 
 def completes_by_reading(module: Module) -> bool:
