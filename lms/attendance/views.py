@@ -107,6 +107,18 @@ def class_sessions(class_id: int):
     )
 
 
+def _session_form_page(training_class, form, series: bool = False, **extra):
+    """The session (or series) form, answered 422 when the submitted one was refused."""
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "lms/attendance/session_form.html",
+        training_class=training_class,
+        form=form,
+        series=series,
+        **extra,
+    ), status
+
+
 @bp.route("/classes/<lms_id:class_id>/sessions/new", methods=["GET", "POST"])
 @access("role", *STAFF)
 def new_session(class_id: int):
@@ -122,13 +134,7 @@ def new_session(class_id: int):
             _checkin_settings(session, form)
             flash(_("The session was added."), "success")
             return redirect(url_for(".class_sessions", class_id=class_id), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "lms/attendance/session_form.html",
-        training_class=training_class,
-        form=form,
-        series=False,
-    ), status
+    return _session_form_page(training_class, form)
 
 
 @bp.route("/classes/<lms_id:class_id>/series", methods=["GET", "POST"])
@@ -157,13 +163,7 @@ def new_series(class_id: int):
                     _checkin_settings(session, form)
                 flash(_("%(n)d sessions were added.", n=len(made)), "success")
                 return redirect(url_for(".class_sessions", class_id=class_id), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "lms/attendance/session_form.html",
-        training_class=training_class,
-        form=form,
-        series=True,
-    ), status
+    return _session_form_page(training_class, form, series=True)
 
 
 @bp.route("/sessions/<lms_id:session_id>/edit", methods=["GET", "POST"])
@@ -185,15 +185,9 @@ def edit_session(session_id: int):
             _checkin_settings(session, form)
             flash(_("The session was saved."), "success")
             return redirect(url_for(".class_sessions", class_id=session.class_id), 303)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "lms/attendance/session_form.html",
-        training_class=session.training_class,
-        form=form,
-        series=False,
-        edited=session,
-        cancel_form=CancelForm(formdata=None),
-    ), status
+    return _session_form_page(
+        session.training_class, form, edited=session, cancel_form=CancelForm(formdata=None)
+    )
 
 
 @bp.route("/sessions/<lms_id:session_id>/cancel", methods=["POST"])
