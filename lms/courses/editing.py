@@ -174,10 +174,7 @@ class CourseDetails:
 
 def create_course(slug: str, details: CourseDetails, owner_unit: Unit) -> CourseVersion:
     """A new course owned by `owner_unit`, with an empty draft version 1."""
-    if not SLUG.fullmatch(slug):
-        raise ServiceError(_("Write the short name in lowercase letters, digits and dashes."))
-    if find_course(slug) is not None:
-        raise ServiceError(_("The short name %(s)s is taken.", s=slug))
+    require_free_slug(slug)
     course = Course(slug=slug, owner_unit_id=owner_unit.id)
     db.session.add(course)
     version = CourseVersion(course=course, number=1, status=VersionStatus.DRAFT, title="")
@@ -186,6 +183,14 @@ def create_course(slug: str, details: CourseDetails, owner_unit: Unit) -> Course
     db.session.flush()
     record("course.create", "course", course.id, after={"slug": slug, "unit": owner_unit.code})
     return version
+
+
+def require_free_slug(slug: str) -> None:
+    """Refuse a short name that is malformed or already names a course."""
+    if not SLUG.fullmatch(slug):
+        raise ServiceError(_("Write the short name in lowercase letters, digits and dashes."))
+    if find_course(slug) is not None:
+        raise ServiceError(_("The short name %(s)s is taken.", s=slug))
 
 
 def update_details(version: CourseVersion, details: CourseDetails) -> None:

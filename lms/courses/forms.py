@@ -14,9 +14,11 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from lms.accounts.services import ServiceError
 from lms.content.fields import SLUG
 from lms.content.legal import NUMBER
 from lms.content.model import DEFAULT_PASS_MARK
+from lms.courses.editing import require_free_slug
 from lms.forms import LMSForm, VNDateField, select_choices
 
 #: A module body is a page of reading, not a book: this keeps one request small.
@@ -43,10 +45,8 @@ def _quiz_field() -> StringField:
     )
 
 
-class CourseForm(LMSForm):
-    """A course's details; a new course also takes its short name and owner unit."""
-
-    slug = StringField(
+def _slug_field() -> StringField:
+    return StringField(
         _l("Short name (used in links and file names)"),
         validators=[
             DataRequired(),
@@ -54,7 +54,17 @@ class CourseForm(LMSForm):
             Regexp(f"^{SLUG.pattern}$", message=SLUG_MESSAGE),
         ],
     )
-    owner_unit_id = SelectField(_l("Unit whose trainers maintain it"), validators=[DataRequired()])
+
+
+def _owner_field() -> SelectField:
+    return SelectField(_l("Unit whose trainers maintain it"), validators=[DataRequired()])
+
+
+class CourseForm(LMSForm):
+    """A course's details; a new course also takes its short name and owner unit."""
+
+    slug = _slug_field()
+    owner_unit_id = _owner_field()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     summary = TextAreaField(_l("Summary"), validators=[DataRequired()], render_kw={"rows": 3})
     topic = SelectField(_l("Topic"), choices=select_choices(topic_choices()))
@@ -90,6 +100,21 @@ class CourseForm(LMSForm):
                 raise ValidationError(
                     _l("“%(number)s” is not a document number like 118/2025/NĐ-CP.", number=number)
                 )
+
+
+class CopyCourseForm(LMSForm):
+    """A copy of a course: its title, short name and owner unit (the rest comes from the source)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
+    slug = _slug_field()
+    owner_unit_id = _owner_field()
+
+    def validate_slug(self, field) -> None:
+        # A taken name is the one refusal a trainer can cause here: say so beside the field.
+        try:
+            require_free_slug(field.data)
+        except ServiceError as error:
+            raise ValidationError(str(error)) from error
 
 
 class EditCourseForm(CourseForm):

@@ -27,13 +27,18 @@ from lms.quizzes.types import Question as QuestionData
 
 def create_bank(slug: str, title: str, owner: Unit) -> QuestionBank:
     """A new, empty bank maintained by the trainers of `owner`."""
-    if find_bank(slug) is not None:
-        raise ServiceError(_("A question bank with the short name %(s)s already exists.", s=slug))
+    require_free_slug(slug)
     bank = QuestionBank(slug=slug, title=title.strip(), owner_unit_id=owner.id)
     db.session.add(bank)
     db.session.flush()
     record("bank.create", "question_bank", bank.id, after={"slug": slug, "unit_id": owner.id})
     return bank
+
+
+def require_free_slug(slug: str) -> None:
+    """Imports and exports name a bank by its short name, so no two banks share one."""
+    if find_bank(slug) is not None:
+        raise ServiceError(_("A question bank with the short name %(s)s already exists.", s=slug))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from lms.accounts.services import ServiceError, unit_tree
 from lms.forms import select_choices, unit_choices
 from lms.quizzes.bank import (
     categories,
+    copy_views,  # noqa: F401 (its routes join bp)
     import_views,  # noqa: F401 (its routes join bp)
 )
 from lms.quizzes.bank import editing as banks
