@@ -56,6 +56,11 @@ def copy_of(course: Course, unit, slug: str = "ho-so-cua-a") -> CourseVersion:
     return draft
 
 
+DETAILS = editing.CourseDetails(
+    title="Khác", summary="", topic="", audience="", objectives=[], pass_mark=80, quiz_slug=None
+)
+
+
 def course_count() -> int:
     return db.session.scalar(select(func.count(Course.id)))
 
@@ -137,6 +142,19 @@ def test_a_taken_short_name_writes_nothing(source, units):
     with pytest.raises(ServiceError, match="ho-so-b"):
         copying.copy_course(plan_of(source), "ho-so-b", "Bản sao", units.a)
     db.session.rollback()
+    assert course_count() == count
+
+
+def test_a_name_taken_between_check_and_write_is_refused_not_a_500(source, units, monkeypatch):
+    """Two trainers picking one short name at once: the second is told it is taken, and the
+    request's other work survives (only its savepoint is undone)."""
+    monkeypatch.setattr(editing, "find_course", lambda slug: None)  # the check ran before
+    count = course_count()
+    with pytest.raises(ServiceError, match="ho-so-b"):
+        copying.copy_course(plan_of(source), "ho-so-b", "Bản sao", units.a)
+    with pytest.raises(ServiceError, match="ho-so-b"):
+        editing.create_course("ho-so-b", DETAILS, units.a)
+    db.session.commit()
     assert course_count() == count
 
 

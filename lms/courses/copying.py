@@ -14,7 +14,7 @@ from lms.accounts.services import ServiceError
 from lms.audit.services import record
 from lms.copies import COPY_SUFFIX, copy_slug, copy_title
 from lms.courses import storage
-from lms.courses.editing import ASSET_LINK, require_free_slug
+from lms.courses.editing import ASSET_LINK, add_course, require_free_slug
 from lms.courses.models import Attachment, Course, CourseVersion, VersionStatus
 from lms.courses.services import version_as_source, version_from_source, version_search_text
 
@@ -67,13 +67,13 @@ def copy_course(plan: CopyPlan, slug: str, title: str, owner_unit: Unit) -> Cour
         raise ServiceError(
             _("These files of the course are missing from storage: %(f)s.", f=", ".join(missing))
         )
-    course = Course(slug=slug, owner_unit_id=owner_unit.id)
+    course = add_course(slug, owner_unit)
     draft = version_from_source(
         version_as_source(source), course=course, number=1, status=VersionStatus.DRAFT
     )
     draft.title = title.strip()
     draft.search_text = version_search_text(draft.title, draft.summary)
-    db.session.add(course)
+    db.session.add(draft)
     db.session.flush()
     # The stored bytes are content-addressed and never deleted, so the copy's rows own the same
     # file safely: deleting or replacing one course's file leaves the other's.

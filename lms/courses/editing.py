@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms import db
@@ -175,14 +176,28 @@ class CourseDetails:
 def create_course(slug: str, details: CourseDetails, owner_unit: Unit) -> CourseVersion:
     """A new course owned by `owner_unit`, with an empty draft version 1."""
     require_free_slug(slug)
-    course = Course(slug=slug, owner_unit_id=owner_unit.id)
-    db.session.add(course)
+    course = add_course(slug, owner_unit)
     version = CourseVersion(course=course, number=1, status=VersionStatus.DRAFT, title="")
     _apply_details(version, details)
     db.session.add(version)
     db.session.flush()
     record("course.create", "course", course.id, after={"slug": slug, "unit": owner_unit.code})
     return version
+
+
+def add_course(slug: str, owner_unit: Unit) -> Course:
+    """Write a new course row under `slug`, already checked free by `require_free_slug`.
+
+    Two trainers may pick the same name at the same moment: the unique constraint decides, and
+    the loser's insert is undone in its savepoint and told the name is taken, not shown a 500.
+    """
+    course = Course(slug=slug, owner_unit_id=owner_unit.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(course)
+    except IntegrityError:
+        raise ServiceError(_("The short name %(s)s is taken.", s=slug)) from None
+    return course
 
 
 def require_free_slug(slug: str) -> None:
