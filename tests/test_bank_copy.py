@@ -138,6 +138,18 @@ def test_a_taken_short_name_writes_nothing(source, units):
     assert bank_count() == 1
 
 
+def test_a_name_taken_between_check_and_write_is_refused_not_a_500(source, units, monkeypatch):
+    """A bank made under the same name in between: the copy or new bank is told the name is
+    taken, and only its savepoint is undone."""
+    monkeypatch.setattr(bank_editing, "find_bank", lambda slug: None)  # the check ran before
+    with pytest.raises(ServiceError, match="nh-b"):
+        copying.copy_bank(source, "nh-b", "Trùng", units["a"])
+    with pytest.raises(ServiceError, match="nh-b"):
+        bank_editing.create_bank("nh-b", "Trùng", units["a"])
+    db.session.commit()
+    assert bank_count() == 1
+
+
 def test_copy_is_audited(source, units):
     """An audit event names the source and counts what the copy holds."""
     copied = copy_of(source, units["a"])

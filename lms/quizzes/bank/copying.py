@@ -13,7 +13,7 @@ from lms import db
 from lms.accounts.models import Unit
 from lms.audit.services import record
 from lms.copies import COPY_SUFFIX, copy_slug, copy_title
-from lms.quizzes.bank.editing import require_free_slug
+from lms.quizzes.bank.editing import add_bank, require_free_slug
 from lms.quizzes.bank.services import current_version_join
 from lms.quizzes.models import Question, QuestionBank, QuestionCategory, QuestionVersion
 
@@ -69,9 +69,7 @@ def copy_bank(source: QuestionBank, slug: str, title: str, owner: Unit) -> Quest
     The name is checked before anything is written, so a refusal leaves nothing behind.
     """
     require_free_slug(slug)
-    bank = QuestionBank(slug=slug, title=title.strip(), owner_unit_id=owner.id)
-    db.session.add(bank)
-    db.session.flush()
+    bank = add_bank(slug, title, owner)
     categories = {
         category.id: QuestionCategory(bank_id=bank.id, path=category.path)
         for category in db.session.scalars(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from lms import db
 from lms.accounts.models import LearnerProfile, Unit
@@ -28,10 +29,23 @@ from lms.quizzes.types import Question as QuestionData
 def create_bank(slug: str, title: str, owner: Unit) -> QuestionBank:
     """A new, empty bank maintained by the trainers of `owner`."""
     require_free_slug(slug)
-    bank = QuestionBank(slug=slug, title=title.strip(), owner_unit_id=owner.id)
-    db.session.add(bank)
-    db.session.flush()
+    bank = add_bank(slug, title, owner)
     record("bank.create", "question_bank", bank.id, after={"slug": slug, "unit_id": owner.id})
+    return bank
+
+
+def add_bank(slug: str, title: str, owner: Unit) -> QuestionBank:
+    """Write a new bank row under `slug`, already checked free by `require_free_slug`; a bank
+    made under the same name in between loses to the unique constraint in a savepoint and is
+    told so, not shown a 500."""
+    bank = QuestionBank(slug=slug, title=title.strip(), owner_unit_id=owner.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(bank)
+    except IntegrityError:
+        raise ServiceError(
+            _("A question bank with the short name %(s)s already exists.", s=slug)
+        ) from None
     return bank
 
 
