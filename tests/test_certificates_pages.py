@@ -20,8 +20,8 @@ from lms.classes import enrolment as enrolments
 from lms.classes.models import ClassTrainer
 from tests.access.certificates import BASE_URL, add_rule, finish_modules, make_template
 from tests.access.classes import open_class, small_version
-from tests.accessible_names import names_not_starting_with_text
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 
 
 @pytest.fixture(autouse=True)

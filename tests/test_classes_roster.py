@@ -22,8 +22,8 @@ from lms.db import utcnow
 from lms.tabular import writing
 from lms.text import fold
 from tests.access.classes import open_class, small_version
-from tests.accessible_names import names_not_starting_with_text
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 
 #: Listed in the order a Vietnamese reader expects: given name (an < ánh < ân < bình < dũng <
 #: đức), then family and middle names (Nguyễn Văn An before Trần Văn An).

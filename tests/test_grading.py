@@ -19,8 +19,8 @@ from lms.quizzes.grading import manual as grading
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from tests.access.grading import essay_of, essay_quiz, submit_essay, taught_class
 from tests.access.learning import enrol, shipped_version
-from tests.accessible_names import names_not_starting_with_text
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 from tests.quiz_factories import act_as
 
 pytestmark = pytest.mark.usefixtures("in_request")

@@ -19,8 +19,8 @@ from lms.quizzes.models import Question, Quiz, QuizOverride
 from tests.access.classes import small_version
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, small_bank
-from tests.accessible_names import names_not_starting_with_text
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from lms.quizzes.results import services as results
 from lms.text import fold
 from tests.access.quizzes import make_quiz
 from tests.access.results import RIGHT, take
-from tests.accessible_names import names_not_starting_with_text
 from tests.conftest import login
+from tests.html_checks import names_not_starting_with_text
 from tests.quiz_factories import results_class, right_of, uid
 
 ESSAY_GIFT = """$CATEGORY: tu-luan

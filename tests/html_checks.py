@@ -1,7 +1,9 @@
-"""Label in Name (WCAG 2.5.3) read from served HTML: a voice user says what a link or button
-shows, so its accessible name must start with its visible text.
+"""Accessibility checks read from served HTML, no browser needed: Label in Name (WCAG 2.5.3: a
+voice user says what a link or button shows, so its accessible name starts with its visible
+text) and ids repeated in a page (a label then names another form's field).
 """
 
+from collections import Counter
 from html.parser import HTMLParser
 
 CONTROLS = ("a", "button")
@@ -39,3 +41,19 @@ def names_not_starting_with_text(html: str) -> list[str]:
         for label, text in controls.found
         if not " ".join(label.split()).casefold().startswith(text.casefold())
     ]
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: Counter[str] = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.ids.update(value for name, value in attrs if name == "id" and value)
+
+
+def repeated_ids(html: str) -> list[str]:
+    """The ids that more than one element of the page carries."""
+    ids = _Ids()
+    ids.feed(html)
+    return sorted(name for name, n in ids.ids.items() if n > 1)
