@@ -80,6 +80,12 @@ class LMSForm(FlaskForm):
         def get_translations(self, form) -> CatalogueTranslations:
             return CatalogueTranslations()
 
+        def render_field(self, field, render_kw):
+            # A page holds several forms: their hidden tokens would all be id="csrf_token".
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
 
 class InputHints:
     """A field whose input gets `input_hints` (keypad, placeholder…); `render_kw` adds to them."""

@@ -1,4 +1,5 @@
-"""The one place where trainer-written Markdown becomes HTML: Markdown → nh3 allow-list → Markup.
+"""The one place where trainer-written Markdown becomes HTML: Markdown → nh3 allow-list → Markup,
+each table then set in a scroll region a keyboard can reach.
 
 Nothing else in the code base calls `Markup()` on user text or uses `|safe`. Results are cached
 by content hash, since module bodies are rendered on every page view and change rarely.
@@ -6,10 +7,13 @@ by content hash, since module bodies are rendered on every page view and change 
 
 import hashlib
 from functools import lru_cache
+from html import unescape
+from html.parser import HTMLParser
 
 import markdown
 import nh3
-from markupsafe import Markup
+from flask_babel import gettext
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "a",
@@ -78,13 +82,14 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "attr_list", "def_
 def render_markdown(text: str) -> Markup:
     """Render trainer Markdown to sanitised HTML, safe to insert in a page."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Markup(_render(digest, text))
+    # The label of a table without caption or header is in the reader's language: part of the key.
+    return Markup(_render(digest, text, gettext("Table")))
 
 
 @lru_cache(maxsize=2048)
-def _render(digest: str, text: str) -> str:
+def _render(digest: str, text: str, table_label: str) -> str:
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -92,6 +97,96 @@ def _render(digest: str, text: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    return scroll_regions(clean, table_label) if "<table" in clean else clean
+
+
+def scroll_regions(html: str, fallback_label: str) -> str:
+    """`html` (sanitised) with each outermost table inside a focusable, labelled region: a table
+    wider than a phone scrolls inside it, and a keyboard can scroll it too (WCAG 2.1.1). The
+    region is named by the table's caption, else its first header cell, else `fallback_label`.
+    """
+    regions = _TableRegions(fallback_label)
+    regions.feed(html)
+    regions.close()
+    if regions.table is not None:  # never from nh3, which closes every table; nothing is dropped
+        regions.out.extend(regions.table)
+    return "".join(regions.out)
+
+
+class _TableRegions(HTMLParser):
+    """Copies sanitised HTML token by token, wrapping outermost tables. It works on nh3's output
+    (balanced, quoted) and only after it, so the wrapper's attributes never pass the allow-list
+    and a trainer cannot write them.
+    """
+
+    def __init__(self, fallback_label: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.fallback_label = fallback_label
+        self.out: list[str] = []
+        #: The outermost table being read, held back until its label is known.
+        self.table: list[str] | None = None
+        self.depth = 0
+        self.caption: list[str] | None = None
+        self.header: list[str] | None = None
+        #: Where the label's text is collected now ("caption", "header"), if anywhere.
+        self.reading: str | None = None
+
+    def emit(self, piece: str, text: bool = False) -> None:
+        if self.table is None:
+            self.out.append(piece)
+            return
+        self.table.append(piece)
+        if text and self.reading == "caption":
+            self.caption.append(piece)
+        elif text and self.reading == "header":
+            self.header.append(piece)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                self.table, self.caption, self.header = [], None, None
+        elif self.depth == 1 and self.reading is None:
+            if tag == "caption" and self.caption is None:
+                self.caption, self.reading = [], "caption"
+            elif tag == "th" and self.header is None:
+                self.header, self.reading = [], "header"
+        self.emit(self.get_starttag_text())
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self.emit(self.get_starttag_text())
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth == 1 and (self.reading, tag) in {("caption", "caption"), ("header", "th")}:
+            self.reading = None
+        self.emit(f"</{tag}>")
+        if tag == "table" and self.depth:
+            self.depth -= 1
+            if self.depth == 0:
+                self._close_region()
+
+    def _close_region(self) -> None:
+        label = self.fallback_label
+        for words in (self.caption, self.header):
+            text = " ".join(unescape("".join(words or ())).split())
+            if text:
+                label = text
+                break
+        table, self.table = self.table, None
+        self.out.append(
+            f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(label)}">'
+        )
+        self.out.extend(table)
+        self.out.append("</div>")
+
+    def handle_data(self, data: str) -> None:
+        self.emit(data, text=True)
+
+    def handle_entityref(self, name: str) -> None:
+        self.emit(f"&{name};", text=True)
+
+    def handle_charref(self, name: str) -> None:
+        self.emit(f"&#{name};", text=True)
 
 
 def render_inline(text: str) -> Markup:

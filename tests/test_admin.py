@@ -7,6 +7,7 @@ from lms.accounts import services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant, Unit
 from lms.audit.models import AuditEvent
 from tests.conftest import TEST_PASSWORD, csrf_token, login
+from tests.html_checks import repeated_ids
 
 
 def admin_client(client, make_unit, make_person):
@@ -164,6 +165,15 @@ def test_admin_grants_and_revokes_roles(client, make_unit, make_person):
     assert grant.role == "organizer"
     client.post(f"/admin/grants/{grant.id}/revoke", data={"csrf_token": token})
     assert db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == str(person.id))) is None
+
+
+def test_the_person_page_repeats_no_id(client, make_unit, make_person):
+    """The profile form and the grant form both list units: each label names its own list."""
+    province = admin_client(client, make_unit, make_person)
+    person = make_person("lan", unit=province)
+    page = client.get(f"/admin/people/{person.id}").get_data(as_text=True)
+    assert 'for="grant-unit"' in page and 'id="grant-unit"' in page
+    assert repeated_ids(page) == []
 
 
 def test_admin_builds_the_unit_tree(client, make_unit, make_person):

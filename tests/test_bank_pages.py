@@ -16,6 +16,7 @@ from lms.quizzes.formats import parse_moodle_xml
 from lms.quizzes.models import Question, QuestionBank, QuestionCategory, QuestionVersion
 from tests.access.banks import UNIT_GIFT, unit_bank
 from tests.conftest import csrf_token, login
+from tests.html_checks import repeated_ids
 
 
 @pytest.fixture
@@ -195,6 +196,13 @@ def test_rename_onto_an_existing_category_is_refused(client, trainer, own_bank):
     )
     assert response.status_code == 422
     assert "nh-a/co-ban" in set(db.session.scalars(select(QuestionCategory.path)))
+
+
+def test_the_category_forms_repeat_no_id(client, trainer, own_bank):
+    """Add and rename both have a name field: each label still points at its own field."""
+    page = client.get(f"/banks/{own_bank.id}").get_data(as_text=True)
+    assert 'for="rename-name"' in page and 'id="rename-name"' in page
+    assert repeated_ids(page) == []
 
 
 def test_move_ticked_questions_to_another_category(client, trainer, own_bank):

@@ -15,12 +15,13 @@ from lms import db
 from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
 from lms.certificates import services
-from lms.certificates.models import Certificate, CompletionRule
+from lms.certificates.models import Certificate, CertificatePolicy, CompletionRule
 from lms.classes import enrolment as enrolments
 from lms.classes.models import ClassTrainer
 from tests.access.certificates import BASE_URL, add_rule, finish_modules, make_template
 from tests.access.classes import open_class, small_version
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +90,22 @@ def test_trainer_signs_off_and_the_learner_sees_it(client, setting):
     text = page.get_data(as_text=True)
     assert "Bạn đã hoàn thành lớp." in text
     assert "Giấy chứng nhận" in learner.get("/certificates/my").get_data(as_text=True)
+
+
+def test_class_page_buttons_are_named_by_what_they_show(client, setting):
+    """The buttons "Xác nhận", "Rút xác nhận" and "Cấp" are read with those words first."""
+    add_rule(setting["class"], "signoff")
+    db.session.add(CertificatePolicy(class_id=setting["class"].id, auto_issue=False))
+    db.session.commit()
+    login(client, setting["organizer"])
+    url = f"/certificates/classes/{setting['class'].id}"
+    before = client.get(url).get_data(as_text=True)
+    assert 'aria-label="Xác nhận: Phạm Thị Hồng"' in before
+    post(client, f"{url}/sign-off", user_id=str(setting["learner"].id))
+    after = client.get(url).get_data(as_text=True)
+    assert 'aria-label="Rút xác nhận: Phạm Thị Hồng"' in after
+    assert 'aria-label="Cấp: giấy chứng nhận cho Phạm Thị Hồng"' in after
+    assert names_not_starting_with_text(before + after) == []
 
 
 def test_revoke_needs_a_reason_and_reissue_links(client, setting):

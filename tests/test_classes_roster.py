@@ -23,6 +23,7 @@ from lms.tabular import writing
 from lms.text import fold
 from tests.access.classes import open_class, small_version
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 
 #: Listed in the order a Vietnamese reader expects: given name (an < ánh < ân < bình < dũng <
 #: đức), then family and middle names (Nguyễn Văn An before Trần Văn An).
@@ -136,6 +137,19 @@ def test_withdrawn_learners_have_their_own_tab(client, roster):
     assert ">Đỗ Văn Đức<" not in client.get(url).get_data(as_text=True)
     assert ">Đỗ Văn Đức<" in client.get(f"{url}?status=withdrawn").get_data(as_text=True)
     assert client.get(f"{url}?status=nonsense").status_code == 400
+
+
+def test_roster_buttons_are_named_by_what_they_show(client, roster):
+    """The buttons "Rút khỏi lớp" and "Ghi danh lại" are read with those words first."""
+    enrolments.withdraw(enrolments.find_enrolment(roster["class"], "hv-0"))
+    db.session.commit()
+    login(client, roster["organizer"])
+    url = f"/classes/{roster['class'].id}/roster"
+    enrolled = client.get(url).get_data(as_text=True)
+    withdrawn = client.get(f"{url}?status=withdrawn").get_data(as_text=True)
+    assert 'aria-label="Rút khỏi lớp: Nguyễn Văn An"' in enrolled
+    assert 'aria-label="Ghi danh lại: Đỗ Văn Đức"' in withdrawn
+    assert names_not_starting_with_text(enrolled + withdrawn) == []
 
 
 # --- 2,000 learners ------------------------------------------------------------------------------

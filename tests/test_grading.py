@@ -20,6 +20,7 @@ from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from tests.access.grading import essay_of, essay_quiz, submit_essay, taught_class
 from tests.access.learning import enrol, shipped_version
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 from tests.quiz_factories import act_as
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -287,6 +288,14 @@ def test_last_answer_goes_back_to_the_queue(trainer_client, submitted):
     assert response.status_code == 303 and response.location.endswith("/grading/")
     page = trainer_client.get("/grading/").get_data(as_text=True)
     assert "Không còn bài nào chờ chấm." in page
+
+
+def test_grade_links_are_named_by_what_they_show(trainer_client, submitted):
+    """The link "Chấm lại" is read as "Chấm lại: câu trả lời của …", its words first."""
+    post_grade(trainer_client, essay_of(submitted).id, "2")
+    page = trainer_client.get("/grading/?show=graded").get_data(as_text=True)
+    assert 'aria-label="Chấm lại: câu trả lời của Trần Thị Mai"' in page
+    assert names_not_starting_with_text(page) == []
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from tests.access.classes import small_version
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, small_bank
 from tests.conftest import csrf_token, login
+from tests.html_checks import names_not_starting_with_text
 
 
 @pytest.fixture
@@ -482,6 +483,16 @@ def test_override_is_saved_listed_and_applies_to_the_learner(manager, quiz, lear
     assert mine.close_at == datetime(2030, 3, 10, 10, 0, tzinfo=UTC)
     page = text(manager.get(f"/quizzes/{quiz.id}/overrides"))
     assert "Trần Văn Bình" in page and "10/03/2030 17:00" in page and "45 phút" in page
+
+
+def test_override_actions_are_named_by_what_they_show(manager, quiz, learners):
+    """The actions "Sửa" and "Xóa thiết lập riêng" are read with those words first."""
+    settings.set_override(quiz, str(learners[0].id), attempts_allowed=3)
+    db.session.commit()
+    page = text(manager.get(f"/quizzes/{quiz.id}/overrides"))
+    assert 'aria-label="Sửa: thiết lập riêng của Trần Văn Bình"' in page
+    assert 'aria-label="Xóa thiết lập riêng: Trần Văn Bình"' in page
+    assert names_not_starting_with_text(page) == []
 
 
 def test_override_form_is_filled_to_change_one(manager, quiz, learners):

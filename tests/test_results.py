@@ -24,6 +24,7 @@ from lms.text import fold
 from tests.access.quizzes import make_quiz
 from tests.access.results import RIGHT, take
 from tests.conftest import login
+from tests.html_checks import names_not_starting_with_text
 from tests.quiz_factories import results_class, right_of, uid
 
 ESSAY_GIFT = """$CATEGORY: tu-luan
@@ -301,6 +302,17 @@ def test_learner_history_for_managers(client, klass):
     assert "3 phút" in text and "1 giờ 15 phút" in text  # durations, with units
     assert "50,0%" in text and "100,0%" in text
     assert f"/quiz/attempt/{first.id}/review" in text
+
+
+def test_review_links_are_named_by_what_they_show(client, klass):
+    """Each "Xem lại" link is read as "Xem lại: lượt làm bài N của …", its visible word first."""
+    take(klass["quiz"], uid(klass, "an"), right_of(2))
+    db.session.commit()
+    login(client, klass["trainer"])
+    page = client.get(f"/results/class/{klass['class'].id}/learner/{uid(klass, 'an')}")
+    text = page.get_data(as_text=True)
+    assert 'aria-label="Xem lại: lượt làm bài 1 của' in text
+    assert names_not_starting_with_text(text) == []
 
 
 def test_learner_history_of_someone_not_in_the_class_is_404(client, klass, make_person):

@@ -59,8 +59,12 @@ class NewAccountForm(ProfileAdminForm):
 
 
 class GrantForm(LMSForm):
-    role = SelectField(_l("Role"), choices=select_choices(role_choices(with_learner=False)))
-    unit_id = SelectField(_l("On unit (and every unit below it)"), coerce=str)
+    """Shown below a person's profile form: its own ids keep the two unit lists apart."""
+
+    role = SelectField(
+        _l("Role"), choices=select_choices(role_choices(with_learner=False)), id="grant-role"
+    )
+    unit_id = SelectField(_l("On unit (and every unit below it)"), coerce=str, id="grant-unit")
 
 
 class UnitForm(LMSForm):

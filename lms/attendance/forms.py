@@ -106,9 +106,12 @@ class ImportForm(LMSForm):
 
 
 class ReportForm(LMSForm):
+    """Shown below `ImportForm`: its own id keeps the two `file` fields and labels apart."""
+
     file = FileField(
         _l("Participant report (.csv or .xlsx)"),
         validators=[FileRequired(_l("Choose a file to upload."))],
+        id="report-file",
     )
     min_minutes = WholeNumberField(
         _l("Least minutes attended to count as present"),

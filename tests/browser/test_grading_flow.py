@@ -26,7 +26,7 @@ def test_trainer_grades_an_essay_and_the_learner_sees_it(page: Page, app, make_u
     page.goto("/grading/")
     queue = page.get_by_role("region", name=re.compile("Tự luận Một cửa"))
     expect(queue.get_by_role("cell", name="Trần Thị Mai", exact=True)).to_be_visible()
-    queue.get_by_role("link", name="Chấm câu trả lời của Trần Thị Mai").click()
+    queue.get_by_role("link", name="Chấm: câu trả lời của Trần Thị Mai").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Chấm câu trả lời")
     expect(page.locator(".learner-answer")).to_have_text(
         "Người dân chỉ đến một nơi.\nKết quả trả tại chỗ."

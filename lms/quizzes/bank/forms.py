@@ -72,8 +72,14 @@ class CategoryForm(LMSForm):
 
 
 class RenameCategoryForm(LMSForm):
-    path = SelectField(_l("Category"), validators=[DataRequired()], validate_choice=False)
-    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=120)])
+    """Shown beside `CategoryForm`: its own ids keep the two `name` fields and labels apart."""
+
+    path = SelectField(
+        _l("Category"), validators=[DataRequired()], validate_choice=False, id="rename-path"
+    )
+    name = StringField(
+        _l("New name"), validators=[DataRequired(), Length(max=120)], id="rename-name"
+    )
 
 
 class MoveForm(LMSForm):
