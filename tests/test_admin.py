@@ -1,5 +1,7 @@
 """Admin pages: accounts, profiles, role grants and units, all within the admin's subtree."""
 
+import re
+
 from sqlalchemy import func, select
 
 from lms import db
@@ -7,7 +9,7 @@ from lms.accounts import services
 from lms.accounts.models import Account, LearnerProfile, Role, RoleGrant, Unit
 from lms.audit.models import AuditEvent
 from tests.conftest import TEST_PASSWORD, csrf_token, login
-from tests.html_checks import repeated_ids
+from tests.html_checks import names_not_starting_with_text, repeated_ids
 
 
 def admin_client(client, make_unit, make_person):
@@ -174,6 +176,23 @@ def test_the_person_page_repeats_no_id(client, make_unit, make_person):
     page = client.get(f"/admin/people/{person.id}").get_data(as_text=True)
     assert 'for="grant-unit"' in page and 'id="grant-unit"' in page
     assert repeated_ids(page) == []
+
+
+def test_each_remove_button_names_the_role_it_removes(client, make_unit, make_person):
+    """Two grants, two "Thu hồi" buttons: each one's name says which role on which unit."""
+    province = admin_client(client, make_unit, make_person)
+    person = make_person("lan", unit=province)
+    token = csrf_token(client, "/profile")
+    for role in ("organizer", "trainer"):
+        client.post(
+            f"/admin/people/{person.id}/grants",
+            data={"csrf_token": token, "role": role, "unit_id": str(province.id)},
+        )
+    page = client.get(f"/admin/people/{person.id}").get_data(as_text=True)
+    labels = re.findall(r'aria-label="(Thu hồi: [^"]+)"', page)
+    assert len(labels) == 2 and len(set(labels)) == 2
+    assert all(province.name in label for label in labels)
+    assert names_not_starting_with_text(page) == []
 
 
 def test_admin_builds_the_unit_tree(client, make_unit, make_person):

@@ -80,6 +80,17 @@ def test_rules_form_refuses_bad_numbers(client, setting):
     assert db.session.scalar(select(CompletionRule.id)) is None
 
 
+def test_a_fields_hint_and_error_are_read_with_it(client, setting):
+    """A screen reader reads a field's hint, and after a refusal its error, with the field."""
+    login(client, setting["organizer"])
+    url = f"/certificates/classes/{setting['class'].id}/rules"
+    page = client.get(url).get_data(as_text=True)
+    assert 'aria-describedby="valid_months-hint"' in page and 'id="valid_months-hint"' in page
+    page = post(client, url, valid_months="0", template_id="").get_data(as_text=True)
+    assert 'aria-describedby="valid_months-hint valid_months-error"' in page
+    assert 'id="valid_months-error"' in page
+
+
 def test_trainer_signs_off_and_the_learner_sees_it(client, setting):
     add_rule(setting["class"], "signoff")
     login(client, setting["trainer"])
