@@ -177,6 +177,16 @@ register(
     ),
 )
 register(
+    "records-report",
+    HttpScenario(
+        "Organizer's yearly report of a province: 20,000 officials, 100,000 participant-turns "
+        "with their attendance (GET /records/report?unit=<province>&basis=people)",
+        path="/records/report",
+        login=False,
+        targets=lambda instance: _records().report_targets(instance),
+    ),
+)
+register(
     "class",
     HttpScenario(
         "Class page, enrolled learner (GET /learn/<id>)",
@@ -249,3 +259,9 @@ def _api():
     from bench import api
 
     return api
+
+
+def _records():
+    from bench import records
+
+    return records
