@@ -179,8 +179,8 @@ register(
 register(
     "records-report",
     HttpScenario(
-        "Organizer's yearly report of a province: 20,000 officials, 100,000 participant-turns "
-        "with their attendance (GET /records/report?unit=<province>&basis=people)",
+        "Organizer's yearly report of a unit of 2,000 officials, 10,000 participant-turns "
+        "with their attendance, by unit, level and topic (GET /records/report?unit=<id>)",
         path="/records/report",
         login=False,
         targets=lambda instance: _records().report_targets(instance),
