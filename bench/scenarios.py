@@ -177,6 +177,16 @@ register(
     ),
 )
 register(
+    "records-report",
+    HttpScenario(
+        "Organizer's yearly report of a unit of 2,000 officials, 10,000 participant-turns "
+        "with their attendance, by unit, level and topic (GET /records/report?unit=<id>)",
+        path="/records/report",
+        login=False,
+        targets=lambda instance: _records().report_targets(instance),
+    ),
+)
+register(
     "class",
     HttpScenario(
         "Class page, enrolled learner (GET /learn/<id>)",
@@ -249,3 +259,9 @@ def _api():
     from bench import api
 
     return api
+
+
+def _records():
+    from bench import records
+
+    return records

@@ -103,3 +103,71 @@ def class_of(code: str) -> TrainingClass:
     from sqlalchemy import select
 
     return db.session.scalar(select(TrainingClass).where(TrainingClass.code == code))
+
+
+def attendance(data: dict) -> None:
+    """Sessions and marks for the 2026 classes, written as rows (not through the marking
+    services, whose completion re-evaluation would change the known completions).
+
+    C1 (default statuses: present 2, late 1, excused left out, absent 0; unmarked counts as
+    absent): two held sessions, one cancelled (its mark ignored), one to come. An present, late:
+    3 of 4 = 75%. Bình excused, present: 2 of 2 = 100%. Dũng absent, unmarked: 0 of 4 = 0%.
+
+    C2 (its own statuses: present 3, late 2, excused left out, absent 0; unmarked left out):
+    three held sessions. An present, late, and "online" (a status since removed: earns what
+    absent earns): 5 of 9 = 55,56%. Chi present, excused, unmarked: 3 of 3 = 100%. Em
+    (withdrawn) present everywhere: not counted.
+
+    2026 for TINH, the mean over turns: total (75 + 100 + 0 + 55,56 + 100) / 5 = 66,1;
+    Sở A 76,9, Sở B 100,0, Huyện X 0,0; one-stop 58,3, IT skills 77,8.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from lms.attendance.models import (
+        AttendanceMark,
+        AttendanceSession,
+        AttendanceSettings,
+        AttendanceStatus,
+    )
+
+    now = datetime.now(UTC).replace(microsecond=0)
+
+    def session(training_class, days_ago: int, cancelled: bool = False) -> AttendanceSession:
+        starts_at = now - timedelta(days=days_ago, hours=3)
+        row = AttendanceSession(
+            class_id=training_class.id,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            cancelled_at=now if cancelled else None,
+        )
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    def marks(row: AttendanceSession, **by_person: str) -> None:
+        for person, status in by_person.items():
+            db.session.add(
+                AttendanceMark(session_id=row.id, user_id=data["people"][person], status=status)
+            )
+
+    c1, c2 = data["classes"]["c1"], data["classes"]["c2"]
+    first, second = session(c1, 3), session(c1, 2)
+    session(c1, -2)
+    cancelled = session(c1, 1, cancelled=True)
+    marks(first, an="present", binh="excused", dung="absent")
+    marks(second, an="late", binh="present")
+    marks(cancelled, an="absent", binh="absent", dung="present")
+    for position, (code, points) in enumerate(
+        (("present", 3), ("late", 2), ("excused", None), ("absent", 0))
+    ):
+        db.session.add(
+            AttendanceStatus(
+                class_id=c2.id, code=code, label=code, points=points, position=position
+            )
+        )
+    db.session.add(AttendanceSettings(class_id=c2.id, automark_absent=False, low_percent=80))
+    one, two, three = session(c2, 5), session(c2, 4), session(c2, 3)
+    marks(one, an="present", chi="present", em="present")
+    marks(two, an="late", chi="excused", em="present")
+    marks(three, an="online", em="present")
+    db.session.commit()

@@ -5,18 +5,19 @@ attendance area is installed."""
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from lms import db
 from lms.accounts.models import Role
-from lms.attendance.services import Rate
-from lms.records import attendance, reports, services
+from lms.attendance.models import AttendanceSession
+from lms.attendance.reports import class_report
+from lms.records import reports, services
 from lms.records.labels import topic_label
 from tests.conftest import csrf_token, login
-from tests.records_data import build
+from tests.records_data import attendance, build
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 
@@ -113,28 +114,37 @@ def test_successor_rules(data):
 
 
 def test_report_runs_a_bounded_number_of_queries(data, make_unit, count_queries):
+    """Units, successors, the figures (one pass on PostgreSQL, the total and three breakdowns
+    on SQLite) and one attendance aggregate, however many officials and classes."""
+    attendance(data)
     province = data["units"]["province"]
     assert province.path  # loaded before counting
     with count_queries() as small:
         reports.build(province, *YEAR, merged=True)
-    # Ten more officials in ten more units, each completing a class: the count stays.
+    # Ten more officials in ten more units, each in a class of its own with a held session.
     from tests.api_helpers import at, make_completion
-    from tests.records_data import official
+    from tests.records_data import make_class, official
 
     for number in range(10):
-        unit = make_unit(f"XA-{number}", f"Xã {number}", parent=data["units"]["province"])
-        make_completion(
-            official(f"N{number}", unit, f"Người {number}"), data["classes"]["c1"], at("2026-03-20")
+        unit = make_unit(f"XA-{number}", f"Xã {number}", parent=province)
+        held = make_class(unit, f"N{number}", 2, "it-skills", date(2026, 5, 1 + number))
+        person = official(f"N{number}", unit, f"Người {number}")
+        make_completion(person, held, at("2026-05-20"))
+        make_completion(person, data["classes"]["c1"], at("2026-03-20"))
+        db.session.add(
+            AttendanceSession(
+                class_id=held.id,
+                starts_at=at("2026-05-01"),
+                ends_at=at("2026-05-01") + timedelta(hours=2),
+            )
         )
+    db.session.commit()
     assert province.path
     with count_queries() as large:
         report = reports.build(province, *YEAR, merged=True)
-    assert report.total.turns == 15
-    # Units, successors, then the total and three breakdowns: one pass on PostgreSQL; then the
-    # participant rows and the attendance rates of each class held (two classes here): the count
-    # grows with the classes held, never with the officials.
+    assert (report.total.classes, report.total.turns) == (12, 25)
     aggregate = 3 if db.session.get_bind().dialect.name == "postgresql" else 6
-    assert len(large) <= len(small) <= aggregate + 1 + 2 * 5
+    assert len(large) == len(small) == aggregate + 1
 
 
 def test_page_and_xlsx_reconcile(app, data, make_person):
@@ -192,30 +202,64 @@ def test_bad_filters_answer_400_in_vietnamese(app, data, make_person):
     assert client.get("/records/report.xlsx", query_string=other).status_code == 400
 
 
-def test_attendance_is_the_mean_of_the_turns_rates(app, data, monkeypatch):
-    """Every learner of C1 attended 90%, of C2 50%: the report averages over participant-turns,
-    and learners of a class with no session held yet are left out."""
-    percents = {data["classes"]["c1"].id: 90.0, data["classes"]["c2"].id: 50.0}
-
-    class EveryLearner(dict):
-        def __init__(self, percent):
-            super().__init__()
-            self.percent = percent
-
-        def get(self, user_id, default=None):
-            return Rate(percent=self.percent)
-
-    monkeypatch.setattr(
-        attendance, "attendance_rates", lambda class_id: EveryLearner(percents.get(class_id))
-    )
+def test_attendance_is_the_mean_of_the_turns_rates(data):
+    """The known sessions and marks (tests/records_data.py `attendance`): each group's mean of
+    its participant-turns' rates, by the class's points, excused and automark rules."""
+    attendance(data)
     report = reports.build(data["units"]["province"], *YEAR)
     assert report.attendance_measured
-    # Turns: C1 × 3 at 90, C2 × 2 at 50 → 74.
-    assert report.total.attendance == 74.0
-    assert {f.key: f.attendance for f in report.rows["topic"]} == {
-        "one-stop": 90.0,
-        "it-skills": 50.0,
+    assert report.total.attendance == 66.1
+    assert {f.label: f.attendance for f in report.rows["unit"]} == {
+        "Sở A": 76.9,
+        "Sở B": 100.0,
+        "Huyện X (đã giải thể)": 0.0,
     }
+    assert {f.key: f.attendance for f in report.rows["level"]} == {
+        "department": 76.9,
+        "division": 100.0,
+        "district": 0.0,
+    }
+    assert {f.key: f.attendance for f in report.rows["topic"]} == {
+        "one-stop": 58.3,
+        "it-skills": 77.8,
+    }
+
+
+def test_attendance_reconciles_with_the_attendance_exports(app, data, make_person):
+    """The report's rates are the mean of the percents the classes' attendance lists (XLSX)
+    give each enrolled learner, per group, and a one-class report shows the class page's
+    average."""
+    attendance(data)
+    organizer = make_person("tochuc", Role.ORGANIZER, data["units"]["province"])
+    client = login(app.test_client(), organizer)
+    unit_of = {"CC-AN": "Sở A", "CC-BINH": "Sở A", "CC-CHI": "Sở B", "CC-DUNG": "Huyện X"}
+    turns = []
+    for code, topic in (("c1", "one-stop"), ("c2", "it-skills")):
+        class_id = data["classes"][code].id
+        response = client.get(f"/attendance/classes/{class_id}/export.xlsx")
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+        for row in list(sheet.iter_rows(values_only=True))[1:]:
+            # Columns: number, name, official code, ..., the attendance percent last.
+            if row[-1] is not None:
+                turns.append((unit_of[row[2]], topic, row[-1]))
+
+    # An, Bình and Dũng in C1; An and Chi in C2 (Em withdrew: not on the list).
+    assert len(turns) == 5
+
+    def mean(rates) -> float:
+        return round(sum(rates) / len(rates), 1)
+
+    report = reports.build(data["units"]["province"], *YEAR)
+    assert report.total.attendance == mean([rate for _u, _t, rate in turns])
+    for figures in report.rows["topic"]:
+        assert figures.attendance == mean([r for _u, t, r in turns if t == figures.key])
+    for figures in report.rows["unit"]:
+        unit = figures.label.split(" (")[0]
+        assert figures.attendance == mean([r for u, _t, r in turns if u == unit])
+    # Sở A organised C1 alone: its report by classes shows C1's average on its rates page.
+    by_classes = reports.build(data["units"]["unit_a"], *YEAR, basis=reports.CLASSES)
+    assert by_classes.total.attendance == class_report(data["classes"]["c1"]).average == 58.3
 
 
 def test_successor_page(app, data, make_person):

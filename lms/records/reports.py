@@ -10,7 +10,8 @@ of consecutive periods add up; classes without dates count in none. Completed: t
 every rule (as the record and the API count). Passed: a current certificate that is not revoked.
 
 Each breakdown is one GROUP BY over the same participant rows; distinct counts (learners,
-classes) come from SQL per group, never summed in Python. With `merged`, officials of a ceased
+classes) come from SQL per group, never summed in Python; attendance is one more aggregate over
+all the classes (lms/records/attendance.py). With `merged`, officials of a ceased
 unit count under its successor (followed to today's unit), so history lines up with the units
 that exist now.
 """
@@ -18,7 +19,7 @@ that exist now.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, select, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 
 from lms import db
 from lms.accounts.models import LearnerProfile, Unit
@@ -128,8 +129,46 @@ def unit_map(unit: Unit, merged: bool, basis: str = PEOPLE) -> UnitMap:
 
 
 def held_in(starts_on: date, ends_on: date):
-    day = func.coalesce(TrainingClass.ends_on, TrainingClass.starts_on)
-    return and_(day >= starts_on, day <= ends_on)
+    """The class ends (or, without an end date, starts) in the period. Written on the columns,
+    not on COALESCE(ends_on, starts_on): PostgreSQL then estimates from their statistics (an
+    expression gets a fixed guess of 0.5% of the classes, and nested loops over every turn)."""
+    return or_(
+        TrainingClass.ends_on.between(starts_on, ends_on),
+        and_(TrainingClass.ends_on.is_(None), TrainingClass.starts_on.between(starts_on, ends_on)),
+    )
+
+
+def _enrolled(units: UnitMap, starts_on: date, ends_on: date, basis: str, *columns):
+    """Participant-turns counted in the report (class, learner, and `columns`): enrolled, not
+    withdrawn, in a class held in the period, of the subtree's officials or organising units."""
+    return (
+        select(Enrolment.class_id.label("class_id"), Enrolment.user_id.label("user_id"), *columns)
+        .join(TrainingClass, TrainingClass.id == Enrolment.class_id)
+        .join(CourseVersion, CourseVersion.id == TrainingClass.course_version_id)
+        .join(LearnerProfile, LearnerProfile.user_id == Enrolment.user_id)
+        .where(
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+            (
+                LearnerProfile.unit_id.in_(list(units.bucket_of))
+                if basis == PEOPLE
+                else TrainingClass.unit_id.in_(units.subtree)
+            ),
+            held_in(starts_on, ends_on),
+        )
+    )
+
+
+def turns(units: UnitMap, starts_on: date, ends_on: date, basis: str = PEOPLE):
+    """One row per participant-turn: class, learner, the learner's own unit and the topic (what
+    sums, such as attendance, need: they are grouped by unit and mapped to buckets after)."""
+    return _enrolled(
+        units,
+        starts_on,
+        ends_on,
+        basis,
+        LearnerProfile.unit_id.label("unit_id"),
+        CourseVersion.topic.label("topic"),
+    ).subquery("turns")
 
 
 def participants(units: UnitMap, starts_on: date, ends_on: date, basis: str = PEOPLE):
@@ -140,18 +179,17 @@ def participants(units: UnitMap, starts_on: date, ends_on: date, basis: str = PE
     bucket = case(units.bucket_of, value=LearnerProfile.unit_id) if unit_ids else literal(0)
     level = case(units.level_of, value=LearnerProfile.unit_id) if unit_ids else literal("")
     return (
-        select(
-            Enrolment.class_id.label("class_id"),
-            Enrolment.user_id.label("user_id"),
+        _enrolled(
+            units,
+            starts_on,
+            ends_on,
+            basis,
             bucket.label("unit"),
             level.label("level"),
             CourseVersion.topic.label("topic"),
             completed.label("completed"),
             passed.label("passed"),
         )
-        .join(TrainingClass, TrainingClass.id == Enrolment.class_id)
-        .join(CourseVersion, CourseVersion.id == TrainingClass.course_version_id)
-        .join(LearnerProfile, LearnerProfile.user_id == Enrolment.user_id)
         .outerjoin(
             Completion,
             and_(
@@ -166,15 +204,6 @@ def participants(units: UnitMap, starts_on: date, ends_on: date, basis: str = PE
                 Certificate.is_current.is_(True),
                 Certificate.revoked_at.is_(None),
             ),
-        )
-        .where(
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            (
-                LearnerProfile.unit_id.in_(unit_ids)
-                if basis == PEOPLE
-                else TrainingClass.unit_id.in_(units.subtree)
-            ),
-            held_in(starts_on, ends_on),
         )
         .subquery()
     )
@@ -221,7 +250,7 @@ def build(
     unit: Unit, starts_on: date, ends_on: date, merged: bool = False, basis: str = PEOPLE
 ) -> Report:
     """The report: units and successors, then the total and one query per breakdown (SQLite),
-    or all four in one pass (PostgreSQL); plus the attendance area's own when installed."""
+    or all four in one pass (PostgreSQL); then one attendance aggregate for every class."""
     units = unit_map(unit, merged, basis)
     base = participants(units, starts_on, ends_on, basis)
     report = Report(unit, starts_on, ends_on, merged, basis)
@@ -235,7 +264,9 @@ def build(
                 rows.append(_fill(Figures(str(key)), values))
             report.rows[dimension] = rows
     labels(report, units)
-    report.attendance_measured = attendance.add_rates(report, base)
+    report.attendance_measured = attendance.add_rates(
+        report, units, turns(units, starts_on, ends_on, basis)
+    )
     return report
 
 
