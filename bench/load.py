@@ -30,6 +30,21 @@ from urllib.parse import urlencode, urlsplit
 
 #: Errors that end one request, not the run: the thread reconnects and goes on.
 REQUEST_ERRORS = (OSError, http.client.HTTPException)
+#: The header in which the bench's LMS (bench/counted.py) says how many SQL statements the
+#: request ran; the clients add it up over the run.
+QUERIES_HEADER = "X-Bench-Queries"
+
+
+def query_figures(total: int, counted: int, most: int) -> dict:
+    """Statements per request over the answers that carried the header (none: the hello page)."""
+    if not counted:
+        return {"queries_per_request": None, "queries_max": None, "queries_counted": 0}
+    return {
+        "queries_per_request": round(total / counted, 2),
+        "queries_max": most,
+        "queries_counted": counted,
+        "queries_total": total,
+    }
 
 
 class LoginFailed(RuntimeError):
@@ -194,10 +209,12 @@ class Hammer:
         self.latencies: list[list[float]] = []
         self.errors: list[int] = []
         self.error_kinds: dict[str, int] = {}
+        #: Statements per request as the server reported them (QUERIES_HEADER), per thread.
+        self.queries: list[list[int]] = []
 
     def run(self, seconds: float, cap: int, record: bool) -> tuple[list[float], int, float]:
         """Run for `seconds` (or `cap` requests); return sorted latencies (s), errors, elapsed."""
-        self.issued, self.latencies, self.errors = 0, [], []
+        self.issued, self.latencies, self.errors, self.queries = 0, [], [], []
         deadline_box: list[float] = []
         start = threading.Barrier(self.args.concurrency + 1)
         threads = [
@@ -207,6 +224,7 @@ class Hammer:
         for i, thread in enumerate(threads):
             self.latencies.append([])
             self.errors.append(0)
+            self.queries.append([])
             thread.name = f"load-{i}"
             thread.start()
         began = time.perf_counter()
@@ -227,7 +245,7 @@ class Hammer:
 
     def _worker(self, index: int, start: threading.Barrier, deadline_box: list, cap: int) -> None:
         client = Client(self.host, self.port, self.cookies)
-        mine = self.latencies[index]
+        mine, counts = self.latencies[index], self.queries[index]
         start.wait()
         deadline = deadline_box[0]
         method, path, body, headers = self.args.method, self.path, self.body, self.headers
@@ -243,7 +261,7 @@ class Hammer:
                     headers = {"Content-Type": self.args.content_type, **extra}
                 sent = clock()
                 try:
-                    status, _, _ = client.request(method, path, body, headers)
+                    status, answer, _ = client.request(method, path, body, headers)
                 except REQUEST_ERRORS as error:
                     self._failed(index, type(error).__name__)
                     continue
@@ -251,6 +269,8 @@ class Hammer:
                     self._failed(index, f"HTTP {status}")
                     continue
                 mine.append(clock() - sent)
+                if QUERIES_HEADER in answer:
+                    counts.append(int(answer[QUERIES_HEADER]))
         finally:
             client.close()
 
@@ -321,7 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     latencies, errors, elapsed = hammer.run(args.duration, args.max_requests, record=True)
     client_cpu = _cpu_seconds() - cpu_before
     ok = len(latencies)
+    counts = [n for thread in hammer.queries for n in thread]
     result = {
+        **query_figures(sum(counts), len(counts), max(counts, default=0)),
         "url": args.url,
         "method": args.method,
         "concurrency": args.concurrency,

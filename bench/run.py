@@ -21,8 +21,9 @@ if not __package__:  # run as `python bench/run.py`: import `bench` from the rep
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench import wrk
-from bench.load import percentile
+from bench.load import percentile, query_figures
 from bench.measure import measure_function
+from bench.report import format_tables
 from bench.scenarios import CEILING, SCENARIOS, FunctionScenario, HttpScenario
 from bench.servers import (
     ROOT,
@@ -33,6 +34,7 @@ from bench.servers import (
     prepare_instance,
     start_gunicorn,
     wait_until_ready,
+    workers_rss_mb,
 )
 
 LOAD_SCRIPT = Path(__file__).with_name("load.py")
@@ -160,7 +162,10 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
     Alternating short runs, rather than one long run of each, spreads a noisy neighbour's bursts
     over both sides of the comparison.
     """
-    lms = start_gunicorn(children, "lms", "lms:create_app()", instance.env, args.workers, logs)
+    # The LMS with a count of each request's SQL statements in a header (bench/counted.py).
+    lms = start_gunicorn(
+        children, "lms", "bench.counted:create_app()", instance.env, args.workers, logs
+    )
     hello = start_gunicorn(
         children, "hello", "bench.hello:create_app()", instance.env, args.workers, logs
     )
@@ -173,9 +178,10 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
         path = scenario.resolve_path(instance)
         targets = None
         if scenario.targets is not None:
-            say(f"  {name}: preparing the requests (many learners, their attempts) …")
+            say(f"  {name}: preparing the requests (its data are seeded once per instance) …")
             targets = scenario.targets(instance)
         mine, theirs = [], []
+        rss_before = workers_rss_mb(lms)
         for number in range(1, args.rounds + 1):
             say(
                 f"  {name} round {number}/{args.rounds}: hello, then {scenario.method} {path}, "
@@ -191,7 +197,9 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
             )
         ceilings += theirs
         row = {"scenario": name, "description": scenario.description, "path": path}
-        failed = [run["error"] for run in mine + theirs if "error" in run]
+        # Each worker's resident size before the scenario's first round and after its last.
+        row["workers_rss_mb"] = {"before": rss_before, "after": workers_rss_mb(lms)}
+        failed = failures(mine, theirs)
         if failed:
             row["error"] = failed[0]
         else:
@@ -210,6 +218,16 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
     return {"ceiling": hello_row, "scenarios": rows}
 
 
+def failures(mine: list[dict], theirs: list[dict]) -> list[str]:
+    """Why a scenario's runs (`mine`) and their ceiling runs give no figures, if they do not."""
+    failed = [run["error"] for run in mine + theirs if "error" in run]
+    if not failed and not sum(run["requests"] for run in mine):
+        # A request slower than a run (an attendance XLSX of 2,000 learners on a busy machine)
+        # is never answered in it: zero req/s would read as a result.
+        failed.append("no request was answered within a run: give it a longer --duration")
+    return failed
+
+
 def pool(runs: list[dict]) -> dict:
     """Figures over several runs as if they were one: total rate, percentiles of all latencies.
 
@@ -217,6 +235,11 @@ def pool(runs: list[dict]) -> dict:
     their requests (close to the pooled figure for runs of equal length).
     """
     seconds = sum(run["seconds"] for run in runs)
+    queries = query_figures(
+        sum(run.get("queries_total", 0) for run in runs),
+        sum(run.get("queries_counted", 0) for run in runs),
+        max((run.get("queries_max") or 0 for run in runs), default=0),
+    )
     if any("latencies_ms" not in run for run in runs):
         good = sum(run["rps"] * run["seconds"] for run in runs)
         weight = sum(run["requests"] for run in runs) or 1
@@ -232,6 +255,7 @@ def pool(runs: list[dict]) -> dict:
             "p50_ms": mean("p50_ms"),
             "p95_ms": mean("p95_ms"),
             "p99_ms": mean("p99_ms"),
+            **queries,
         }
     latencies = sorted(value for run in runs for value in run["latencies_ms"])
     return {
@@ -242,6 +266,7 @@ def pool(runs: list[dict]) -> dict:
         "p50_ms": round(percentile(latencies, 0.50), 2),
         "p95_ms": round(percentile(latencies, 0.95), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
+        **queries,
     }
 
 
@@ -258,99 +283,6 @@ def run_functions(names: list[str], instance: Instance, children: Children) -> l
         figures = measure_function(scenario, instance.env, children, ROOT)
         rows.append({"scenario": name, "description": scenario.description, **figures})
     return rows
-
-
-def _cell(value, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
-
-
-def format_tables(results: dict) -> str:
-    lines = []
-    http = results.get("http")
-    if http:
-        header = (
-            "scenario",
-            "req/s",
-            "p50 ms",
-            "p95 ms",
-            "p99 ms",
-            "errors",
-            "hello req/s",
-            "ratio",
-        )
-        table = [header]
-        ceiling = http["ceiling"]
-        table.append(
-            (
-                "hello",
-                _cell(ceiling["rps"]),
-                _cell(ceiling["p50_ms"], 2),
-                _cell(ceiling["p95_ms"], 2),
-                _cell(ceiling["p99_ms"], 2),
-                _cell(ceiling["errors"]),
-                "",
-                "1.00",
-            )
-        )
-        for row in http["scenarios"]:
-            if "error" in row:
-                table.append((row["scenario"], f"failed: {row['error']}", *[""] * 6))
-                continue
-            table.append(
-                (
-                    row["scenario"],
-                    _cell(row["rps"]),
-                    _cell(row["p50_ms"], 2),
-                    _cell(row["p95_ms"], 2),
-                    _cell(row["p99_ms"], 2),
-                    _cell(row["errors"]),
-                    _cell(row["ceiling_rps"]),
-                    _cell(row["ratio"], 2),
-                )
-            )
-        lines += _align(table)
-        for row in http["scenarios"]:
-            if row.get("users_served"):
-                lines.append(
-                    f"{row['scenario']}: {row['rps']:,.1f} req/s serves about "
-                    f"{row['users_served']:,} users sending one every {row['every_seconds']:g} s."
-                )
-    functions = results.get("functions")
-    if functions:
-        if lines:
-            lines.append("")
-        table = [("scenario", "seconds", "max RSS MB", "RSS growth MB", "Python peak MB", "items")]
-        for row in functions:
-            if "error" in row:
-                table.append((row["scenario"], f"failed: {row['error']}", "", "", "", ""))
-                continue
-            table.append(
-                (
-                    row["scenario"],
-                    _cell(row["seconds"], 3),
-                    _cell(row["max_rss_mb"]),
-                    _cell(row["rss_growth_mb"]),
-                    _cell(row["tracemalloc_peak_mb"]),
-                    _cell(row["items"]),
-                )
-            )
-        lines += _align(table)
-    return "\n".join(lines)
-
-
-def _align(table: list[tuple]) -> list[str]:
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    out = []
-    for number, row in enumerate(table):
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        out.append("  ".join(cells).rstrip())
-        if number == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
 
 
 def _stop_on_signal(signum, _frame) -> None:

@@ -20,6 +20,12 @@ from pathlib import Path
 
 from bench.servers import Instance
 
+#: The export downloads of a class (lms/classes, lms/attendance), by export (bench/exports.py).
+EXPORT_PATHS = {
+    "roster": "/classes/{id}/export/roster.{fmt}",
+    "attendance": "/attendance/classes/{id}/export.{fmt}",
+}
+
 
 @dataclass(frozen=True)
 class HttpScenario:
@@ -82,7 +88,13 @@ def register(name: str, scenario: Scenario) -> Scenario:
     return scenario
 
 
-register("home", HttpScenario("Learner's home page, logged in (GET /)", "/"))
+register(
+    "home",
+    HttpScenario(
+        "Learner's home page, logged in, enrolled in a demo class (GET /)",
+        path=lambda instance: _courses().home_path(instance),
+    ),
+)
 register(
     "healthz",
     HttpScenario("Health check: one SELECT 1, no session (GET /healthz)", "/healthz", login=False),
@@ -230,6 +242,23 @@ register(
     ),
 )
 
+for _what, _fmt, _label in (
+    ("roster", "csv", "Roster of 2,000 learners as CSV (streamed)"),
+    ("roster", "xlsx", "Roster of 2,000 learners as XLSX"),
+    ("attendance", "csv", "Attendance list of 2,000 learners × 20 sessions as CSV (streamed)"),
+    ("attendance", "xlsx", "Attendance list of 2,000 learners × 20 sessions as XLSX"),
+):
+    register(
+        f"download-{_what}-{_fmt}",
+        HttpScenario(
+            f"{_label}, downloaded by an organizer over HTTP (the workers' memory before and "
+            "after is the figure to read)",
+            path=EXPORT_PATHS[_what].format(id="<id>", fmt=_fmt),
+            login=False,
+            targets=lambda instance, what=_what, fmt=_fmt: _exports().targets(instance, what, fmt),
+        ),
+    )
+
 
 def _courses():
     from bench import courses
@@ -265,3 +294,9 @@ def _records():
     from bench import records
 
     return records
+
+
+def _exports():
+    from bench import exports
+
+    return exports

@@ -219,6 +219,40 @@ def wait_until_ready(server: Server, path: str, timeout: float = 60.0) -> None:
     raise BenchError(f"{server.name} did not answer {path} in {timeout:.0f} s:\n{_tail(server)}")
 
 
+def worker_pids(server: Server) -> list[int]:
+    """The gunicorn master's worker processes: those whose parent it is (from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # The fields after the command name, which is in parentheses and may hold spaces.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == server.process.pid:
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def resident_mb(pid: int) -> float | None:
+    """A process's resident set size now (VmRSS), in MB; None when it has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def workers_rss_mb(server: Server) -> dict[str, float]:
+    """Each worker's resident size in MB, by pid (a string, as JSON keys are)."""
+    sizes = {str(pid): resident_mb(pid) for pid in worker_pids(server)}
+    return {pid: size for pid, size in sizes.items() if size is not None}
+
+
 def _tail(server: Server, lines: int = 30) -> str:
     text = server.log.read_text(encoding="utf-8", errors="replace")
     return "\n".join(text.splitlines()[-lines:])

@@ -25,7 +25,15 @@ from urllib.parse import urlsplit
 if not __package__:  # run as `python bench/wrk.py`: import `bench` from the repository root
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench.load import REQUEST_ERRORS, LoginFailed, fetch_csrf_token, log_in, parse_args
+from bench.load import (
+    QUERIES_HEADER,
+    REQUEST_ERRORS,
+    LoginFailed,
+    fetch_csrf_token,
+    log_in,
+    parse_args,
+    query_figures,
+)
 
 #: What to do when wrk is missing (the bench installs nothing itself).
 INSTALL_HINT = (
@@ -79,6 +87,9 @@ end
 
 function init(args)
   unexpected = 0
+  queries = 0
+  counted = 0
+  most = 0
   counter = number * 7919
 end
 
@@ -92,20 +103,33 @@ function response(status, headers, body)
   if status ~= expect then
     unexpected = unexpected + 1
   end
+  local n = tonumber(headers[{lua_string(QUERIES_HEADER)}])
+  if n then
+    queries = queries + n
+    counted = counted + 1
+    if n > most then
+      most = n
+    end
+  end
 end
 
 function done(summary, latency, requests)
-  local bad = 0
+  local bad, queries, counted, most = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     bad = bad + thread:get("unexpected")
+    queries = queries + thread:get("queries")
+    counted = counted + thread:get("counted")
+    most = math.max(most, thread:get("most"))
   end
   local e = summary.errors
   io.write(string.format(
     '{MARKER}{{"requests": %d, "duration_us": %d, "unexpected": %d, "connect": %d, ' ..
     '"read": %d, "write": %d, "status": %d, "timeout": %d, ' ..
-    '"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d}}\\n',
+    '"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
+    '"queries": %d, "counted": %d, "queries_max": %d}}\\n',
     summary.requests, summary.duration, bad, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    queries, counted, most))
 end
 """
 
@@ -128,7 +152,9 @@ def parse_output(output: str) -> dict:
     }
     errors = sum(kinds.values())
     good = max(raw["requests"] - raw["unexpected"], 0)
+    queries = query_figures(raw.get("queries", 0), raw.get("counted", 0), raw.get("queries_max", 0))
     return {
+        **queries,
         "seconds": round(seconds, 3),
         "requests": raw["requests"] + sum(v for k, v in kinds.items() if k != "unexpected"),
         "errors": errors,

@@ -6,13 +6,16 @@ repeated per row (a query inside a loop).
 import random
 import re
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, select
 
 from lms import db
+from lms.attendance.models import AttendanceNotice, AttendanceSession
 from lms.classes.models import Enrolment, ModuleCompletion
 from lms.courses import services
+from lms.db import utcnow
 from lms.demo import answer_form
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.attempts import tokens
@@ -54,10 +57,23 @@ def statements_of(client, count_queries, method: str, url: str, **kwargs) -> lis
 
 class World:
     """A learner in a class of a course of `modules` modules with `others` other learners, a
-    quiz of `questions` questions with an attempt in progress and a submitted one, and
-    `classes` further classes."""
+    quiz of `questions` questions with an attempt in progress, a submitted one and `quizzes`
+    more, `sessions` coming class sessions and as many attendance notices, and `classes`
+    further classes."""
 
-    def __init__(self, tmp_path, make_person, unit, slug, modules, others, questions, classes):
+    def __init__(
+        self,
+        tmp_path,
+        make_person,
+        unit,
+        slug,
+        modules,
+        others,
+        questions,
+        classes,
+        quizzes,
+        sessions,
+    ):
         self.learner = make_person(f"hv-{slug}", unit=unit, full_name="Trần Thị Mai")
         services.load_source(small_source(tmp_path, slug, modules=modules))
         version = services.current_version(services.find_course(slug))
@@ -95,6 +111,9 @@ class World:
             self.training_class, question_bank, count=questions, questions_per_page=0
         )
         self.attempt = attempts.start_attempt(self.quiz, str(self.learner.id))
+        for number in range(quizzes):
+            make_quiz(self.training_class, question_bank, count=1, title=f"Thêm {number}")
+        self.add_sessions_and_notices(sessions)
         rng = random.Random(13)
         question = next(q for q in self.attempt.questions if q.question_version.qtype != "essay")
         version = question.question_version
@@ -119,6 +138,35 @@ class World:
         self.quiz_id = self.quiz.id
         self.attempt_id = self.attempt.id
 
+    def add_sessions_and_notices(self, count: int) -> None:
+        """`count` sessions of the class in the coming days (the pages list the next few) and
+        as many attendance notices to the learner (the class page shows the latest)."""
+        now = utcnow()
+        db.session.execute(
+            insert(AttendanceSession),
+            [
+                {
+                    "class_id": self.training_class.id,
+                    "starts_at": now + timedelta(days=day + 1),
+                    "ends_at": now + timedelta(days=day + 1, hours=3),
+                }
+                for day in range(count)
+            ],
+        )
+        db.session.execute(
+            insert(AttendanceNotice),
+            [
+                {
+                    "class_id": self.training_class.id,
+                    "user_id": str(self.learner.id),
+                    "percent": 50.0,
+                    "low_percent": 80,
+                    "sent_at": now - timedelta(days=day),
+                }
+                for day in range(count)
+            ],
+        )
+
 
 @pytest.fixture
 def unit(make_unit):
@@ -128,24 +176,47 @@ def unit(make_unit):
 @pytest.fixture
 def worlds(app, tmp_path, make_person, unit):
     return (
-        World(tmp_path, make_person, unit, "nho", modules=5, others=10, questions=4, classes=1),
         World(
-            tmp_path, make_person, unit, "lon", modules=80, others=2000, questions=30, classes=40
+            tmp_path,
+            make_person,
+            unit,
+            "nho",
+            modules=5,
+            others=10,
+            questions=4,
+            classes=1,
+            quizzes=0,
+            sessions=1,
+        ),
+        World(
+            tmp_path,
+            make_person,
+            unit,
+            "lon",
+            modules=80,
+            others=2000,
+            questions=30,
+            classes=40,
+            quizzes=8,
+            sessions=30,
         ),
     )
 
 
 PAGES = {
-    # name: (budget, method, url of a world)
-    "home": (6, lambda w: "/"),  # 6: the upcoming class sessions (attendance) added one
-    "my classes": (5, lambda w: "/learn/"),
-    "class page": (8, lambda w: f"/learn/{w.class_id}"),  # 8: the attendance notices added one
-    "module page": (5, lambda w: f"/learn/{w.class_id}/modules/2"),
-    "class quizzes": (6, lambda w: f"/quiz/class/{w.class_id}"),
-    "quiz page": (7, lambda w: f"/quiz/{w.quiz_id}"),
+    # name: (budget, url of a world). The account, its log-in session, grants and profile are
+    # one query; a class page reads the class, the learner's enrolment and done modules in one.
+    "home": (5, lambda w: "/"),
+    "my classes": (4, lambda w: "/learn/"),
+    # The seat, the quizzes with the learner's attempts and overrides, sessions, notices.
+    "class page": (5, lambda w: f"/learn/{w.class_id}"),
+    "module page": (4, lambda w: f"/learn/{w.class_id}/modules/2"),
+    "class quizzes": (4, lambda w: f"/quiz/class/{w.class_id}"),
+    # The quiz with its slots and the learner's override, the seat, the attempts.
+    "quiz page": (4, lambda w: f"/quiz/{w.quiz_id}"),
     "attempt page": (5, lambda w: f"/quiz/attempt/{w.attempt_id}"),
-    "attempt summary": (6, lambda w: f"/quiz/attempt/{w.attempt_id}/summary"),
-    "review": (6, lambda w: f"/quiz/attempt/{w.finished_id}/review"),
+    "attempt summary": (5, lambda w: f"/quiz/attempt/{w.attempt_id}/summary"),
+    "review": (5, lambda w: f"/quiz/attempt/{w.finished_id}/review"),
 }
 
 

@@ -13,7 +13,7 @@ from flask import current_app, g
 from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
 
 from lms import db
-from lms.accounts.models import Account, LoginSession, RoleGrant
+from lms.accounts.models import Account, LearnerProfile, LoginSession, RoleGrant
 from lms.db import utcnow
 from lms.request_cache import request_cache
 
@@ -67,9 +67,10 @@ def _account_statement() -> Select:
     """`load_account`'s statement, built once: every logged-in request runs it, and building it
     anew (columns, joins, comparisons) cost about as much as running it on SQLite."""
     return (
-        select(Account, LoginSession.last_seen_at, RoleGrant)
+        select(Account, LoginSession.last_seen_at, RoleGrant, LearnerProfile)
         .join(LoginSession, LoginSession.account_id == Account.id)
         .outerjoin(RoleGrant, RoleGrant.user_id == cast(Account.id, String))
+        .outerjoin(LearnerProfile, LearnerProfile.user_id == cast(Account.id, String))
         .where(
             Account.id == bindparam("account_id"),
             Account.active.is_(True),
@@ -84,11 +85,13 @@ def _account_statement() -> Select:
 
 def load_account(user_id: str, token: object, version: object) -> Account | None:
     """The active account of a live log-in session, in one query (the account joined to its
-    session row and its role grants); None when the session was ended, has expired, or the
-    account's session version moved on (password changed, account disabled).
+    session row, its role grants and its learner profile); None when the session was ended, has
+    expired, or the account's session version moved on (password changed, account disabled).
 
     The grants come along because every page's menu needs them: loaded here, they fill the
-    per-request memo `permissions.current_grants` reads, saving a round trip on every page.
+    per-request memo `permissions.current_grants` reads, saving a round trip on every page. The
+    profile comes along for the pages that show or use it (the home page first): loaded here,
+    it sits in the session's identity map, where `ensure_profile` finds it without a query.
     """
     if not user_id.isdigit() or not isinstance(token, str) or not isinstance(version, int):
         return None
@@ -105,9 +108,11 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
     ).all()
     if not rows:
         return None
-    account, last_seen, _grant = rows[0]
+    account, last_seen, _grant, profile = rows[0]
     # The memo is this request's alone (flask.g), so no other user's grants can leak into it.
-    request_cache()["grants"] = [grant for _a, _s, grant in rows if grant is not None]
+    request_cache()["grants"] = [grant for _a, _s, grant, _p in rows if grant is not None]
+    # Held for the request: the identity map keeps objects only while something refers to them.
+    request_cache()["profile"] = profile
     if now - last_seen >= _touch_interval():
         # Written when the request commits (`write_last_seen`), not now: on SQLite the first
         # write takes the database's one write lock until the commit, so a page that only reads

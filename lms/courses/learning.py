@@ -6,7 +6,6 @@ Enrolled learners read and complete modules; the class's trainers and the organi
 unit may open the same pages read-only, to see what learners see.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -24,12 +23,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, null, select
 
 from lms import db
 from lms.accounts.models import Role
 from lms.accounts.permissions import can
-from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
+from lms.classes.models import Enrolment, EnrolmentStatus, ModuleCompletion, TrainingClass
 from lms.courses import progress, storage
 from lms.courses.models import Attachment, CourseVersion, Module
 from lms.courses.views import label_helpers
@@ -55,6 +54,8 @@ class Seat:
     enrolment: Enrolment | None
     #: The memo key of the class's course version modules (None for a draft version).
     version_key: tuple | None = None
+    #: The modules the learner has finished, when asked for (`get_seat_or_404(..., done=True)`).
+    done: frozenset[int] | None = None
 
     @property
     def modules(self) -> tuple[progress.ModuleView, ...]:
@@ -65,14 +66,22 @@ class Seat:
         return self.enrolment is None
 
 
-def get_seat_or_404(class_id: int) -> Seat:
+def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
     """Load a class, then check the user studies in it, teaches it or organizes it.
 
-    One query: the class, the user's enrolment in it and its course version's state.
+    One query: the class, the user's enrolment in it and its course version's state, and with
+    `done` the modules the learner has finished (for the pages that show progress).
     """
     user_id = str(current_user.get_id())
+    finished = (
+        select(func.aggregate_strings(cast(ModuleCompletion.module_id, String), ","))
+        .where(ModuleCompletion.enrolment_id == Enrolment.id)
+        .scalar_subquery()
+        if done
+        else null()
+    )
     row = db.session.execute(
-        select(TrainingClass, Enrolment, CourseVersion.status, CourseVersion.published_at)
+        select(TrainingClass, Enrolment, CourseVersion.status, CourseVersion.published_at, finished)
         .join(CourseVersion, CourseVersion.id == TrainingClass.course_version_id)
         .outerjoin(
             Enrolment,
@@ -84,13 +93,16 @@ def get_seat_or_404(class_id: int) -> Seat:
     ).first()
     if row is None:
         abort(404)
-    training_class, enrolment, status, published_at = row
+    training_class, enrolment, status, published_at, finished_ids = row
     if enrolment is None and not (
         can(Role.ORGANIZER, training_class.unit) or progress.teaches(class_id, user_id)
     ):
         abort(403)
     key = progress.version_cache_key(training_class.course_version_id, status, published_at)
-    return Seat(training_class, enrolment, key)
+    seat = Seat(training_class, enrolment, key)
+    if done:
+        seat.done = frozenset(int(i) for i in (finished_ids or "").split(",") if i)
+    return seat
 
 
 @dataclass
@@ -106,31 +118,26 @@ class QuizStanding:
 
 
 def quiz_standings(seat: Seat, now: datetime) -> list[QuizStanding]:
-    """The class's quizzes with the learner's state in each (three queries, however many)."""
-    quizzes = list(
-        db.session.scalars(
-            select(Quiz).where(Quiz.class_id == seat.training_class.id).order_by(Quiz.id)
+    """The class's quizzes with the learner's state in each: one query, however many quizzes
+    and attempts (each quiz joined to the learner's override and attempts)."""
+    query = select(Quiz).where(Quiz.class_id == seat.training_class.id).order_by(Quiz.id)
+    if seat.enrolment is None:
+        return [QuizStanding(quiz) for quiz in db.session.scalars(query)]
+    user_id = seat.enrolment.user_id
+    rows = db.session.execute(
+        query.add_columns(QuizOverride, Attempt)
+        .outerjoin(
+            QuizOverride, (QuizOverride.quiz_id == Quiz.id) & (QuizOverride.user_id == user_id)
         )
-    )
-    if seat.enrolment is None or not quizzes:
-        return [QuizStanding(quiz) for quiz in quizzes]
-    user_id, ids = seat.enrolment.user_id, [quiz.id for quiz in quizzes]
-    attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in db.session.scalars(
-        select(Attempt)
-        .where(Attempt.user_id == user_id, Attempt.quiz_id.in_(ids))
+        .outerjoin(Attempt, (Attempt.quiz_id == Quiz.id) & (Attempt.user_id == user_id))
         .order_by(Attempt.number)
-    ):
-        attempts[attempt.quiz_id].append(attempt)
-    overrides = {
-        override.quiz_id: override
-        for override in db.session.scalars(
-            select(QuizOverride).where(
-                QuizOverride.user_id == user_id, QuizOverride.quiz_id.in_(ids)
-            )
-        )
-    }
-    return [_standing(quiz, attempts[quiz.id], overrides.get(quiz.id), now) for quiz in quizzes]
+    )
+    found: dict[int, tuple[Quiz, QuizOverride | None, list[Attempt]]] = {}
+    for quiz, override, attempt in rows:
+        _quiz, _override, attempts = found.setdefault(quiz.id, (quiz, override, []))
+        if attempt is not None:
+            attempts.append(attempt)
+    return [_standing(quiz, attempts, override, now) for quiz, override, attempts in found.values()]
 
 
 def _standing(quiz: Quiz, attempts: list[Attempt], override, now: datetime) -> QuizStanding:
@@ -179,7 +186,7 @@ def class_home(class_id: int):
     from lms.attendance.checkin import upcoming_for
     from lms.attendance.notices import notices_for
 
-    seat = get_seat_or_404(class_id)
+    seat = get_seat_or_404(class_id, done=True)
     standings = quiz_standings(seat, utcnow())
     return render_template(
         "lms/learn/class_home.html",
@@ -188,7 +195,9 @@ def class_home(class_id: int):
         if seat.preview
         else notices_for(class_id, str(current_user.get_id())),
         seat=seat,
-        class_progress=progress.class_progress(seat.training_class, seat.enrolment, seat.modules),
+        class_progress=progress.class_progress(
+            seat.training_class, seat.enrolment, seat.modules, seat.done
+        ),
         standings=standings,
         module_quizzes={s.quiz.module_id: s.quiz for s in standings if s.quiz.module_id},
     )
@@ -198,9 +207,9 @@ def class_home(class_id: int):
 @access(LOGIN)
 def module(class_id: int, position: int):
     """One module to read, with previous/next links; opening it moves the resume point."""
-    seat = get_seat_or_404(class_id)
+    seat = get_seat_or_404(class_id, done=True)
     current = get_module_or_404(seat, position)
-    outline = progress.class_progress(seat.training_class, seat.enrolment, seat.modules)
+    outline = progress.class_progress(seat.training_class, seat.enrolment, seat.modules, seat.done)
     positions = [state.module.position for state in outline.modules]
     index = positions.index(current.position)
     if seat.enrolment is not None:

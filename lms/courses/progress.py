@@ -297,13 +297,17 @@ def version_cache_key(version_id: int, status: str, published_at) -> tuple | Non
 
 
 def class_progress(
-    training_class: TrainingClass, enrolment: Enrolment | None, modules=None
+    training_class: TrainingClass,
+    enrolment: Enrolment | None,
+    modules=None,
+    done: frozenset[int] | None = None,
 ) -> ClassProgress:
-    """One class's outline with this learner's done marks (two queries, one when the
-    version's `modules` are given)."""
+    """One class's outline with this learner's done marks (two queries; none for what the
+    caller gives: the version's `modules`, the ids of the modules `done`)."""
     if modules is None:
         modules = outlines([training_class.course_version_id])[training_class.course_version_id]
-    done = completed_module_ids([enrolment.id])[enrolment.id] if enrolment else set()
+    if done is None:
+        done = completed_module_ids([enrolment.id])[enrolment.id] if enrolment else frozenset()
     return ClassProgress(training_class, enrolment, [ModuleState(m, m.id in done) for m in modules])
 
 

@@ -8,7 +8,7 @@ from argparse import Namespace
 import pytest
 
 from bench import wrk
-from bench.run import pool
+from bench.run import failures, pool
 
 OUTPUT = """Running 2s test @ http://127.0.0.1:8001
   2 threads and 16 connections
@@ -115,3 +115,35 @@ def test_runs_without_latencies_pool_by_requests():
     ]
     pooled = pool(runs)
     assert pooled["rps"] == 99.8 and pooled["errors"] == 1 and pooled["p50_ms"] == 4.0
+
+
+def test_output_gives_the_statements_per_request_the_server_reported():
+    """The script adds up each answer's X-Bench-Queries header; the mean and the most come back."""
+    line = OUTPUT.rstrip("\n").removesuffix("}") + ', "queries": 49900, "counted": 9980, '
+    figures = wrk.parse_output(line + '"queries_max": 7}\n')
+    assert figures["queries_per_request"] == 5.0 and figures["queries_max"] == 7
+    assert figures["queries_counted"] == 9980
+
+
+def test_answers_without_the_header_give_no_statement_count():
+    """The hello page sends no count: none is made up."""
+    assert wrk.parse_output(OUTPUT)["queries_per_request"] is None
+
+
+def test_runs_pool_statements_by_answers_counted():
+    base = {"seconds": 1.0, "requests": 10, "errors": 0, "rps": 10.0}
+    base.update(p50_ms=1.0, p95_ms=1.0, p99_ms=1.0)
+    runs = [
+        {**base, "queries_total": 40, "queries_counted": 10, "queries_max": 4},
+        {**base, "queries_total": 180, "queries_counted": 30, "queries_max": 9},
+    ]
+    pooled = pool(runs)
+    assert pooled["queries_per_request"] == 5.5 and pooled["queries_max"] == 9
+
+
+def test_a_scenario_answered_in_none_of_its_runs_fails():
+    """A download slower than the run is no result of 0 req/s: the row says to run longer."""
+    silent = {"seconds": 2.0, "requests": 0, "errors": 0}
+    assert "longer --duration" in failures([silent], [{**silent, "requests": 900}])[0]
+    assert failures([{**silent, "requests": 3}], [{**silent, "requests": 900}]) == []
+    assert failures([{"error": "wrk: boom"}], []) == ["wrk: boom"]

@@ -169,11 +169,23 @@ class StartCheck:
 
 def start_check(quiz: Quiz, user_id: str, now: datetime) -> StartCheck:
     """Enrolment, dates, attempts left; attempts found past their deadline are settled first."""
+    enrolment = progress.find_enrolment(quiz.class_id, user_id) if quiz.class_id else None
+    return check_start(quiz, user_id, enrolment, effective_settings(quiz, user_id), now)
+
+
+def check_start(
+    quiz: Quiz,
+    user_id: str,
+    enrolment: Enrolment | None,
+    settings: EffectiveSettings,
+    now: datetime,
+) -> StartCheck:
+    """`start_check` with the learner's enrolment and settings loaded by the caller (the quiz
+    page reads them with the class and the quiz): one query, for the attempts."""
     attempts = scoring.learner_attempts(quiz.id, user_id)
     for attempt in attempts:
         settle_overdue(attempt, quiz, now)
-    enrolment = progress.find_enrolment(quiz.class_id, user_id) if quiz.class_id else None
-    check = StartCheck(effective_settings(quiz, user_id), attempts, enrolment)
+    check = StartCheck(settings, attempts, enrolment)
     check.current = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     if enrolment is None:
         check.reason, check.status = _("Only learners of the class can take this quiz."), 403

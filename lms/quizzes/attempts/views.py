@@ -12,9 +12,10 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from lms import db
-from lms.courses.learning import get_seat_or_404
+from lms.courses.learning import Seat, get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
 from lms.jsonbody import BodyError, read_json
@@ -28,7 +29,7 @@ from lms.quizzes.manage.settings import (
     effective_settings,
     review_options,
 )
-from lms.quizzes.models import Attempt, AttemptState, Quiz
+from lms.quizzes.models import Attempt, AttemptState, Quiz, QuizOverride
 from lms.quizzes.permissions import may_manage_class
 from lms.routing import query_int
 from lms.security import LOGIN, access
@@ -43,12 +44,22 @@ MAX_AUTOSAVE_BYTES = 256 * 1024
 # --- load, then authorise ------------------------------------------------------------------------
 
 
-def get_quiz_or_404(quiz_id: int):
-    """A class's quiz and who looks at it (a learner of the class, or one who may preview it)."""
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None or quiz.class_id is None:
+def get_quiz_or_404(quiz_id: int) -> tuple[Quiz, QuizOverride | None, Seat]:
+    """A class's quiz (its slots loaded), the user's override of its settings, and who looks at
+    it (a learner of the class, or one who may preview it): two queries."""
+    mine = (QuizOverride.quiz_id == Quiz.id) & (QuizOverride.user_id == str(current_user.get_id()))
+    query = (
+        select(Quiz, QuizOverride)
+        .outerjoin(QuizOverride, mine)
+        .options(joinedload(Quiz.slots))
+        .where(Quiz.id == quiz_id)
+    )
+    # unique(): the slots come joined, one row each.
+    found = db.session.execute(query).unique().one_or_none()
+    if found is None or found[0].class_id is None:
         abort(404)
-    return quiz, get_seat_or_404(quiz.class_id)
+    quiz, override = found
+    return quiz, override, get_seat_or_404(quiz.class_id)
 
 
 def get_own_attempt_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
@@ -99,11 +110,19 @@ def class_quizzes(class_id: int):
     )
 
 
-def _start_page(quiz: Quiz, seat, now: datetime, error: str = "", status: int = 200):
+def _start_page(
+    quiz: Quiz,
+    override: QuizOverride | None,
+    seat: Seat,
+    now: datetime,
+    error: str = "",
+    status: int = 200,
+):
     check = None
     marks_shown: set[int] = set()
     if seat.enrolment is not None:
-        check = service.start_check(quiz, seat.enrolment.user_id, now)
+        settings = apply_override(quiz, override)
+        check = service.check_start(quiz, seat.enrolment.user_id, seat.enrolment, settings, now)
         marks_shown = {
             attempt.id
             for attempt in check.attempts
@@ -133,22 +152,22 @@ def _start_page(quiz: Quiz, seat, now: datetime, error: str = "", status: int = 
 @access(LOGIN)
 def quiz(quiz_id: int):
     """Settings, the learner's attempts and grade so far, and the button to start or resume."""
-    quiz, seat = get_quiz_or_404(quiz_id)
-    return _start_page(quiz, seat, utcnow())
+    quiz, override, seat = get_quiz_or_404(quiz_id)
+    return _start_page(quiz, override, seat, utcnow())
 
 
 @bp.route("/<lms_id:quiz_id>/start", methods=["POST"])
 @access(LOGIN)
 def start(quiz_id: int):
     """Start an attempt (or resume the one in progress); only learners of the class."""
-    quiz, seat = get_quiz_or_404(quiz_id)
+    quiz, override, seat = get_quiz_or_404(quiz_id)
     if seat.enrolment is None:
         abort(403)
     now = utcnow()
     try:
         attempt = service.start_attempt(quiz, seat.enrolment.user_id, now)
     except service.AttemptError as error:
-        return _start_page(quiz, seat, now, str(error), error.status)
+        return _start_page(quiz, override, seat, now, str(error), error.status)
     return redirect(url_for(".attempt", attempt_id=attempt.id, page=attempt.current_page + 1), 303)
 
 
