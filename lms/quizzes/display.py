@@ -27,7 +27,8 @@ from lms.quizzes.models import (
     Quiz,
 )
 from lms.quizzes.types import Question, QuestionType, answer_field, get_question_type
-from lms.rendering import render_inline, render_markdown
+from lms.quizzes.types.gaps import GAP
+from lms.rendering import render_inline, render_markdown, render_markdown_around
 from lms.text import vi_sort_key
 
 
@@ -36,6 +37,7 @@ def template_helpers() -> dict:
     return {
         "markdown": render_markdown,
         "inline": render_inline,
+        "around_gaps": lambda text: render_markdown_around(text, GAP),
         "grading_method_label": grading_method_label,
         "overdue_rule_label": overdue_rule_label,
         "state_label": state_label,
@@ -232,6 +234,11 @@ class ShownQuestion:
         if self.record.choice_order:
             return self.ordered(items)
         return sorted(enumerate(items), key=lambda pair: vi_sort_key(pair[1]))
+
+    @property
+    def review_stem(self) -> str:
+        """The question's text as a review shows it (a fill-the-gaps text numbers its gaps)."""
+        return self.qtype.review_stem(self.question)
 
     @property
     def response_text(self) -> str:

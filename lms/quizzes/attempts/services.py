@@ -93,6 +93,11 @@ def is_answered(response: Any) -> bool:
     return True
 
 
+def asks_for_answer(question: AttemptQuestion) -> bool:
+    """Whether a question of an attempt takes an answer (a description is only read)."""
+    return get_question_type(question.question_version.qtype).takes_answer
+
+
 def remaining_seconds(attempt: Attempt, now: datetime) -> int | None:
     """Whole seconds left before the deadline (0 when past it); None when untimed."""
     if attempt.deadline_at is None:
@@ -470,6 +475,7 @@ class AttemptSummary:
 
 
 def summarise(attempt: Attempt) -> AttemptSummary:
-    unanswered = [q.position for q in attempt.questions if not is_answered(q.response)]
-    total = len(attempt.questions)
+    questions = [q for q in attempt.questions if asks_for_answer(q)]
+    unanswered = [q.position for q in questions if not is_answered(q.response)]
+    total = len(questions)
     return AttemptSummary(total, total - len(unanswered), unanswered)
