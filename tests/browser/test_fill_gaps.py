@@ -50,7 +50,7 @@ def test_fill_the_gaps_on_a_phone(page: Page, quiz):
     page.locator(f'form[action="/quiz/{quiz.id}/start"] button').click()
     expect(page).to_have_url(re.compile(r"/quiz/attempt/\d+"))
     attempt_id = int(re.search(r"/quiz/attempt/(\d+)", page.url).group(1))
-    expect(page.get_by_text("Thông tin")).to_be_visible()
+    expect(page.get_by_text("Thông tin", exact=True)).to_be_visible()
 
     first, second = page.get_by_label("Chỗ trống 1").first, page.get_by_label("Chỗ trống 2").first
     expect(first).to_be_visible()
