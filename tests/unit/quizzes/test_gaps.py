@@ -5,6 +5,8 @@ import random
 
 import pytest
 
+from lms.quizzes.grading.regrade import compatible
+from lms.quizzes.models import QuestionVersion
 from lms.quizzes.types import Question, get_question_type, validate_question
 
 STEM = "Hồ sơ được [[1]] tại Bộ phận Một cửa, rồi chuyển đến [[2]]."
@@ -115,3 +117,21 @@ def test_description_takes_no_answer():
     assert validate_question(question) == []
     assert kind.response_from_form(question, {"answer": ["x"]}) is None
     assert not kind.takes_answer
+
+
+def version_of(question: Question, stem: str) -> QuestionVersion:
+    return QuestionVersion(
+        qtype=question.qtype,
+        name=question.name,
+        stem=stem,
+        general_feedback="",
+        default_mark=1.0,
+        data=question.data,
+    )
+
+
+def test_regrading_keeps_answers_only_when_the_gaps_stay(gaps):
+    """Rewording keeps saved answers on the new version; a gap more does not (regrade)."""
+    old = version_of(gaps, STEM)
+    assert compatible(old, version_of(gaps, STEM.replace("Hồ sơ", "Giấy tờ")))
+    assert not compatible(old, version_of(gaps, STEM + " Rồi [[1]]."))
