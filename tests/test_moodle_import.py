@@ -18,6 +18,7 @@ from lms.quizzes.attempts import tokens
 from lms.quizzes.bank import services as banks
 from lms.quizzes.formats import parse_moodle_xml
 from lms.quizzes.models import Attempt, Question
+from lms.quizzes.results import statistics
 from tests.access.banks import unit_bank
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz
@@ -253,3 +254,13 @@ def test_gaps_earn_their_share_and_the_description_counts_nothing(client, moodle
     assert by_name["Quy trình một cửa"].fraction == 0.5
     review = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
     assert "(1) tiếp nhận; (2) văn thư" in review
+
+
+def test_item_analysis_leaves_the_description_out(client, moodle_quiz):
+    """Item analysis lists the questions learners answer, not the text between them."""
+    quiz, learner = moodle_quiz
+    attempt = started(client, quiz, learner)
+    attempts.submit_attempt(attempt, quiz)
+    db.session.commit()
+    names = [question.name for question in statistics.analyse(quiz).questions]
+    assert names == ["Quy trình một cửa", "Kéo thả thời hạn", "Phí"]
