@@ -224,7 +224,10 @@ def test_attempt_page_shows_gaps_as_selects_with_opaque_values(client, moodle_qu
     assert values and all(value == "" or value.startswith("v") for value in values)
     gap_one = page.split('name="q2-answer-0"')[1].split("</select>")[0]
     assert "tiếp nhận" in gap_one and "trả lại" in gap_one and "văn thư" not in gap_one
-    assert "Thông tin" in page
+    assert "<legend>Thông tin</legend>" in page
+    # The description takes no number: the questions to answer are 1 to 3, not 2 to 4.
+    assert "<legend>Câu 1 <span" in page and "<legend>Câu 3 <span" in page
+    assert "<legend>Câu 4" not in page
 
 
 def test_gaps_earn_their_share_and_the_description_counts_nothing(client, moodle_quiz):
@@ -244,9 +247,10 @@ def test_gaps_earn_their_share_and_the_description_counts_nothing(client, moodle
             f"q{gaps}-answer-1": tokens.value_token(attempt.id, gaps, 3),
         },
     )
+    summary = client.get(f"/quiz/attempt/{attempt.id}/summary").get_data(as_text=True)
+    assert "2/3 câu chưa được trả lời: 2, 3." in summary
     db.session.expire_all()
     attempt = attempts.load_attempt(attempt.id)
-    assert attempts.summarise(attempt).total == 3
     attempts.submit_attempt(attempt, quiz)
     db.session.commit()
     by_name = {q.question_version.name: q for q in attempt.questions}

@@ -191,6 +191,8 @@ class ShownQuestion:
     """One question of an attempt as a page shows it (its type picks the template)."""
 
     record: AttemptQuestion
+    #: The number learners read ("Question 2"); None for a description, which has none.
+    number: int | None = None
 
     @cached_property
     def question(self) -> Question:
@@ -263,8 +265,9 @@ class ShownQuestion:
 
 def shown(attempt: Attempt, positions: list[int] | None = None) -> list[ShownQuestion]:
     wanted = set(positions) if positions is not None else None
+    numbers = service.question_numbers(attempt)
     return [
-        ShownQuestion(record)
+        ShownQuestion(record, numbers.get(record.position))
         for record in attempt.questions
         if wanted is None or record.position in wanted
     ]

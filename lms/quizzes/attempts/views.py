@@ -192,7 +192,7 @@ def attempt(attempt_id: int):
         pages=pages,
         questions=shown(attempt, pages[page]),
         answered={q.position for q in attempt.questions if service.is_answered(q.response)},
-        to_read={q.position for q in attempt.questions if not service.asks_for_answer(q)},
+        numbers=service.question_numbers(attempt),
         remaining=service.remaining_seconds(attempt, now),
         timed=_timed(quiz, attempt),
         stamp=stamp,
