@@ -147,6 +147,22 @@ def test_gift_export_of_fill_the_gaps_says_to_use_moodle_xml(client, trainer_ban
     assert '<question type="description">' in exported
 
 
+def test_question_pages_show_the_new_types(client, trainer_bank):
+    """A bank's page of a fill-the-gaps question shows its selects and right answers; a
+    description's page shows its text; both open in the editor."""
+    banks.import_questions(trainer_bank, parse_moodle_xml(XML.read_bytes()).questions)
+    db.session.commit()
+    ids = dict(db.session.execute(select(Question.key, Question.id)).all())
+    url = f"/banks/{trainer_bank.id}/questions"
+    page = client.get(f"{url}/{ids['Quy trình một cửa']}").get_data(as_text=True)
+    assert 'aria-label="Chỗ trống 2"' in page
+    assert "(1) tiếp nhận; (2) cơ quan chuyên môn" in page
+    page = client.get(f"{url}/{ids['Tình huống']}").get_data(as_text=True)
+    assert "Bà Lan nộp hồ sơ" in page and "<legend>Thông tin</legend>" in page
+    for name in ("Quy trình một cửa", "Tình huống"):
+        assert client.get(f"{url}/{ids[name]}/edit").status_code == 200
+
+
 def test_new_question_types_have_editors(client, trainer_bank):
     """A trainer writes a fill-the-gaps question in the browser's form."""
     token = csrf_token(client, "/profile")
