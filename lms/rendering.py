@@ -6,6 +6,7 @@ by content hash, since module bodies are rendered on every page view and change 
 """
 
 import hashlib
+import re
 from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
@@ -195,3 +196,24 @@ def render_inline(text: str) -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+#: Stands in for a cut-out piece while the text is rendered: letters only, so that Markdown and
+#: the sanitiser leave it alone, and unlikely in a trainer's text.
+_CUT = "lmscutxq"
+
+
+def render_markdown_around(text: str, pattern: re.Pattern[str]) -> list[Markup]:
+    """Render `text` with every match of `pattern` cut out: the sanitised HTML before, between
+    and after them (one more piece than matches), for a page that puts its own element where
+    each match was, such as the selects of a fill-the-gaps text.
+
+    Where a match did not survive as text (dropped, or inside a tag such as a link's address),
+    the whole text comes first and the other pieces are empty, so every element shows after it.
+    """
+    count = len(pattern.findall(text))
+    pieces = str(render_markdown(pattern.sub(_CUT, text))).split(_CUT)
+    inside_tag = any(piece.rfind("<") > piece.rfind(">") for piece in pieces[:-1])
+    if len(pieces) != count + 1 or inside_tag:
+        pieces = [str(render_markdown(pattern.sub("", text)))] + [""] * count
+    return [Markup(piece) for piece in pieces]

@@ -315,11 +315,11 @@ def test_export_downloads_the_bank(client, trainer, own_bank, fmt, ext):
 
 
 def test_export_of_a_type_gift_cannot_hold_explains_why(client, trainer, units):
-    """An ordering question cannot be written as GIFT: 409 with the reason, not a 500."""
+    """A fill-the-gaps question cannot be written as GIFT: 409 with the reason, not a 500."""
     xml = (
-        '<?xml version="1.0" encoding="UTF-8"?><quiz><question type="ordering">'
-        "<name><text>Thứ tự</text></name><questiontext><text>Sắp xếp</text></questiontext>"
-        "<answer><text>Một</text></answer><answer><text>Hai</text></answer></question></quiz>"
+        '<?xml version="1.0" encoding="UTF-8"?><quiz><question type="gapselect">'
+        "<name><text>Điền</text></name><questiontext><text>Nộp tại [[1]]</text></questiontext>"
+        "<selectoption><text>Một cửa</text><group>1</group></selectoption></question></quiz>"
     )
     target = banks.get_or_create_bank("xep")
     target.owner_unit_id = units["a"].id

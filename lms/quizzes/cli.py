@@ -21,22 +21,46 @@ quiz_group = AppGroup("quiz", help="Question banks: import, export, load the shi
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True)
 @click.option("--bank", "slug", required=True, help="Bank slug (created when missing).")
 @click.option("--dry-run", is_flag=True, help="Check every question, write nothing.")
+@click.option("--strict", is_flag=True, help="Refuse the file if any question would be skipped.")
 @with_appcontext
 @in_default_language
-def quiz_import(path: Path, fmt: str, slug: str, dry_run: bool) -> None:
-    """Import a question file; on any bad question print FILE:LINE: reason and write nothing."""
+def quiz_import(path: Path, fmt: str, slug: str, dry_run: bool, strict: bool) -> None:
+    """Import a question file; on any bad question print FILE:LINE: reason and write nothing.
+
+    A question of a type the LMS does not have is skipped with FILE:LINE: warning: …, the rest
+    imported; --strict makes such warnings errors.
+    """
     result = FORMATS[fmt].parse(path.read_bytes(), str(path))
+    for problem in [*result.errors, *result.warnings]:
+        click.echo(str(problem), err=True)
     if result.errors:
-        for error in result.errors:
-            click.echo(str(error), err=True)
         click.echo(_("%(n)d problem(s); nothing was imported.", n=len(result.errors)), err=True)
+        sys.exit(1)
+    if strict and result.warnings:
+        click.echo(
+            _(
+                "%(n)d question(s) would be skipped, which --strict does not allow; "
+                "nothing was imported.",
+                n=result.skipped,
+            ),
+            err=True,
+        )
         sys.exit(1)
     if dry_run:
         click.echo(_("%(n)d questions are valid; nothing was written.", n=len(result.questions)))
+        if result.skipped:
+            click.echo(_("%(n)d question(s) would be skipped.", n=result.skipped))
         return
     summary = banks.import_questions(banks.get_or_create_bank(slug), result.questions)
     db.session.commit()
     _print_summary(summary)
+    click.echo(
+        _(
+            "Totals: %(imported)d imported, %(skipped)d skipped.",
+            imported=summary.total,
+            skipped=result.skipped,
+        )
+    )
 
 
 def _print_summary(summary: banks.ImportSummary) -> None:

@@ -27,7 +27,8 @@ from lms.quizzes.models import (
     Quiz,
 )
 from lms.quizzes.types import Question, QuestionType, answer_field, get_question_type
-from lms.rendering import render_inline, render_markdown
+from lms.quizzes.types.gaps import GAP
+from lms.rendering import render_inline, render_markdown, render_markdown_around
 from lms.text import vi_sort_key
 
 
@@ -36,6 +37,7 @@ def template_helpers() -> dict:
     return {
         "markdown": render_markdown,
         "inline": render_inline,
+        "around_gaps": lambda text: render_markdown_around(text, GAP),
         "grading_method_label": grading_method_label,
         "overdue_rule_label": overdue_rule_label,
         "state_label": state_label,
@@ -189,6 +191,8 @@ class ShownQuestion:
     """One question of an attempt as a page shows it (its type picks the template)."""
 
     record: AttemptQuestion
+    #: The number learners read ("Question 2"); None for a description, which has none.
+    number: int | None = None
 
     @cached_property
     def question(self) -> Question:
@@ -234,6 +238,11 @@ class ShownQuestion:
         return sorted(enumerate(items), key=lambda pair: vi_sort_key(pair[1]))
 
     @property
+    def review_stem(self) -> str:
+        """The question's text as a review shows it (a fill-the-gaps text numbers its gaps)."""
+        return self.qtype.review_stem(self.question)
+
+    @property
     def response_text(self) -> str:
         return self.qtype.response_text(self.question, self.record.response)
 
@@ -256,8 +265,9 @@ class ShownQuestion:
 
 def shown(attempt: Attempt, positions: list[int] | None = None) -> list[ShownQuestion]:
     wanted = set(positions) if positions is not None else None
+    numbers = service.question_numbers(attempt)
     return [
-        ShownQuestion(record)
+        ShownQuestion(record, numbers.get(record.position))
         for record in attempt.questions
         if wanted is None or record.position in wanted
     ]

@@ -112,7 +112,8 @@ def lay_out(quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:
                 question_version_id=version.id,
                 question_version=version,
                 choice_order=order,
-                max_mark=pick.mark,
+                # A description is only read: whatever its slot says, it is worth nothing.
+                max_mark=pick.mark if qtype.takes_answer else 0.0,
             )
         )
     return laid_out

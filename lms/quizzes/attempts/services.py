@@ -93,6 +93,11 @@ def is_answered(response: Any) -> bool:
     return True
 
 
+def asks_for_answer(question: AttemptQuestion) -> bool:
+    """Whether a question of an attempt takes an answer (a description is only read)."""
+    return get_question_type(question.question_version.qtype).takes_answer
+
+
 def remaining_seconds(attempt: Attempt, now: datetime) -> int | None:
     """Whole seconds left before the deadline (0 when past it); None when untimed."""
     if attempt.deadline_at is None:
@@ -478,10 +483,25 @@ class AttemptSummary:
 
     total: int
     answered: int
-    unanswered_positions: list[int] = field(default_factory=list)
+    #: The numbers learners read (see `question_numbers`) of the questions left unanswered.
+    unanswered_numbers: list[int] = field(default_factory=list)
+
+
+def question_numbers(attempt: Attempt) -> dict[int, int]:
+    """Each question's number as learners read it, by position: a description takes none, so
+    the first question to answer is "Question 1" even after an introduction."""
+    numbers: dict[int, int] = {}
+    for question in attempt.questions:
+        if asks_for_answer(question):
+            numbers[question.position] = len(numbers) + 1
+    return numbers
 
 
 def summarise(attempt: Attempt) -> AttemptSummary:
-    unanswered = [q.position for q in attempt.questions if not is_answered(q.response)]
-    total = len(attempt.questions)
-    return AttemptSummary(total, total - len(unanswered), unanswered)
+    numbers = question_numbers(attempt)
+    unanswered = [
+        numbers[q.position]
+        for q in attempt.questions
+        if q.position in numbers and not is_answered(q.response)
+    ]
+    return AttemptSummary(len(numbers), len(numbers) - len(unanswered), unanswered)

@@ -211,6 +211,7 @@ def attempt(attempt_id: int):
         pages=pages,
         questions=shown(attempt, pages[page]),
         answered={q.position for q in attempt.questions if service.is_answered(q.response)},
+        numbers=service.question_numbers(attempt),
         remaining=service.remaining_seconds(attempt, now),
         timed=_timed(quiz, attempt),
         stamp=stamp,

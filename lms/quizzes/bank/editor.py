@@ -175,7 +175,7 @@ def preview_of(question: QuestionData | QuestionVersion) -> ShownQuestion:
         fraction=None,
         max_mark=question.default_mark,
     )
-    return ShownQuestion(record)
+    return ShownQuestion(record, 1)
 
 
 #: Fields of `QuestionForm` itself, which the page lays out above the type's own.

@@ -81,9 +81,10 @@ def import_file(bank_id: int):
     result = _parse(form.format.data, raw, filename, form.category.data or "")
     if result.errors:
         return _import_page(target, form, 422, errors=[str(e) for e in result.errors])
+    warnings = [str(w) for w in result.warnings]
     if not result.questions:
         form.file.errors.append(_("The file holds no questions."))
-        return _import_page(target, form, 422)
+        return _import_page(target, form, 422, warnings=warnings)
     payload = {
         "bank": target.id,
         "actor": str(current_user.get_id()),
@@ -94,7 +95,15 @@ def import_file(bank_id: int):
     }
     confirm = ConfirmImportForm(formdata=None, token=sign_import(payload))
     summary = banks.preview_import(target, result.questions)
-    return _import_page(target, form, summary=summary, confirm=confirm, filename=filename)
+    return _import_page(
+        target,
+        form,
+        summary=summary,
+        confirm=confirm,
+        filename=filename,
+        warnings=warnings,
+        skipped=result.skipped,
+    )
 
 
 @bp.route("/<lms_id:bank_id>/import/confirm", methods=["POST"])
@@ -115,16 +124,18 @@ def import_confirm(bank_id: int):
             target, _import_form(target, formdata=None), 422, errors=[str(e) for e in result.errors]
         )
     summary = banks.import_questions(target, result.questions)
-    flash(
-        _(
-            "Imported %(total)d questions (%(new)d new, %(changed)d changed, %(same)d unchanged).",
-            total=summary.total,
-            new=summary.created,
-            changed=summary.updated,
-            same=summary.unchanged,
-        ),
-        "success",
+    message = _(
+        "Imported %(total)d questions (%(new)d new, %(changed)d changed, %(same)d unchanged).",
+        total=summary.total,
+        new=summary.created,
+        changed=summary.updated,
+        same=summary.unchanged,
     )
+    if result.skipped:
+        message += " " + _(
+            "%(n)d question(s) of types the LMS does not have were skipped.", n=result.skipped
+        )
+    flash(message, "success")
     return redirect(url_for(".bank", bank_id=bank_id), 303)
 
 

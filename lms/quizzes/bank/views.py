@@ -23,6 +23,7 @@ from lms.quizzes.bank import (
     categories,
     copy_views,  # noqa: F401 (its routes join bp)
     import_views,  # noqa: F401 (its routes join bp)
+    text_editors,  # noqa: F401 (its editors join EDITORS)
 )
 from lms.quizzes.bank import editing as banks
 from lms.quizzes.bank.editor import EDITORS, Editor, preview_of

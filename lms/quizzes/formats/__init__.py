@@ -1,7 +1,8 @@
 """Question-bank file formats, by name: `FORMATS["gift"].parse(text, filename)`.
 
 Every parser takes the file's text (or bytes) and its name, and returns a `ParseResult` holding
-the valid questions and one `FormatError` per problem; every dumper takes questions and returns
+the valid questions, one `FormatError` per problem and one `FormatWarning` per question skipped
+(a type we do not have); every dumper takes questions and returns
 the file's text, raising `UnsupportedQuestionError` for a question the format cannot hold.
 """
 
@@ -11,7 +12,12 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from lms.quizzes.formats.aiken import dump_aiken, parse_aiken
-from lms.quizzes.formats.base import FormatError, ParseResult, UnsupportedQuestionError
+from lms.quizzes.formats.base import (
+    FormatError,
+    FormatWarning,
+    ParseResult,
+    UnsupportedQuestionError,
+)
 from lms.quizzes.formats.gift import dump_gift, parse_gift
 from lms.quizzes.formats.moodlexml import dump_moodle_xml, parse_moodle_xml
 from lms.quizzes.types import Question
@@ -19,6 +25,7 @@ from lms.quizzes.types import Question
 __all__ = [
     "FORMATS",
     "FormatError",
+    "FormatWarning",
     "ParseResult",
     "QuestionFormat",
     "UnsupportedQuestionError",

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from lms.quizzes.types import Question, validate_question
+from lms.quizzes.types import QUESTION_TYPES, Question, validate_question
 
 __all__ = [
     "FormatError",
+    "FormatWarning",
     "ParseResult",
     "UnsupportedQuestionError",
     "category_from_moodle",
@@ -35,12 +36,33 @@ class FormatError:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class FormatWarning(FormatError):
+    """A question left out of an import, the others still imported: one of a type we do not
+    have (a Moodle bank holds plugin types of every kind; one is no reason to refuse the bank).
+    """
+
+    def __str__(self) -> str:
+        return _(
+            "%(place)s: warning: %(message)s",
+            place=f"{self.file}:{self.line}",
+            message=self.message,
+        )
+
+
 @dataclass
 class ParseResult:
-    """Every valid question of a file, and one error per problem found in the others."""
+    """Every valid question of a file, one error per problem found in the others, and one
+    warning per question skipped (errors refuse the file; warnings only under `--strict`)."""
 
     questions: list[Question] = field(default_factory=list)
     errors: list[FormatError] = field(default_factory=list)
+    warnings: list[FormatWarning] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """How many questions of the file are left out (one warning each)."""
+        return len(self.warnings)
 
     def add(self, question: Question, filename: str) -> None:
         """Keep `question` if it is valid, otherwise record why it is not."""
@@ -55,7 +77,11 @@ class UnsupportedQuestionError(ValueError):
     """A question cannot be written in the requested format (its type has no equivalent)."""
 
     def __init__(self, question: Question, format_name: str, reason: str = "") -> None:
-        reason = reason or _("this format has no “%(qtype)s” question type", qtype=question.qtype)
+        kind = QUESTION_TYPES.get(question.qtype)
+        reason = reason or _(
+            "this format has no “%(qtype)s” question type",
+            qtype=kind.label if kind else question.qtype,
+        )
         super().__init__(
             _(
                 "Cannot export question “%(name)s” to %(format)s: %(reason)s.",

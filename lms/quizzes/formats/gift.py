@@ -2,7 +2,10 @@
 
 The reading follows Moodle's qformat_gift: questions are separated by blank lines, whole lines
 starting with `//` are comments, `$CATEGORY:` sets the category of the questions after it, and
-the answer block between braces decides the type. Where Moodle silently guesses (an answer
+the answer block between braces decides the type. Text with no braces at all is a description
+(no answer, no mark), and `{>N …}` with one item per line is the ordering question of Moodle's
+qtype_ordering plugin (its options after the count: which items, layout, grading, numbering;
+we show every item and grade each in its right place). Where Moodle silently guesses (an answer
 without `=` or `~` before it, a second answer block) we report an error instead, so that a
 mistake in a shipped bank is caught at import rather than in front of learners.
 """
@@ -15,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.quizzes.formats.base import (
     FormatError,
@@ -43,6 +47,17 @@ _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _MARKER = re.compile(r"(?=[=~])")
 _EQUALS = re.compile(r"(?==)")
 _TRUE, _FALSE = ("T", "TRUE"), ("F", "FALSE")
+# The options qtype_ordering reads after "{>N", each optional, in this order (its own words).
+_ORDERING_HEADER = re.compile(
+    r">\s*(\d+)\s*"
+    r"(?:(?:ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)\b\s*)?"
+    r"(?:(?:HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)\b\s*)?"
+    r"(?:(?:ALL_OR_NOTHING|ABSOLUTE_POSITION|ABSOLUTE|ABS|RELATIVE_NEXT_EXCLUDE_LAST"
+    r"|RELATIVE_NEXT_INCLUDE_LAST|RELATIVE_ONE_PREVIOUS_AND_NEXT|RELATIVE_ALL_PREVIOUS_AND_NEXT"
+    r"|RELATIVE_TO_CORRECT|RELATIVE|REL|LONGEST_ORDERED_SUBSET|LONGEST_CONTIGUOUS_SUBSET)\b\s*)?"
+    r"(?:(?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)\b\s*)?"
+    r"(?:(?:none|123|abc|ABCD|iii|IIII)\b\s*)?"
+)
 
 
 class _GiftSyntaxError(ValueError):
@@ -113,6 +128,12 @@ def _read_question(source: str) -> Question:
         name, text = _clean(text[2:end]), text[end + 2 :].strip()
     start = text.find("{")
     end = text.find("}", start + 1)
+    if start < 0 and "}" not in text:
+        # Moodle's rule: a question with no braces at all is a description.
+        stem = _clean(text)
+        return Question(
+            qtype="description", name=name or default_name(stem), stem=stem, default_mark=0.0
+        )
     if start < 0:
         raise _GiftSyntaxError(_("No answer block “{…}” was found."))
     if end < 0:
@@ -147,6 +168,8 @@ def _read_answers(body: str) -> tuple[str, dict[str, Any]]:
         return "essay", {"grader_info": ""}
     if body.startswith("#"):
         return "numerical", {"answers": _read_numbers(body[1:])}
+    if body.startswith(">"):
+        return "ordering", _read_ordering(body)
     if "~" in body:
         return _read_choices(body)
     if "=" in body and "->" in body:
@@ -223,6 +246,18 @@ def _read_truefalse(body: str) -> dict[str, Any]:
     }
 
 
+def _read_ordering(body: str) -> dict[str, Any]:
+    """`>N options` then the items in their right order, one per line (the first may follow
+    the options on their line, as the plugin reads it)."""
+    header = _ORDERING_HEADER.match(body)
+    if header is None:
+        raise _GiftSyntaxError(
+            _("An ordering question starts with “>” and its number of items, as in “{>4 ALL”.")
+        )
+    lines = body[header.end() :].splitlines()
+    return {"items": [_clean(line) for line in lines if line.strip()]}
+
+
 def _read_numbers(body: str) -> list[dict[str, Any]]:
     first, *chunks = _EQUALS.split(body)
     # A lone answer may omit its "=": {#2:0.5}.
@@ -261,7 +296,8 @@ def dump_gift(questions: Iterable[Question]) -> str:
     for question in questions:
         writer = _WRITERS.get(question.qtype)
         if writer is None:
-            raise UnsupportedQuestionError(question, "GIFT")
+            reason = _NOT_IN_GIFT.get(question.qtype, "")
+            raise UnsupportedQuestionError(question, "GIFT", str(reason))
         if question.category != category:
             category = question.category
             parts.append(f"$CATEGORY: {category or '$course$/top'}")
@@ -280,13 +316,17 @@ def _feedback(text: str) -> str:
     return f"#{_escape(text)}" if text else ""
 
 
-def _write_question(question: Question, answers: list[str]) -> str:
+def _write_question(question: Question, answers: list[str] | None) -> str:
+    head = f"::{_escape(question.name)}::[markdown]"
+    if answers is None:
+        # A description is its text alone; GIFT has nowhere for its general feedback.
+        return head + _escape(question.stem)
     if question.general_feedback:
         answers = [*answers, f"####{_escape(question.general_feedback)}"]
-    head = f"::{_escape(question.name)}::[markdown]"
     stem = _escape(question.stem)
     blank = stem.find(BLANK)
-    if blank >= 0 and stem[blank + len(BLANK) :].strip():
+    # Ordering's items take a line each: its block cannot stand inside a sentence.
+    if blank >= 0 and stem[blank + len(BLANK) :].strip() and question.qtype != "ordering":
         # A missing-word question: the answer block stands where the blank is.
         block = "{" + " ".join(answers) + "}"
         return head + stem[:blank] + block + stem[blank + len(BLANK) :]
@@ -349,12 +389,26 @@ def _write_matching(data: dict[str, Any]) -> list[str]:
     return pairs + [f"= -> {_escape(text)}" for text in data.get("distractors", [])]
 
 
-_WRITERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+def _write_ordering(data: dict[str, Any]) -> list[str]:
+    # Every item shown, in a column, each graded in its own place: what our ordering type does.
+    return [f">{len(data['items'])} ALL VERTICAL ABSOLUTE_POSITION SHOW"] + [
+        _escape(item) for item in data["items"]
+    ]
+
+
+_WRITERS: dict[str, Callable[[dict[str, Any]], list[str] | None]] = {
     "single": lambda data: _write_choices(data, single=True),
     "multiple": lambda data: _write_choices(data, single=False),
     "truefalse": _write_truefalse,
     "shortanswer": _write_shortanswer,
     "numerical": _write_numerical,
     "matching": _write_matching,
+    "ordering": _write_ordering,
     "essay": lambda data: [],
+    "description": lambda data: None,
+}
+
+#: Why GIFT cannot hold a type, where a better word than "no such type" helps the trainer.
+_NOT_IN_GIFT = {
+    "gaps": _l("GIFT cannot hold fill-the-gaps questions; export the bank as Moodle XML"),
 }

@@ -2,7 +2,12 @@
 
 Reads and writes the `<quiz><question type="…">` files of Moodle's qformat_xml for the types we
 have, plus `type="ordering"` as the qtype_ordering plugin writes it (answers in order, each
-`fraction` its position). Parsing goes through defusedxml: uploaded files are untrusted.
+`fraction` its position), and `gapselect` and `ddwtos` as Moodle's own plugins write them
+(`<selectoption>` or `<dragbox>` elements, each a `<text>` and a `<group>`; the gaps `[[n]]` in
+the question text), both read into our one fill-the-gaps type and written back as `gapselect`.
+A question of a type we do not have is skipped with a warning. Combined feedback ("Your answer
+is correct.") is not kept, as for multiple choice. Parsing goes through defusedxml: uploaded
+files are untrusted.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.quizzes.formats.base import (
     FormatError,
+    FormatWarning,
     ParseResult,
     UnsupportedQuestionError,
     category_from_moodle,
@@ -27,7 +33,7 @@ from lms.quizzes.formats.base import (
     nfc,
     percent,
 )
-from lms.quizzes.types import Question, format_number
+from lms.quizzes.types import QUESTION_TYPES, Question, format_number
 
 __all__ = ["dump_moodle_xml", "parse_moodle_xml"]
 
@@ -82,8 +88,13 @@ def parse_moodle_xml(source: str | bytes, filename: str = "") -> ParseResult:
             continue
         reader = _READERS.get(qtype)
         if reader is None:
-            message = _("Question type “%(qtype)s” is not supported yet.", qtype=qtype)
-            result.errors.append(FormatError(filename, line, message))
+            name = _text(element, "name/text")
+            message = _(
+                "question “%(name)s” skipped: its type “%(qtype)s” is not supported.",
+                name=name or default_name(_text(element, "questiontext/text")),
+                qtype=qtype,
+            )
+            result.warnings.append(FormatWarning(filename, line, message))
             continue
         try:
             ourtype, data = reader(element)
@@ -119,12 +130,13 @@ def _fraction(text: str) -> float:
 def _read_common(element: ET.Element, qtype: str, data: dict[str, Any]) -> Question:
     stem = _text(element, "questiontext/text")
     mark = _text(element, "defaultgrade")
+    default_mark = _number(mark, _l("Mark “%(value)s” is not a number.")) if mark else 1.0
     return Question(
         qtype=qtype,
         name=_text(element, "name/text") or default_name(stem),
         stem=stem,
         general_feedback=_text(element, "generalfeedback/text"),
-        default_mark=_number(mark, _l("Mark “%(value)s” is not a number.")) if mark else 1.0,
+        default_mark=default_mark if QUESTION_TYPES[qtype].takes_answer else 0.0,
         data=data,
     )
 
@@ -211,6 +223,21 @@ def _read_essay(element: ET.Element) -> tuple[str, dict[str, Any]]:
     return "essay", {"grader_info": _text(element, "graderinfo/text")}
 
 
+def _read_description(element: ET.Element) -> tuple[str, dict[str, Any]]:
+    return "description", {}
+
+
+def _read_gaps(element: ET.Element, choice_tag: str) -> tuple[str, dict[str, Any]]:
+    choices = []
+    for node in element.findall(choice_tag):
+        group = _text(node, "group") or "1"
+        if not group.isdigit():
+            raise _ContentError(_("Group “%(value)s” is not a number.", value=group))
+        choices.append({"text": _text(node, "text"), "group": int(group)})
+    shuffle = _text(element, "shuffleanswers").lower() not in ("0", "false")
+    return "gaps", {"choices": choices, "shuffle": shuffle}
+
+
 _READERS: dict[str, Callable[[ET.Element], tuple[str, dict[str, Any]]]] = {
     "multichoice": _read_multichoice,
     "truefalse": _read_truefalse,
@@ -219,6 +246,9 @@ _READERS: dict[str, Callable[[ET.Element], tuple[str, dict[str, Any]]]] = {
     "matching": _read_matching,
     "ordering": _read_ordering,
     "essay": _read_essay,
+    "description": _read_description,
+    "gapselect": lambda element: _read_gaps(element, "selectoption"),
+    "ddwtos": lambda element: _read_gaps(element, "dragbox"),
 }
 
 
@@ -334,6 +364,14 @@ def _write_essay(node: ET.Element, data: dict[str, Any]) -> None:
     _add_text(node, "responsetemplate", "", "markdown")
 
 
+def _write_gaps(node: ET.Element, data: dict[str, Any]) -> None:
+    _add_value(node, "shuffleanswers", "1" if data.get("shuffle", True) else "0")
+    for choice in data["choices"]:
+        option = ET.SubElement(node, "selectoption")
+        _add_value(option, "text", choice["text"])
+        _add_value(option, "group", str(choice["group"]))
+
+
 _WRITERS: dict[str, tuple[str, Callable[[ET.Element, dict[str, Any]], None]]] = {
     "single": ("multichoice", lambda node, data: _write_choices(node, data, single=True)),
     "multiple": ("multichoice", lambda node, data: _write_choices(node, data, single=False)),
@@ -343,4 +381,6 @@ _WRITERS: dict[str, tuple[str, Callable[[ET.Element, dict[str, Any]], None]]] = 
     "matching": ("matching", _write_matching),
     "ordering": ("ordering", _write_ordering),
     "essay": ("essay", _write_essay),
+    "gaps": ("gapselect", _write_gaps),
+    "description": ("description", lambda node, data: None),
 }

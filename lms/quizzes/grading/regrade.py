@@ -104,10 +104,14 @@ class _Scored(NamedTuple):
 def shape(version: QuestionVersion) -> tuple:
     """What a saved response points into: the type, and the size of each list it indexes."""
     data = version.data or {}
+    kind, question = get_question_type(version.qtype), as_data(version, "")
     # The display order a type shuffles covers the lists its responses index (choices, options).
-    shown = get_question_type(version.qtype).shuffle(as_data(version, ""), random.Random(0))
+    shown = kind.shuffle(question, random.Random(0))
     sizes = (len(data.get(key) or []) for key in ("choices", "items", "pairs"))
-    return (version.qtype, len(shown), *sizes)
+    # A response of parts (one per gap of a fill-the-gaps text) needs as many parts as before.
+    blank = kind.response_from_form(question, {})
+    parts = len(blank) if isinstance(blank, list) else 0
+    return (version.qtype, len(shown), parts, *sizes)
 
 
 def compatible(old: QuestionVersion, new: QuestionVersion) -> bool:

@@ -252,6 +252,7 @@ RESPONSE_ANALYSERS: dict[str, Analyser] = {
     "numerical": typed_answers,
     "matching": fully_right,
     "ordering": fully_right,
+    "gaps": fully_right,
     "essay": answered,
 }
 
@@ -295,6 +296,8 @@ def analyse(quiz: Quiz, which: str = ALL_ATTEMPTS) -> QuizStatistics:
         grades.append(total / available if available > 0 else 0.0)
         for question in questions:
             version = question.question_version
+            if not get_question_type(version.qtype).takes_answer:
+                continue  # a description has nothing to analyse
             versions[version.id] = version
             key = version.question_id
             positions[key] = min(positions.get(key, question.position), question.position)

@@ -6,7 +6,8 @@ says what the right answer was. Nothing outside this package branches on `qtype`
 one new module here, imported below.
 
 Each type family has its module: `choice` (single, multiple, true/false), `short_answer`,
-`numerical`, `matching`, `ordering` and `essay`; `numbers` reads and writes typed numbers.
+`numerical`, `matching`, `ordering`, `gaps` (fill the gaps), `essay` and `description` (text
+with no answer); `numbers` reads and writes typed numbers.
 """
 
 from lms.quizzes.types.base import (
@@ -28,14 +29,18 @@ from lms.quizzes.types.short_answer import ShortAnswer
 from lms.quizzes.types.numerical import Numerical
 from lms.quizzes.types.matching import Matching
 from lms.quizzes.types.ordering import Ordering
+from lms.quizzes.types.gaps import FillGaps
 from lms.quizzes.types.essay import Essay
+from lms.quizzes.types.description import Description
 # isort: on
 
 from lms.quizzes.types.numbers import format_number, number_readings, parse_number
 
 __all__ = [
     "QUESTION_TYPES",
+    "Description",
     "Essay",
+    "FillGaps",
     "FormData",
     "Grade",
     "Matching",

@@ -143,6 +143,17 @@ class QuestionType(ABC):
     #: author order is the answer itself (matching's options, ordering's items).
     always_shuffled: ClassVar[bool] = False
 
+    #: Whether learners answer it: a description is only read, and an attempt gives it no mark.
+    takes_answer: ClassVar[bool] = True
+
+    #: Whether the type's template shows the question's text itself, its inputs standing inside
+    #: it (the gaps of a fill-the-gaps text); other types show their inputs below the text.
+    answers_in_text: ClassVar[bool] = False
+
+    def review_stem(self, question: Question) -> str:
+        """The question's text as a review page or a listing shows it (Markdown)."""
+        return question.stem
+
     def value_count(self, question: Question) -> int:
         """How many indexes the type's inputs carry (choices, options, items); 0 for typed
         answers. A page shows these as opaque per-attempt values (see `attempts.tokens`)."""

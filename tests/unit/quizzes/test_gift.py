@@ -8,7 +8,16 @@ from flask_babel import force_locale
 from lms.quizzes.formats import UnsupportedQuestionError, dump_gift, parse_gift
 from lms.quizzes.types import Question
 
-GIFT_TYPES = ["single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay"]
+GIFT_TYPES = [
+    "single",
+    "multiple",
+    "truefalse",
+    "shortanswer",
+    "numerical",
+    "matching",
+    "ordering",
+    "essay",
+]
 
 
 def only(text: str) -> Question:
@@ -293,7 +302,7 @@ def test_every_bad_question_is_reported_with_its_first_line():
             "",
             "::Số sai:: d {#hai}",  # 11
             "",
-            "::Không khối:: e",  # 13
+            "::Không khối:: e}",  # 13
         ]
     )
     result = parse_gift(text, "ngan-hang.gift")
@@ -373,23 +382,25 @@ def test_dump_writes_category_only_when_it_changes(make_question):
     assert text.index("$CATEGORY: a") < text.index("$CATEGORY: b")
 
 
-def test_dump_of_ordering_question_is_refused(make_question):
-    """GIFT has no ordering type: exporting one raises a clear error."""
+def test_dump_of_a_type_gift_lacks_is_refused(make_question):
+    """GIFT cannot hold a type it has no syntax for: exporting one raises a clear error."""
+    question = make_question("essay", name="Câu poll")
+    question.qtype = "poll"
     with pytest.raises(UnsupportedQuestionError) as refused:
-        dump_gift([make_question("essay"), make_question("ordering")])
+        dump_gift([make_question("essay"), question])
     assert str(refused.value) == (
-        "Không xuất được câu hỏi “Câu ordering” sang GIFT: "
-        "định dạng này không có loại câu hỏi “ordering”."
+        "Không xuất được câu hỏi “Câu poll” sang GIFT: định dạng này không có loại câu hỏi “poll”."
     )
 
 
 def test_export_refusal_is_english_for_an_english_user(make_question):
     """The refusal and its reason are both in the user's language."""
+    question = make_question("essay", name="Câu poll")
+    question.qtype = "poll"
     with force_locale("en"), pytest.raises(UnsupportedQuestionError) as refused:
-        dump_gift([make_question("ordering")])
+        dump_gift([question])
     assert str(refused.value) == (
-        "Cannot export question “Câu ordering” to GIFT: "
-        "this format has no “ordering” question type."
+        "Cannot export question “Câu poll” to GIFT: this format has no “poll” question type."
     )
 
 
@@ -437,7 +448,7 @@ def test_round_trip_truefalse_with_only_right_feedback(make_question):
 
 def test_round_trip_whole_bank(every_question):
     """A bank mixing all GIFT types and categories reads back unchanged."""
-    questions = [q for q in every_question if q.qtype != "ordering"]
+    questions = list(every_question)
     for index, question in enumerate(questions):
         question.category = ["", "a/b", "c"][index % 3]
         if question.qtype == "essay":

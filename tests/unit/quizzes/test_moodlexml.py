@@ -238,7 +238,8 @@ def test_bytes_and_nfc(export):
 
 
 def test_every_bad_question_is_reported_at_its_line():
-    """Each bad question is reported at its <question> line; good ones are still read."""
+    """Each bad question is reported at its <question> line; good ones are still read, and a
+    question of a type we do not have is skipped with a warning instead."""
     text = """<?xml version="1.0"?>
 <quiz>
   <question type="cloze">
@@ -270,8 +271,10 @@ def test_every_bad_question_is_reported_at_its_line():
 """
     result = parse_moodle_xml(text, "bank.xml")
     assert [q.name for q in result.questions] == ["TF tốt"]
+    assert [str(warning) for warning in result.warnings] == [
+        "bank.xml:3: cảnh báo: đã bỏ qua câu hỏi “Cloze”: loại câu hỏi “cloze” chưa được hỗ trợ."
+    ]
     assert [str(error) for error in result.errors] == [
-        "bank.xml:3: Loại câu hỏi “cloze” chưa được hỗ trợ.",
         "bank.xml:12: Trọng số “nhiều” không phải là một số.",
         "bank.xml:17: Câu hỏi Đúng/Sai phải có đúng hai đáp án “true” và “false”.",
         "bank.xml:22: Cần ít nhất một phương án đúng (100%).",
