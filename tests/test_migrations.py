@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
 from lms import create_app
+from lms.courses.search.models import is_sqlite_index_table
 from lms.db import Base
 
 VERSION_TABLE = "lms_alembic_version"
@@ -45,9 +46,21 @@ def migrated_app(url: str):
 
 
 def include_name(name, type_, parent_names):
-    return type_ != "table" or (name.startswith("lms_") and name != VERSION_TABLE)
+    return type_ != "table" or (
+        name.startswith("lms_") and name != VERSION_TABLE and not is_sqlite_index_table(name)
+    )
 
 
+def model_tables(names) -> set[str]:
+    """The tables of a database but SQLite's full-text ones (the search's FTS5 table and its
+    shadow tables, which no model describes)."""
+    return {name for name in names if not is_sqlite_index_table(name)}
+
+
+# The search's GIN index exists on PostgreSQL only; Alembic cannot compare it on SQLite (says so).
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index"
+)
 def test_upgrade_head_matches_the_models(empty_database):
     """After `upgrade head`, autogenerate finds nothing to change."""
     app, directory = migrated_app(empty_database)
@@ -59,7 +72,7 @@ def test_upgrade_head_matches_the_models(empty_database):
                 connection, opts={"include_name": include_name, "compare_type": True}
             )
             assert compare_metadata(context, Base.metadata) == []
-        tables = set(inspect(engine).get_table_names())
+        tables = model_tables(inspect(engine).get_table_names())
         assert tables == set(Base.metadata.tables) | {VERSION_TABLE}
         engine.dispose()
 
