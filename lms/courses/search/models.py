@@ -4,7 +4,7 @@ them: a GIN index on PostgreSQL, an FTS5 table on SQLite (kept in step by trigge
 
 from enum import StrEnum
 
-from sqlalchemy import DDL, ForeignKey, Index, String, Text, event, func, literal_column
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, event, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base
@@ -41,7 +41,7 @@ class SearchDocument(Base):
 # The `simple` configuration only lower-cases words: there is no Vietnamese stemmer in
 # PostgreSQL, and none is needed (a Vietnamese syllable has no inflection to strip); the words are
 # folded already, so no `unaccent` either. The two-argument form is immutable, so it can be indexed.
-SIMPLE = literal_column("'simple'::regconfig")
+SIMPLE = text("'simple'::regconfig")
 WORDS_VECTOR = func.to_tsvector(SIMPLE, SearchDocument.words)
 Index("ix_lms_search_documents_words_vector", WORDS_VECTOR, postgresql_using="gin").ddl_if(
     dialect="postgresql"
