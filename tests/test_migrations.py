@@ -14,9 +14,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from lms import create_app
+from lms import create_app, db
+from lms.courses import services as course_services
 from lms.courses.search.models import is_sqlite_index_table
+from lms.courses.search.services import catalog_page
 from lms.db import Base
+from tests.access.learning import small_source
 
 VERSION_TABLE = "lms_alembic_version"
 
@@ -100,3 +103,26 @@ def test_migrations_use_their_own_version_table(empty_database):
         assert VERSION_TABLE in names and "alembic_version" not in names
         engine.dispose()
     create_engine(empty_database).dispose()
+
+
+def test_search_migration_indexes_courses_published_before_it(
+    empty_database, tmp_path, monkeypatch
+):
+    """A course published before the search existed is found once `upgrade head` has run."""
+    app, directory = migrated_app(empty_database)
+    with app.app_context():
+        upgrade(directory=directory, revision="0011_attendance_notices")
+        # At 0011 a load cannot index the course: the documents table does not exist yet.
+        monkeypatch.setattr(course_services, "index_version", lambda version: None)
+        source = small_source(
+            tmp_path, "cntt", title="Kỹ năng công nghệ thông tin", bodies={2: "Về Đề án 06."}
+        )
+        course_services.load_source(source)
+        db.session.commit()
+        db.session.remove()
+        upgrade(directory=directory)
+        assert [version.course.slug for version in catalog_page("CNTT").versions] == ["cntt"]
+        page = catalog_page("de an 06")
+        assert page.matches[page.versions[0].id].position == 2
+        db.session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()
