@@ -60,10 +60,6 @@ def model_tables(names) -> set[str]:
     return {name for name in names if not is_sqlite_index_table(name)}
 
 
-# The search's GIN index exists on PostgreSQL only; Alembic cannot compare it on SQLite (says so).
-@pytest.mark.filterwarnings(
-    "ignore:autogenerate skipping metadata-specified expression-based index"
-)
 def test_upgrade_head_matches_the_models(empty_database):
     """After `upgrade head`, autogenerate finds nothing to change."""
     app, directory = migrated_app(empty_database)

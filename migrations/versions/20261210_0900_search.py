@@ -1,5 +1,6 @@
 """Catalogue search: the search documents of published course versions, their full-text index
-(GIN on PostgreSQL, FTS5 on SQLite), built for the courses already published.
+(a stored tsvector with a GIN index on PostgreSQL, FTS5 on SQLite, each kept by triggers), built
+for the courses already published.
 
 Revision ID: 0012_search
 Revises: 0011_attendance_notices
@@ -10,6 +11,7 @@ import json
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 from lms.courses.search.index import course_documents
 
@@ -18,6 +20,10 @@ down_revision = "0011_attendance_notices"
 branch_labels = None
 depends_on = None
 
+POSTGRESQL_VECTOR_TRIGGER = (
+    "CREATE TRIGGER lms_search_documents_vector BEFORE INSERT OR UPDATE ON lms_search_documents "
+    "FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(vector, 'pg_catalog.simple', words)"
+)
 FTS_TABLE = "lms_search_fts"
 SQLITE_INDEX = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(words, "
@@ -60,6 +66,9 @@ def upgrade() -> None:
         sa.Column("module_id", sa.Integer(), nullable=True),
         sa.Column("field", sa.String(length=16), nullable=False),
         sa.Column("words", sa.Text(), nullable=False),
+        sa.Column(
+            "vector", sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=True
+        ),
         sa.ForeignKeyConstraint(
             ["module_id"],
             ["lms_modules.id"],
@@ -75,13 +84,14 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_lms_search_documents_version_id"), "lms_search_documents", ["version_id"]
     )
+    op.create_index(
+        "ix_lms_search_documents_vector",
+        "lms_search_documents",
+        ["vector"],
+        postgresql_using="gin",
+    )
     if op.get_bind().dialect.name == "postgresql":
-        op.create_index(
-            "ix_lms_search_documents_words_vector",
-            "lms_search_documents",
-            [sa.text("to_tsvector('simple'::regconfig, words)")],
-            postgresql_using="gin",
-        )
+        op.execute(POSTGRESQL_VECTOR_TRIGGER)
     else:
         for statement in SQLITE_INDEX:
             op.execute(statement)
@@ -120,9 +130,8 @@ def _published_documents() -> list[dict]:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("ix_lms_search_documents_words_vector", table_name="lms_search_documents")
-    else:
+    if op.get_bind().dialect.name == "sqlite":
         op.execute(f"DROP TABLE {FTS_TABLE}")
+    op.drop_index("ix_lms_search_documents_vector", table_name="lms_search_documents")
     op.drop_index(op.f("ix_lms_search_documents_version_id"), table_name="lms_search_documents")
     op.drop_table("lms_search_documents")

@@ -8,7 +8,7 @@ from lms.courses.search.index import course_documents
 from lms.courses.search.models import SearchField
 from lms.courses.search.query import MAX_QUERY_CHARS, MAX_TERMS, Term, parse
 from lms.courses.search.snippets import snippet
-from lms.courses.search.words import MAX_WORD_LENGTH, words
+from lms.courses.search.words import MAX_WORD_LENGTH, word_spans, words
 
 
 def phrases(search: str) -> list[tuple[str, ...]]:
@@ -25,6 +25,12 @@ def test_words_are_folded_ascii():
 def test_decomposed_text_gives_the_same_words():
     """Text typed with combining marks (NFD) folds as the composed form does."""
     assert words("mo\u0323\u0302t cu\u031b\u0309a") == words("một cửa") == ["mot", "cua"]
+
+
+def test_words_and_their_spans_agree():
+    """Indexing (words) and snippets (word spans) split a text alike."""
+    text = "Theo Nghị định 118/2025/NĐ-CP, Bộ phận Một cửa (BPMC) tiếp nhận hồ sơ_điện tử 24/7."
+    assert words(text) == [word for word, _, _ in word_spans(text)]
 
 
 def test_overlong_runs_are_not_words():

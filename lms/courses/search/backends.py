@@ -1,7 +1,7 @@
 """Full-text matching on each database: whether a search document mentions a term.
 
-PostgreSQL matches `to_tsvector('simple', words)` (served by the GIN index) against phrase
-queries; SQLite matches its FTS5 table. Both get the phrases as bound values, quoted on SQLite:
+PostgreSQL matches the documents' stored tsvectors (GIN-indexed) against phrase queries; SQLite
+matches its FTS5 table. Both get the phrases as bound values, quoted on SQLite:
 the words are plain ASCII letters and digits (see `words`), so nothing a person types can be
 read as FTS syntax (`"`, `*`, `NEAR`, `-` are gone or quoted).
 """
@@ -10,7 +10,7 @@ from functools import reduce
 
 from sqlalchemy import func, literal_column, select, table
 
-from lms.courses.search.models import FTS_TABLE, SIMPLE, WORDS_VECTOR, SearchDocument
+from lms.courses.search.models import FTS_TABLE, SIMPLE, SearchDocument
 from lms.courses.search.query import Term
 
 _FTS = table(FTS_TABLE)
@@ -25,7 +25,7 @@ def mentions(dialect: str, term: Term):
     """A condition on `SearchDocument`: the document says one of the term's phrases."""
     if dialect == "postgresql":
         phrases = (func.phraseto_tsquery(SIMPLE, phrase) for phrase in term.phrases)
-        return WORDS_VECTOR.op("@@")(reduce(lambda a, b: a.op("||")(b), phrases))
+        return SearchDocument.vector.op("@@")(reduce(lambda a, b: a.op("||")(b), phrases))
     matching = (
         select(literal_column("rowid"))
         .select_from(_FTS)

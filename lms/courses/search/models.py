@@ -1,10 +1,12 @@
 """The search documents of published course versions, and each database's full-text index of
-them: a GIN index on PostgreSQL, an FTS5 table on SQLite (kept in step by triggers).
+them, kept in step by triggers: a stored tsvector with a GIN index on PostgreSQL, an FTS5 table
+on SQLite.
 """
 
 from enum import StrEnum
 
-from sqlalchemy import DDL, ForeignKey, Index, String, Text, event, func, text
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, event, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base
@@ -25,6 +27,8 @@ class SearchDocument(Base):
     description, or a module's title or body (a long body in several pieces)."""
 
     __tablename__ = "lms_search_documents"
+    # A GIN index on PostgreSQL; on SQLite, an index of the empty column (one schema for both).
+    __table_args__ = (Index("ix_lms_search_documents_vector", "vector", postgresql_using="gin"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_versions.id"), index=True)
@@ -33,6 +37,9 @@ class SearchDocument(Base):
     field: Mapped[str] = mapped_column(String(16))
     #: Folded words separated by single spaces (see `words`): what both databases index.
     words: Mapped[str] = mapped_column(Text)
+    #: PostgreSQL's index of `words` (set by a trigger): stored, so that a phrase query checks
+    #: it instead of parsing every text again. Empty on SQLite, where FTS5 indexes the words.
+    vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
 
     def __repr__(self) -> str:
         return f"<SearchDocument {self.version_id} {self.field} {self.module_id}>"
@@ -40,11 +47,16 @@ class SearchDocument(Base):
 
 # The `simple` configuration only lower-cases words: there is no Vietnamese stemmer in
 # PostgreSQL, and none is needed (a Vietnamese syllable has no inflection to strip); the words are
-# folded already, so no `unaccent` either. The two-argument form is immutable, so it can be indexed.
+# folded already, so no `unaccent` either.
 SIMPLE = text("'simple'::regconfig")
-WORDS_VECTOR = func.to_tsvector(SIMPLE, SearchDocument.words)
-Index("ix_lms_search_documents_words_vector", WORDS_VECTOR, postgresql_using="gin").ddl_if(
-    dialect="postgresql"
+POSTGRESQL_VECTOR_TRIGGER = (
+    "CREATE TRIGGER lms_search_documents_vector BEFORE INSERT OR UPDATE ON lms_search_documents "
+    "FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(vector, 'pg_catalog.simple', words)"
+)
+event.listen(
+    SearchDocument.__table__,
+    "after_create",
+    DDL(POSTGRESQL_VECTOR_TRIGGER).execute_if(dialect="postgresql"),
 )
 
 #: SQLite's full-text index of the documents: an FTS5 table reading its text from them.

@@ -26,5 +26,8 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of `text`: "Nghị định 118/2025/NĐ-CP" → nghi dinh 118 2025 nd cp."""
-    return [word for word, _, _ in word_spans(unicodedata.normalize("NFC", text))]
+    """The folded words of `text`: "Nghị định 118/2025/NĐ-CP" → nghi dinh 118 2025 nd cp.
+
+    The words `word_spans` finds, folding the text at once (twice as fast, for indexing)."""
+    folded = _ASCII_WORD.findall(fold(unicodedata.normalize("NFC", text)))
+    return [word for word in folded if len(word) <= MAX_WORD_LENGTH]
