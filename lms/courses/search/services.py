@@ -53,7 +53,9 @@ class CatalogPage:
     shortened: bool = False
 
 
-def catalog_page(search: str = "", topic: str = "", page: int = 1, per_page: int = 20):
+def catalog_page(
+    search: str = "", topic: str = "", page: int = 1, per_page: int = 20
+) -> CatalogPage:
     """A page of published courses (their current version), filtered by topic and, when `search`
     is given, those it finds, best first (see the module's docstring)."""
     query = published_versions_query().options(
