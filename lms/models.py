@@ -7,6 +7,7 @@ from lms.audit import models as audit_models
 from lms.certificates import models as certificates_models
 from lms.classes import models as classes_models
 from lms.courses import models as courses_models
+from lms.courses.search import models as search_models
 from lms.quizzes import models as quizzes_models
 from lms.ratelimit import RateCounter
 from lms.records import models as records_models
@@ -22,4 +23,5 @@ __all__ = [
     "courses_models",
     "quizzes_models",
     "records_models",
+    "search_models",
 ]

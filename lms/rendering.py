@@ -75,6 +75,13 @@ ALLOWED_ATTRIBUTES = {
     "div": {"class"},
     "span": {"class"},
 }
+#: Tags that end a block of text: plain text puts a space where they stood, not where an inline
+#: tag (a bold syllable) did.
+BLOCK_TAGS = re.compile(
+    r"</?(?:p|br|li|ul|ol|dl|dt|dd|div|table|caption|thead|tbody|tfoot|tr|td|th|h[2-6]|hr|"
+    r"blockquote|pre|figure|figcaption)\b[^>]*>"
+)
+TAG = re.compile(r"<[^>]*>")
 #: Only web links and mail; relative links (course assets) stay relative.
 URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "attr_list", "def_list"]
@@ -188,6 +195,12 @@ class _TableRegions(HTMLParser):
 
     def handle_charref(self, name: str) -> None:
         self.emit(f"&#{name};", text=True)
+
+
+def markdown_text(text: str) -> str:
+    """Trainer Markdown as the plain text a reader sees (for search and its snippets)."""
+    rendered = str(render_markdown(text))
+    return " ".join(unescape(TAG.sub("", BLOCK_TAGS.sub(" ", rendered))).split())
 
 
 def render_inline(text: str) -> Markup:

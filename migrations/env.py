@@ -4,15 +4,17 @@ from alembic import context
 from flask import current_app
 
 import lms.models  # noqa: F401  (registers every model on the metadata)
+from lms.courses.search.models import is_sqlite_index_table
 from lms.db import Base
 
 VERSION_TABLE = "lms_alembic_version"
 
 
 def include_name(name, type_, parent_names):
-    """Look only at LMS tables, so a host's own tables are never touched or compared."""
+    """Look only at LMS tables, so a host's own tables are never touched or compared; SQLite's
+    full-text tables are its own, made by the search migration."""
     if type_ == "table":
-        return bool(name) and name.startswith("lms_")
+        return bool(name) and name.startswith("lms_") and not is_sqlite_index_table(name)
     return True
 
 

@@ -26,6 +26,7 @@ from lms.content.fields import SLUG
 from lms.content.loader import MIN_BODY_WORDS
 from lms.content.model import MINUTES_PER_PERIOD
 from lms.courses.models import Attachment, Course, CourseVersion, Module, VersionStatus
+from lms.courses.search.index import index_version
 from lms.courses.services import (
     find_course,
     source_hash,
@@ -315,6 +316,7 @@ def publish(version: CourseVersion) -> CourseVersion:
         # The same hash `lms content load` computes: loading this course's export adds nothing.
         version.content_hash = source_hash(version_as_source(version, Path(folder)))
     db.session.flush()
+    index_version(version)
     record(
         "course.publish",
         "course_version",

@@ -1,4 +1,4 @@
-"""The learner's side of courses: the catalog, classes open for self-enrolment, a learner's
+"""The learner's side of courses: a published course, classes open for self-enrolment, a learner's
 classes with their progress and resume points, and module completion (recorded once).
 
 Every function runs a fixed number of queries, however many courses, modules or classes there
@@ -23,10 +23,9 @@ from lms.classes.models import (
     ModuleCompletion,
     TrainingClass,
 )
-from lms.courses.models import Course, CourseVersion, Module, Topic, VersionStatus
+from lms.courses.models import Course, CourseVersion, Module, VersionStatus
 from lms.courses.services import published_versions_query
 from lms.db import utcnow
-from lms.text import fold
 
 #: Module columns an outline shows; the body is only loaded for the module being read.
 OUTLINE_COLUMNS = (
@@ -40,35 +39,7 @@ OUTLINE_COLUMNS = (
 )
 
 
-# --- catalog ------------------------------------------------------------------------------------
-
-
-@dataclass
-class CatalogPage:
-    versions: list[CourseVersion]
-    total: int
-    page: int
-    pages: int
-
-
-def catalog_page(search: str = "", topic: str = "", page: int = 1, per_page: int = 20):
-    """A page of published courses (their current version), searched without diacritics."""
-    query = published_versions_query().options(
-        selectinload(CourseVersion.modules).load_only(Module.minutes, Module.position)
-    )
-    for word in fold(search).split():
-        query = query.where(CourseVersion.search_text.contains(word, autoescape=True))
-    if topic in set(Topic):
-        query = query.where(CourseVersion.topic == topic)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    versions = db.session.scalars(
-        query.order_by(CourseVersion.search_text, CourseVersion.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return CatalogPage(list(versions), total, page, pages)
+# --- published courses --------------------------------------------------------------------------
 
 
 def published_course(slug: str) -> CourseVersion | None:

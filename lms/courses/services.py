@@ -16,6 +16,7 @@ from lms.content.model import CourseSource, ModuleSource
 from lms.content.writer import write_course
 from lms.courses import storage
 from lms.courses.models import Attachment, Course, CourseVersion, Module, VersionStatus
+from lms.courses.search.index import index_version
 from lms.db import utcnow
 from lms.text import fold
 
@@ -90,6 +91,7 @@ def load_source(source: CourseSource, actor_id: str = "") -> LoadResult:
     )
     db.session.add(version)
     db.session.flush()
+    index_version(version)
     record(
         "course.load",
         "course",

@@ -14,6 +14,7 @@ from lms.classes.enrolment import enrolled_counts, today
 from lms.classes.forms import mode_label
 from lms.courses import copying, progress, services
 from lms.courses.forms import CopyCourseForm, topic_choices
+from lms.courses.search import services as search
 from lms.forms import unit_choices
 from lms.routing import query_int
 from lms.security import LOGIN, access
@@ -44,11 +45,11 @@ bp.context_processor(label_helpers)
 @bp.route("/")
 @access(LOGIN)
 def catalog():
-    """Published courses, searched without diacritics and filtered by topic."""
-    search = request.args.get("q", "").strip()
+    """Published courses, filtered by topic and searched (titles, descriptions, modules)."""
+    text = request.args.get("q", "").strip()
     topic = request.args.get("topic", "")
-    page = progress.catalog_page(
-        search,
+    page = search.catalog_page(
+        text,
         topic,
         page=query_int("page", 1),
         per_page=CATALOG_PAGE_SIZE,
@@ -56,7 +57,9 @@ def catalog():
     return render_template(
         "lms/courses/catalog.html",
         page=page,
-        search=search,
+        search=text[: search.MAX_QUERY_CHARS],
+        max_query_chars=search.MAX_QUERY_CHARS,
+        max_query_terms=search.MAX_TERMS,
         topic=topic if topic in TOPIC_LABELS else "",
         topics=TOPIC_LABELS,
     )

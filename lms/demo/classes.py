@@ -16,6 +16,7 @@ from lms.classes import enrolment as enrolments
 from lms.classes import services as classes
 from lms.classes.models import Enrolment, EnrolmentEvent, ModuleCompletion, TrainingClass
 from lms.content.loader import find_courses, read_course
+from lms.courses.search import index as search_index
 from lms.courses.services import current_version, find_course, load_source
 from lms.db import utcnow
 from lms.demo.people import learner_accounts
@@ -31,6 +32,9 @@ def seed_content() -> None:
         source = read_course(folder)
         load_source(source)
         titles[source.slug] = source.title
+    # Unchanged courses are not loaded again: their search documents are rebuilt here, whatever
+    # made the database.
+    search_index.rebuild()
     for path in sorted(data_dir("quizzes").glob("*.gift")):
         parsed = parse_gift(path.read_bytes(), str(path))
         if parsed.errors:
