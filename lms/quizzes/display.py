@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from lms import db
 from lms.accounts.models import LearnerProfile
 from lms.i18n import format_date, format_number, local_time
+from lms.quizzes.attempts import navigation, tokens
 from lms.quizzes.attempts import services as service
-from lms.quizzes.attempts import tokens
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import (
     Attempt,
@@ -220,7 +220,7 @@ class ShownQuestion:
         return [f"lms/quizzes/types/{self.question.qtype}.html", "lms/quizzes/types/_text.html"]
 
     def field(self, part: int | None = None) -> str:
-        return answer_field(service.field_prefix(self.position), part)
+        return answer_field(navigation.field_prefix(self.position), part)
 
     def value(self, index: int) -> str:
         """What the input for the author's `index` carries: an opaque token of this attempt."""
@@ -275,5 +275,7 @@ def shown(attempt: Attempt, positions: list[int] | None = None) -> list[ShownQue
 
 def quiz_pages(attempt: Attempt, quiz: Quiz) -> list[list[int]]:
     count = len(attempt.questions)
-    pages = service.page_count(count, quiz.questions_per_page)
-    return [service.page_positions(count, quiz.questions_per_page, page) for page in range(pages)]
+    pages = navigation.page_count(count, quiz.questions_per_page)
+    return [
+        navigation.page_positions(count, quiz.questions_per_page, page) for page in range(pages)
+    ]

@@ -19,7 +19,7 @@ from lms.courses.learning import Seat, get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
 from lms.jsonbody import BodyError, read_json
-from lms.quizzes.attempts import forms
+from lms.quizzes.attempts import forms, navigation
 from lms.quizzes.attempts import services as service
 from lms.quizzes.display import learner_name, quiz_pages, shown, stamp, template_helpers
 from lms.quizzes.grading import scoring
@@ -200,7 +200,7 @@ def attempt(attempt_id: int):
         return _leave(attempt)
     pages = quiz_pages(attempt, quiz)
     wanted = query_int("page", attempt.current_page + 1) - 1
-    page = service.page_to_show(attempt, quiz, wanted)
+    page = navigation.page_to_show(attempt, quiz, wanted)
     if page != wanted:
         return redirect(url_for(".attempt", attempt_id=attempt.id, page=page + 1))
     return render_template(
@@ -233,7 +233,7 @@ def save_page(attempt_id: int):
     if service.settle_overdue(attempt, quiz, now) or not service.takes_answers(attempt, now):
         flash(service.closed_message(attempt, quiz, now), "error")
         return _leave(attempt)
-    if not service.may_change_page(attempt, quiz, form.page.data - 1):
+    if not navigation.may_change_page(attempt, quiz, form.page.data - 1):
         # An old tab of a page sequential navigation has left behind: nothing to save there.
         return redirect(url_for(".attempt", attempt_id=attempt.id), 303)
     positions = pages[form.page.data - 1]
@@ -241,7 +241,7 @@ def save_page(attempt_id: int):
     target = form.target()
     if target is None:
         return redirect(url_for(".summary", attempt_id=attempt.id), 303)
-    page = service.move_to_page(attempt, quiz, target)
+    page = navigation.move_to_page(attempt, quiz, target)
     return redirect(url_for(".attempt", attempt_id=attempt.id, page=page + 1), 303)
 
 
@@ -262,8 +262,8 @@ def autosave(attempt_id: int):
     answers = {
         position: fields
         for position, fields in answers.items()
-        if service.may_change_page(
-            attempt, quiz, service.page_of(position, quiz.questions_per_page)
+        if navigation.may_change_page(
+            attempt, quiz, navigation.page_of(position, quiz.questions_per_page)
         )
     }
     try:
@@ -299,7 +299,7 @@ def summary(attempt_id: int):
         questions=shown(attempt),
         summary=service.summarise(attempt),
         pages=quiz_pages(attempt, quiz),
-        page_of=lambda position: service.page_of(position, quiz.questions_per_page),
+        page_of=lambda position: navigation.page_of(position, quiz.questions_per_page),
         time_up=time_up,
         closed_message=service.closed_message(attempt, quiz, now) if time_up else "",
         # Past the deadline there is nothing left to count down (and nothing to reload for).
