@@ -12,6 +12,7 @@ files are untrusted.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -231,7 +232,8 @@ def _read_gaps(element: ET.Element, choice_tag: str) -> tuple[str, dict[str, Any
     choices = []
     for node in element.findall(choice_tag):
         group = _text(node, "group") or "1"
-        if not group.isdigit():
+        # ASCII digits only, and few: "²".isdigit() is true but int() refuses it (a 500).
+        if not re.fullmatch(r"[0-9]{1,3}", group):
             raise _ContentError(_("Group “%(value)s” is not a number.", value=group))
         choices.append({"text": _text(node, "text"), "group": int(group)})
     shuffle = _text(element, "shuffleanswers").lower() not in ("0", "false")

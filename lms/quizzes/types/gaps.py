@@ -24,7 +24,7 @@ from lms.quizzes.types.base import (
 )
 
 #: A gap in the text: `[[n]]`, n the number (from 1) of the choice that fills it rightly.
-GAP = re.compile(r"\[\[(\d+)\]\]")
+GAP = re.compile(r"\[\[([0-9]{1,3})\]\]")
 
 #: Moodle offers groups 1 to 20.
 MAX_GROUP = 20

@@ -48,6 +48,14 @@ def test_gap_naming_no_choice_is_refused(gaps):
     assert validate_question(gaps) == ["Chỗ trống [[5]] không ứng với phương án nào: chỉ có 4."]
 
 
+def test_a_marker_too_long_to_be_a_gap_is_plain_text(gaps):
+    """[[111…1]] (4.301 digits, past what int() reads) is text, not a gap: no 500 on save."""
+    gaps.stem = "Chỉ có chữ [[" + "1" * 4301 + "]]."
+    assert validate_question(gaps) == [
+        "Đoạn văn chưa có chỗ trống: viết [[1]] vào chỗ của phương án 1, và cứ thế tiếp."
+    ]
+
+
 def test_group_out_of_range_is_refused(gaps):
     """Groups go from 1 to 20, as in Moodle."""
     gaps.data["choices"][3]["group"] = 21

@@ -134,6 +134,16 @@ def test_bad_group_refuses_the_question():
     assert result.warnings == []
 
 
+@pytest.mark.parametrize("group", ["²", "①", "1" * 4301])
+def test_a_group_int_cannot_read_is_a_line_error(group):
+    """Digits `isdigit` accepts but `int` refuses (superscripts, 4.301 of them) are no 500."""
+    text = f"""<quiz><question type="gapselect"><name><text>G</text></name>
+<questiontext><text>A [[1]]</text></questiontext>
+<selectoption><text>x</text><group>{group}</group></selectoption></question></quiz>"""
+    result = parse_moodle_xml(text, "bank.xml")
+    assert len(result.errors) == 1 and "không phải là một số" in str(result.errors[0])
+
+
 def test_gaps_round_trip_as_gapselect(gaps):
     """A fill-the-gaps question is written as Moodle's gapselect and reads back unchanged."""
     text = dump_moodle_xml([gaps])
