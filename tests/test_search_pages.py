@@ -7,8 +7,10 @@ import re
 import pytest
 
 from lms import db
+from lms.accounts.models import Role
 from lms.courses.search.query import MAX_QUERY_CHARS
-from tests.access.learning import shipped_version
+from lms.courses.services import current_version, find_course
+from tests.access.learning import enrol, make_class, shipped_version
 from tests.conftest import login
 from tests.test_query_budgets import assert_no_query_per_row
 from tests.test_search import HOSTILE, SHIPPED, publish
@@ -24,8 +26,13 @@ def shipped(app):
 
 
 @pytest.fixture
-def learner(make_person, make_unit):
-    return make_person("hocvien", unit=make_unit("SO-NV", "Sở Nội vụ"))
+def unit(make_unit):
+    return make_unit("SO-NV", "Sở Nội vụ")
+
+
+@pytest.fixture
+def learner(make_person, unit):
+    return make_person("hocvien", unit=unit)
 
 
 def catalogue(client, search: str, **params) -> str:
@@ -40,12 +47,26 @@ def test_cntt_lists_the_it_skills_course_first(client, shipped, learner):
     assert COURSE_LINK.findall(page)[0] == "ky-nang-cntt"
 
 
-def test_a_found_course_shows_the_module_and_the_words_found(client, learner):
-    """Under a course found in a body: the module's number and title, and the words around the
-    match with the match marked."""
+def test_a_found_course_shows_the_module_and_the_words_found(client, learner, unit):
+    """Under a course found in a body: the module's number and title, and for a learner of the
+    course the words around the match with the match marked."""
     publish("khoa", "Khóa Z", [("Bài một", "Mở đầu."), ("Dân cư", "Triển khai Đề án 06 ở xã.")])
+    training_class = make_class(current_version(find_course("khoa")), unit, "Z-1")
+    enrol(training_class, learner)
+    db.session.commit()
     page = catalogue(login(client, learner), "de an 06")
     assert "Bài 2: Dân cư" in page
+    assert "Triển khai <mark>Đề án 06</mark> ở xã." in page
+
+
+def test_module_words_show_only_to_its_learners_and_staff(client, learner, unit, make_person):
+    """Module text is read in a class: a learner not enrolled sees which module matched but not
+    its words (a snippet per search could walk a whole module), a trainer sees them."""
+    publish("khoa", "Khóa Z", [("Bài một", "Mở đầu."), ("Dân cư", "Triển khai Đề án 06 ở xã.")])
+    page = catalogue(login(client, learner), "de an 06")
+    assert "Bài 2: Dân cư" in page and "Triển khai" not in page
+    trainer = make_person("giangvien", role=Role.TRAINER, unit=unit)
+    page = catalogue(login(client, trainer), "de an 06")
     assert "Triển khai <mark>Đề án 06</mark> ở xã." in page
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from lms import db
 from lms.accounts.models import Role, Unit
-from lms.accounts.permissions import get_unit_or_404, scope_units
+from lms.accounts.permissions import get_unit_or_404, has_any_role, scope_units
 from lms.accounts.services import ServiceError, ensure_profile, unit_tree
 from lms.classes.enrolment import enrolled_counts, today
 from lms.classes.forms import mode_label
@@ -53,6 +53,8 @@ def catalog():
         topic,
         page=query_int("page", 1),
         per_page=CATALOG_PAGE_SIZE,
+        # Staff open any class's modules; a learner reads module text only where enrolled.
+        learner=None if has_any_role(Role.TRAINER, Role.ORGANIZER) else str(current_user.get_id()),
     )
     return render_template(
         "lms/courses/catalog.html",

@@ -13,6 +13,7 @@ from sqlalchemy import Select, case, distinct, func, literal_column, select, uni
 from sqlalchemy.orm import selectinload
 
 from lms import db
+from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.courses.models import CourseVersion, Module, Topic
 from lms.courses.search.backends import mentions
 from lms.courses.search.models import SearchDocument, SearchField
@@ -54,10 +55,16 @@ class CatalogPage:
 
 
 def catalog_page(
-    search: str = "", topic: str = "", page: int = 1, per_page: int = 20
+    search: str = "", topic: str = "", page: int = 1, per_page: int = 20, learner: str | None = None
 ) -> CatalogPage:
     """A page of published courses (their current version), filtered by topic and, when `search`
-    is given, those it finds, best first (see the module's docstring)."""
+    is given, those it finds, best first (see the module's docstring).
+
+    With `learner` (a user id), a match's words from a module body show only for the courses
+    that learner studies: module text is read in a class, and a snippet that follows the search
+    could otherwise be walked, search by search, through a course one is not enrolled in.
+    Without it (staff, who may open any class's modules), every match shows its words.
+    """
     query = published_versions_query().options(
         selectinload(CourseVersion.modules).load_only(Module.minutes, Module.position)
     )
@@ -66,9 +73,9 @@ def catalog_page(
     if not search.strip():
         return _page(query.order_by(CourseVersion.search_text, CourseVersion.id), page, per_page)
     parsed = parse(search)
-    found = _found(query, parsed.terms, page, per_page)
+    found = _found(query, parsed.terms, page, per_page, learner)
     if not found.total and parsed.loose_terms != parsed.terms:
-        found = _found(query, parsed.loose_terms, page, per_page)
+        found = _found(query, parsed.loose_terms, page, per_page, learner)
     found.shortened = parsed.shortened
     return found
 
@@ -98,7 +105,9 @@ def _hits(terms: tuple[Term, ...], *where):
     ).subquery("hits")
 
 
-def _found(query: Select, terms: tuple[Term, ...], page: int, per_page: int) -> CatalogPage:
+def _found(
+    query: Select, terms: tuple[Term, ...], page: int, per_page: int, learner: str | None
+) -> CatalogPage:
     """The courses mentioning every term, ranked, one page of them with their matches."""
     if not terms:
         return CatalogPage([], 0, 1, 1)
@@ -126,7 +135,7 @@ def _found(query: Select, terms: tuple[Term, ...], page: int, per_page: int) -> 
         page,
         per_page,
     )
-    found.matches = _module_matches(terms, [version.id for version in found.versions])
+    found.matches = _module_matches(terms, found.versions, learner)
     return found
 
 
@@ -144,9 +153,12 @@ class _ModuleHits:
         return len(self.in_title), len(self.in_body), -self.position
 
 
-def _module_matches(terms: tuple[Term, ...], version_ids: list[int]) -> dict[int, ModuleMatch]:
+def _module_matches(
+    terms: tuple[Term, ...], versions: list[CourseVersion], learner: str | None
+) -> dict[int, ModuleMatch]:
     """For each course version, its module matching the most terms in its title, then in its
     body, the first such; with a snippet of its body (two queries)."""
+    version_ids = [version.id for version in versions]
     if not version_ids:
         return {}
     hits = _hits(
@@ -168,7 +180,8 @@ def _module_matches(terms: tuple[Term, ...], version_ids: list[int]) -> dict[int
         version_id: max(modules.values(), key=_ModuleHits.rank)
         for version_id, modules in by_version.items()
     }
-    with_body = [module.id for module in best.values() if module.in_body]
+    readable = _readable_versions(versions, learner)
+    with_body = [m.id for v, m in best.items() if m.in_body and v in readable]
     bodies: dict[int, str] = {}
     if with_body:
         query = select(Module.id, Module.body).where(Module.id.in_(with_body))
@@ -177,10 +190,31 @@ def _module_matches(terms: tuple[Term, ...], version_ids: list[int]) -> dict[int
         version_id: ModuleMatch(
             module.position,
             module.title,
-            snippet(bodies[module.id], _phrases(terms, module.in_body)) if module.in_body else [],
+            snippet(bodies[module.id], _phrases(terms, module.in_body))
+            if module.id in bodies
+            else [],
         )
         for version_id, module in best.items()
     }
+
+
+def _readable_versions(versions: list[CourseVersion], learner: str | None) -> set[int]:
+    """The found versions whose module text the reader may see (see `catalog_page`)."""
+    if learner is None:
+        return {version.id for version in versions}
+    studied = set(
+        db.session.scalars(
+            select(CourseVersion.course_id)
+            .join(TrainingClass, TrainingClass.course_version_id == CourseVersion.id)
+            .join(Enrolment, Enrolment.class_id == TrainingClass.id)
+            .where(
+                Enrolment.user_id == learner,
+                Enrolment.status == EnrolmentStatus.ENROLLED,
+                CourseVersion.course_id.in_({version.course_id for version in versions}),
+            )
+        )
+    )
+    return {version.id for version in versions if version.course_id in studied}
 
 
 def _phrases(terms: tuple[Term, ...], numbers: set[int]) -> list[str]:
