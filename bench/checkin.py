@@ -8,12 +8,12 @@ now stays valid while the load runs). Each target is one learner's check-in to o
 once: a second one would only measure the "already checked in" answer.
 """
 
-import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from bench import seeding
 from bench.servers import ROOT, Instance
 
 LEARNERS = 500
@@ -83,15 +83,7 @@ def seed(app, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Seed the check-in bench data.")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the targets file")
-    args = parser.parse_args(argv)
-    from lms import create_app
-
-    app = create_app()
-    with app.app_context():
-        seed(app, args.out)
-    return 0
+    return seeding.main(seed, "Seed the check-in bench data.", "folder for the targets file", argv)
 
 
 if __name__ == "__main__":

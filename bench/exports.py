@@ -8,12 +8,12 @@ per bench instance, in its own process inside an app context (`python -m bench.e
 FOLDER`), and makes the organizer's cookie as bench/quizzes.py makes the learners'.
 """
 
-import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from bench import seeding
 from bench.scenarios import EXPORT_PATHS
 from bench.servers import ROOT, Instance
 
@@ -72,15 +72,9 @@ def seed(app, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Seed the export downloads' bench data.")
-    parser.add_argument("--out", type=Path, required=True, help="JSON file: class id, cookie")
-    args = parser.parse_args(argv)
-    from lms import create_app
-
-    app = create_app()
-    with app.app_context():
-        seed(app, args.out)
-    return 0
+    return seeding.main(
+        seed, "Seed the export downloads' bench data.", "JSON file: class id, cookie", argv
+    )
 
 
 if __name__ == "__main__":

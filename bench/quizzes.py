@@ -11,13 +11,13 @@ then sends, request after request, a different learner's cookie, token, path and
 A targets file holds one request per line (JSON): `{"path", "cookie", "token", "body"}`.
 """
 
-import argparse
 import json
 import random
 import subprocess
 import sys
 from pathlib import Path
 
+from bench import seeding
 from bench.servers import ROOT, Instance
 
 EXAM_CLASS = "BENCH-EXAM"
@@ -256,15 +256,7 @@ def _write(path: Path, targets: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Seed the exam-day bench data.")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the targets files")
-    args = parser.parse_args(argv)
-    from lms import create_app
-
-    app = create_app()
-    with app.app_context():
-        seed(app, args.out)
-    return 0
+    return seeding.main(seed, "Seed the exam-day bench data.", "folder for the targets files", argv)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,13 @@ Seeding runs once per bench instance in its own process (`python -m bench.record
 FOLDER`), beside the demo's data: the report counts only the seeded province's officials.
 """
 
-import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import seeding
 from bench.servers import ROOT, Instance
 
 #: A department's officials and a year's participant-turns (a tenth of issue 16's province).
@@ -75,15 +75,7 @@ def seed(app, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Seed the report bench data.")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the targets file")
-    args = parser.parse_args(argv)
-    from lms import create_app
-
-    app = create_app()
-    with app.app_context():
-        seed(app, args.out)
-    return 0
+    return seeding.main(seed, "Seed the report bench data.", "folder for the targets file", argv)
 
 
 if __name__ == "__main__":
