@@ -155,17 +155,27 @@ def start_draft(course_id: int):
     return redirect(url_for(".course", course_id=course_id))
 
 
+def _draft_to_publish(course_id: int):
+    """The course and its draft, and the course page saying why not (409 without a draft, 422
+    with the problems) when the draft cannot be published: the confirmation and the publish
+    itself refuse alike."""
+    course = editing.get_course_or_404(course_id, need=TRAINER)
+    draft = editing.draft_of(course)
+    if draft is None:
+        return course, None, _render_course(course, [_("There is no draft to publish.")], 409)
+    problems = editing.publish_problems(draft)
+    if problems:
+        return course, draft, _render_course(course, problems, 422)
+    return course, draft, None
+
+
 @bp.route("/courses/<lms_id:course_id>/publish", methods=["GET"])
 @access("role", TRAINER)
 def confirm_publish(course_id: int):
     """Publishing cannot be undone (a published version never changes): say so, then ask."""
-    course = editing.get_course_or_404(course_id, need=TRAINER)
-    draft = editing.draft_of(course)
-    if draft is None:
-        return _render_course(course, [_("There is no draft to publish.")], 409)
-    problems = editing.publish_problems(draft)
-    if problems:
-        return _render_course(course, problems, 422)
+    course, draft, refusal = _draft_to_publish(course_id)
+    if refusal is not None:
+        return refusal
     current = editing.current_of(course)
     return render_template(
         "lms/authoring/publish_confirm.html",
@@ -179,13 +189,9 @@ def confirm_publish(course_id: int):
 @bp.route("/courses/<lms_id:course_id>/publish", methods=["POST"])
 @access("role", TRAINER)
 def publish(course_id: int):
-    course = editing.get_course_or_404(course_id, need=TRAINER)
-    draft = editing.draft_of(course)
-    if draft is None:
-        return _render_course(course, [_("There is no draft to publish.")], 409)
-    problems = editing.publish_problems(draft)
-    if problems:
-        return _render_course(course, problems, 422)
+    course, draft, refusal = _draft_to_publish(course_id)
+    if refusal is not None:
+        return refusal
     editing.publish(draft)
     flash(_("Version %(n)s is published; new classes will use it.", n=draft.number), "success")
     return redirect(url_for(".course", course_id=course.id))
