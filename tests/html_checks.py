@@ -8,6 +8,10 @@ from html.parser import HTMLParser
 
 CONTROLS = ("a", "button")
 
+#: Pages the crawls cannot reach by a link, only by a GET form: the catalogue's search results
+#: (words found and marked, a module named, nothing found).
+FORM_ONLY_PAGES = ("/courses/?q=CNTT", "/courses/?q=chu+ky+so", "/courses/?q=zzqx")
+
 
 class _NamedControls(HTMLParser):
     """(aria-label, visible text) of every link and button that has an aria-label."""

@@ -19,6 +19,7 @@ from lms.accounts.models import Account
 from lms.forms import WTFORMS_MESSAGES
 from lms.resources import PACKAGE_DIR
 from tests.conftest import csrf_token, login
+from tests.html_checks import FORM_ONLY_PAGES
 
 CATALOGUE = PACKAGE_DIR / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
 DEMO_ROLES = ("hocvien", "giangvien", "tochuc", "quantri")
@@ -191,7 +192,7 @@ def crawl(client, sentences: list[str]) -> tuple[int, dict[str, list[str]]]:
     """Follow every same-site link breadth-first from the home page; the English found per URL."""
     seen: set[str] = set()
     kinds: dict[str, int] = {}
-    queue = deque(["/"])
+    queue = deque(["/", *FORM_ONLY_PAGES])
     found: dict[str, list[str]] = {}
     pages = 0
     while queue and pages < MAX_PAGES:

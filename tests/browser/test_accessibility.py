@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page
 from lms import db, demo
 from tests.browser.conftest import BROWSER_DIR
 from tests.browser.test_shell import PHONE, log_in
+from tests.html_checks import FORM_ONLY_PAGES
 
 AXE = (BROWSER_DIR / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 #: A visitor (not logged in: log-in page, certificate check) and the four demo roles.
@@ -115,6 +116,9 @@ class RoleCrawl:
 
     def run(self) -> None:
         self.offer(self.base + "/")
+        # Pages only a form reaches (no link leads to them): the catalogue's search results.
+        for url in FORM_ONLY_PAGES:
+            self.offer(self.base + url)
         while self.queue and self.pages < MAX_PAGES:
             self.visit(self.queue.popleft())
 
