@@ -37,8 +37,10 @@ def test_report_as_csv_and_xlsx(app, data, tmp_path):
     target = tmp_path / "bao-cao.xlsx"
     result = runner.invoke(args=[*args, "--format", "xlsx", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(target, read_only=True).active
-    assert list(sheet.iter_rows(values_only=True))[1][2:6] == (2, 5, 4, 4)
+    workbook = load_workbook(target, read_only=True)  # read-only keeps the file open: close it
+    rows = list(workbook.active.iter_rows(values_only=True))
+    workbook.close()
+    assert rows[1][2:6] == (2, 5, 4, 4)
 
 
 def test_bad_input_is_one_line_and_exit_1(app, data):
