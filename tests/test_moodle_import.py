@@ -200,9 +200,9 @@ def test_new_question_types_have_editors(client, trainer_bank):
 # --- in an attempt -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def moodle_quiz(make_unit, make_person):
-    """A quiz of the Moodle bank's four questions in file order on one page, for "hocvien"."""
+def moodle_bank_quiz(make_unit, make_person, shuffle_choices: bool):
+    """A quiz of the Moodle bank's supported questions in file order on one page, and its
+    learner "hocvien" (also the browser test's quiz)."""
     unit = make_unit("SO-NV", "Sở Nội vụ")
     learner = make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
     training_class = make_class(shipped_version(), unit, "MC-01", "Lớp Một cửa khóa 1")
@@ -214,10 +214,19 @@ def moodle_quiz(make_unit, make_person):
     banks.import_questions(bank, questions)
     db.session.flush()
     quiz = make_quiz(
-        training_class, bank, shuffle_questions=False, shuffle_choices=False, questions_per_page=0
+        training_class,
+        bank,
+        shuffle_questions=False,
+        shuffle_choices=shuffle_choices,
+        questions_per_page=0,
     )
     db.session.commit()
     return quiz, learner
+
+
+@pytest.fixture
+def moodle_quiz(make_unit, make_person):
+    return moodle_bank_quiz(make_unit, make_person, shuffle_choices=False)
 
 
 def started(client, quiz, learner) -> Attempt:

@@ -10,12 +10,9 @@ from playwright.sync_api import Page, expect
 
 from lms import db
 from lms.quizzes.attempts import services as attempts
-from lms.quizzes.bank import services as banks
-from lms.quizzes.formats import parse_moodle_xml
 from lms.quizzes.models import Quiz
-from tests.access.learning import enrol, make_class, shipped_version
-from tests.access.quizzes import make_quiz
 from tests.browser.test_shell import log_in
+from tests.test_moodle_import import moodle_bank_quiz
 
 XML = Path(__file__).resolve().parents[1] / "data" / "moodle" / "bank-moodle5.xml"
 AUTOSAVE = re.compile(r"/quiz/attempt/\d+/autosave$")
@@ -25,20 +22,7 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture
 def quiz(app, make_unit, make_person) -> Quiz:
     """The Moodle bank's supported questions, in file order on one page, for "hocvien"."""
-    unit = make_unit("SO-NV", "Sở Nội vụ")
-    learner = make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
-    training_class = make_class(shipped_version(), unit, "MC-01", "Lớp Một cửa khóa 1")
-    enrol(training_class, learner)
-    bank = banks.get_or_create_bank("moodle")
-    questions = parse_moodle_xml(XML.read_bytes()).questions
-    for question in questions:
-        question.category = "moodle"  # the bank's root, which the quiz draws from
-    banks.import_questions(bank, questions)
-    db.session.flush()
-    quiz = make_quiz(
-        training_class, bank, shuffle_questions=False, shuffle_choices=True, questions_per_page=0
-    )
-    db.session.commit()
+    quiz, _learner = moodle_bank_quiz(make_unit, make_person, shuffle_choices=True)
     return quiz
 
 
