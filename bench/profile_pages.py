@@ -8,13 +8,19 @@ user loader, its query included), and the rest (routing, the view's own Python, 
 client). No server, no network: the split, not the load.
 
     python -m bench.profile_pages [--requests 200] [--lms-path /other/checkout]
+        [--database postgresql+psycopg://…/empty_db] [--cprofile 25]
 
-`--lms-path` imports `lms` from another checkout (e.g. the main branch, for a "before").
+`--lms-path` imports `lms` from another checkout (e.g. the main branch, for a "before");
+`--database` seeds and serves an empty database instead of SQLite; `--cprofile N` also prints
+each page's N functions with the most own time (cProfile), to find what to change.
 """
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import re
 import sys
 import tempfile
@@ -78,15 +84,24 @@ def instrument(app, clock: Clock) -> None:
     manager._user_callback = timed_loader
 
 
-def profile(app, client, path: str, count: int, clock: Clock) -> dict:
+def profile(app, client, path: str, count: int, clock: Clock, functions: int = 0) -> dict:
     assert client.get(path).status_code == 200, path  # warm: templates compiled, caches filled
     clock.spent.clear()
     clock.queries = 0
+    profiler = cProfile.Profile() if functions else None
     began = time.perf_counter()
+    if profiler:
+        profiler.enable()
     for _ in range(count):
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+    if profiler:
+        profiler.disable()
     total = time.perf_counter() - began
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(functions)
+        print(f"== {path}: {functions} functions by own time ({count} requests)\n{out.getvalue()}")
     parts = {k: round(v * 1000 / count, 2) for k, v in clock.spent.items()}
     parts["other"] = round(total * 1000 / count - sum(parts.values()), 2)
     return {
@@ -97,23 +112,36 @@ def profile(app, client, path: str, count: int, clock: Clock) -> dict:
     }
 
 
+#: The pages profiled, in order.
+PAGES = ("home", "class", "module", "attempt")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--lms-path", default=None, help="import lms from this checkout")
     parser.add_argument("--instance", type=Path, default=None, help="reuse a prepared folder")
+    parser.add_argument("--database", default=None, help="an EMPTY database to seed and serve")
+    parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="top N functions")
+    parser.add_argument(
+        "--page",
+        action="append",
+        choices=PAGES,
+        help="profile only this page (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
     from bench import courses
     from bench.servers import Children, Instance, prepare_instance
 
     children = Children()
     folder = args.instance or Path(tempfile.mkdtemp(prefix="lms-profile-"))
+    folder.mkdir(parents=True, exist_ok=True)
     saved = folder / "instance.json"
     if saved.exists():
         data = json.loads(saved.read_text())
         instance = Instance(Path(data["folder"]), data["env"], password=data["password"])
     else:
-        instance = prepare_instance(folder, children)
+        instance = prepare_instance(folder, children, args.database)
         courses.enrol_bench_user(instance)
         saved.write_text(
             json.dumps(
@@ -136,10 +164,19 @@ def main(argv: list[str] | None = None) -> int:
         data={"csrf_token": token, "username": instance.username, "password": instance.password},
     )
     class_id = courses.demo_class_id(instance)
-    results = [profile(app, client, f"/learn/{class_id}/modules/2", args.requests, clock)]
+    paths = {
+        "home": "/",
+        "class": f"/learn/{class_id}",
+        "module": f"/learn/{class_id}/modules/2",
+    }
     attempt = _attempt_path(app, client, instance, class_id)
     if attempt:
-        results.append(profile(app, client, attempt, args.requests, clock))
+        paths["attempt"] = attempt
+    results = [
+        profile(app, client, path, args.requests, clock, args.cprofile)
+        for page, path in paths.items()
+        if page in (args.page or PAGES)
+    ]
     for row in results:
         print(json.dumps(row, ensure_ascii=False))
     return 0
