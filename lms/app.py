@@ -9,7 +9,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import config
+from lms import config, connections
 from lms.accounts.models import ACCOUNT_SESSION_KEY
 from lms.config import N_
 from lms.extension import LMS
@@ -39,7 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    SQLAlchemy(app, engine_options=_engine_options(app))
+    database = SQLAlchemy(app, engine_options=_engine_options(app))
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        with app.app_context():
+            connections.ping_when_idle(database.engine)
     _init_login(app)
     LMS(app, url_prefix="", standalone=True)
     # The signed cookie itself stops being accepted when the longest session would have ended.
@@ -58,7 +61,8 @@ def _engine_options(app: Flask) -> dict:
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+    # Not `pool_pre_ping`: a round trip on every request; `connections.ping_when_idle` instead.
+    return {}
 
 
 def _init_login(app: Flask) -> None:
