@@ -102,6 +102,7 @@ def _init_babel(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["LMS_TIMEZONE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS_DIR)
     Babel(app, locale_selector=i18n.select_locale)
+    i18n.install_template_gettext(app)
 
 
 def _build_blueprint(standalone: bool) -> Blueprint:

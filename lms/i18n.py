@@ -5,8 +5,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, session
-from flask_babel import force_locale, get_locale
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask_babel import force_locale, get_locale, get_translations
 
 SESSION_KEY = "lms_locale"
 
@@ -20,6 +21,53 @@ def select_locale() -> str:
     if chosen in current_app.config["LMS_LANGUAGES"]:
         return chosen
     return current_app.config["LMS_DEFAULT_LOCALE"]
+
+
+#: Flask-Babel's per-request namespace on `flask.g`, and this module's memo in it.
+BABEL_STATE = "_flask_babel"
+TRANSLATIONS_MEMO = "lms_translations"
+
+
+def translations() -> NullTranslations:
+    """Flask-Babel's catalogue for this request, found once per request and language.
+
+    Flask-Babel looks it up anew on every string (three context lookups and the locale's name,
+    about 20 µs), and a quiz page translates some forty strings. The memo sits in Flask-Babel's
+    own per-request namespace, tied to the locale object there: `force_locale` swaps that object
+    (and puts it back), so a forced language is obeyed and then left. Where the namespace is not
+    found (another Flask-Babel version), every call simply takes Flask-Babel's own path.
+    """
+    state = g.get(BABEL_STATE) if has_app_context() else None
+    if state is not None:
+        memo = getattr(state, TRANSLATIONS_MEMO, None)
+        if memo is not None and memo[0] is getattr(state, "babel_locale", None):
+            return memo[1]
+    found = get_translations()
+    state = g.get(BABEL_STATE) if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is not None:
+        setattr(state, TRANSLATIONS_MEMO, (locale, found))
+    return found
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's `gettext`, through the per-request catalogue (`translations`)."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' `_()` and `{% trans %}` through the per-request catalogue (the callables
+    Flask-Babel installs, with `translations()` in place of its lookup on every string)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: translations().ugettext(string),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
 
 
 def current_language() -> str:
