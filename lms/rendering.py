@@ -2,10 +2,9 @@
 each table then set in a scroll region a keyboard can reach.
 
 Nothing else in the code base calls `Markup()` on user text or uses `|safe`. Results are cached
-by content hash, since module bodies are rendered on every page view and change rarely.
+by content, since module bodies are rendered on every page view and change rarely.
 """
 
-import hashlib
 import re
 from functools import lru_cache
 from html import unescape
@@ -13,8 +12,9 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
-from flask_babel import gettext
 from markupsafe import Markup, escape
+
+from lms.i18n import gettext
 
 ALLOWED_TAGS = {
     "a",
@@ -89,13 +89,14 @@ MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "attr_list", "def_
 
 def render_markdown(text: str) -> Markup:
     """Render trainer Markdown to sanitised HTML, safe to insert in a page."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     # The label of a table without caption or header is in the reader's language: part of the key.
-    return Markup(_render(digest, text, gettext("Table")))
+    # The text itself is the rest of the key (a string keeps its hash, so a module body the
+    # process holds is not hashed again on each page).
+    return Markup(_render(text, gettext("Table")))
 
 
 @lru_cache(maxsize=2048)
-def _render(digest: str, text: str, table_label: str) -> str:
+def _render(text: str, table_label: str) -> str:
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,

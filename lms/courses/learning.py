@@ -6,6 +6,7 @@ Enrolled learners read and complete modules; the class's trainers and the organi
 unit may open the same pages read-only, to see what learners see.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -23,7 +24,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import String, cast, func, null, select
+from sqlalchemy import Select, String, bindparam, cast, func, null, select
 
 from lms import db
 from lms.accounts.models import Role
@@ -225,12 +226,21 @@ def module(class_id: int, position: int):
         previous=outline.modules[index - 1].module if index > 0 else None,
         next=outline.modules[index + 1].module if index + 1 < len(positions) else None,
         by_reading=progress.completes_by_reading(current),
-        module_quiz=db.session.scalar(
-            select(Quiz)
-            .where(Quiz.class_id == class_id, Quiz.module_id == current.id)
-            .order_by(Quiz.id)
-            .limit(1)
-        ),
+        module_quiz=db.session.execute(
+            _module_quiz_statement(), {"class_id": class_id, "module_id": current.id}
+        ).first(),
+    )
+
+
+@functools.cache
+def _module_quiz_statement() -> Select:
+    """The module page's quiz link (id and title only), built once: the page runs it on every
+    view, and building a statement anew costs about as much Python as running it."""
+    return (
+        select(Quiz.id, Quiz.title)
+        .where(Quiz.class_id == bindparam("class_id"), Quiz.module_id == bindparam("module_id"))
+        .order_by(Quiz.id)
+        .limit(1)
     )
 
 
