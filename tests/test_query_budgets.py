@@ -264,3 +264,22 @@ def test_the_loop_detector_fails_on_a_query_per_row():
     with pytest.raises(AssertionError):
         assert_no_query_per_row(bound)
     assert_no_query_per_row(["SELECT 1", "SELECT 2 FROM t", "UPDATE t SET a = 1"])
+
+
+@pytest.mark.parametrize(
+    "page, with_profile",
+    [("home", True), ("module page", False), ("attempt page", False), ("class page", False)],
+)
+def test_the_log_in_query_brings_the_profile_only_where_the_page_reads_it(
+    client, worlds, count_queries, page, with_profile
+):
+    """The home page reads the learner profile on every visit, so it comes with the log-in
+    query (one round trip fewer); the other learner pages do not pay for its columns, and none
+    reads it separately."""
+    world = worlds[0]
+    login(client, world.learner)
+    statements = statements_of(client, count_queries, "get", PAGES[page][1](world))
+    log_in, *rest = statements
+    assert "lms_login_sessions" in log_in
+    assert ("lms_profiles" in log_in) is with_profile
+    assert not any("FROM lms_profiles" in statement for statement in rest)

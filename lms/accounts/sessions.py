@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
 
 from lms import db
@@ -62,25 +62,40 @@ def start(account_id: int, user_agent: str = "") -> str:
     return token
 
 
+def loads_profile(view):
+    """Mark a view that reads the person's learner profile on every visit (the home page, say):
+    on its requests the log-in query brings the profile along, saving a round trip. Every other
+    page is spared the profile's columns, which cost Python time on each request."""
+    view.lms_loads_profile = True
+    return view
+
+
+def _view_loads_profile() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "") if has_request_context() else None
+    return getattr(view, "lms_loads_profile", False)
+
+
 @functools.cache
-def _account_statement() -> Select:
-    """`load_account`'s statement, built once: every logged-in request runs it, and building it
-    anew (columns, joins, comparisons) cost about as much as running it on SQLite."""
-    return (
-        select(Account, LoginSession.last_seen_at, RoleGrant, LearnerProfile)
+def _account_statement(with_profile: bool) -> Select:
+    """`load_account`'s statement, built once per shape: every logged-in request runs it, and
+    building it anew (columns, joins, comparisons) cost about as much as running it on SQLite."""
+    query = (
+        select(Account, LoginSession.last_seen_at, RoleGrant)
         .join(LoginSession, LoginSession.account_id == Account.id)
         .outerjoin(RoleGrant, RoleGrant.user_id == cast(Account.id, String))
-        .outerjoin(LearnerProfile, LearnerProfile.user_id == cast(Account.id, String))
-        .where(
-            Account.id == bindparam("account_id"),
-            Account.active.is_(True),
-            Account.session_version == bindparam("version"),
-            LoginSession.id == bindparam("digest"),
-            LoginSession.expires_at > bindparam("now"),
-            LoginSession.last_seen_at > bindparam("idle_since"),
-        )
-        .order_by(RoleGrant.id)
     )
+    if with_profile:
+        query = query.add_columns(LearnerProfile).outerjoin(
+            LearnerProfile, LearnerProfile.user_id == cast(Account.id, String)
+        )
+    return query.where(
+        Account.id == bindparam("account_id"),
+        Account.active.is_(True),
+        Account.session_version == bindparam("version"),
+        LoginSession.id == bindparam("digest"),
+        LoginSession.expires_at > bindparam("now"),
+        LoginSession.last_seen_at > bindparam("idle_since"),
+    ).order_by(RoleGrant.id)
 
 
 def load_account(user_id: str, token: object, version: object) -> Account | None:
@@ -90,14 +105,15 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
 
     The grants come along because every page's menu needs them: loaded here, they fill the
     per-request memo `permissions.current_grants` reads, saving a round trip on every page. The
-    profile comes along for the pages that show or use it (the home page first): loaded here,
-    it sits in the session's identity map, where `ensure_profile` finds it without a query.
+    profile comes along for the views marked `loads_profile` (the home page first): loaded
+    here, it sits in the session's identity map, where `ensure_profile` finds it without a query.
     """
     if not user_id.isdigit() or not isinstance(token, str) or not isinstance(version, int):
         return None
     now = utcnow()
+    with_profile = _view_loads_profile()
     rows = db.session.execute(
-        _account_statement(),
+        _account_statement(with_profile),
         {
             "account_id": int(user_id),
             "version": version,
@@ -108,11 +124,12 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
     ).all()
     if not rows:
         return None
-    account, last_seen, _grant, profile = rows[0]
+    account, last_seen = rows[0][0], rows[0][1]
     # The memo is this request's alone (flask.g), so no other user's grants can leak into it.
-    request_cache()["grants"] = [grant for _a, _s, grant, _p in rows if grant is not None]
-    # Held for the request: the identity map keeps objects only while something refers to them.
-    request_cache()["profile"] = profile
+    request_cache()["grants"] = [row[2] for row in rows if row[2] is not None]
+    if with_profile:
+        # Held for the request: the identity map keeps objects only while something refers to them.
+        request_cache()["profile"] = rows[0][3]
     if now - last_seen >= _touch_interval():
         # Written when the request commits (`write_last_seen`), not now: on SQLite the first
         # write takes the database's one write lock until the commit, so a page that only reads

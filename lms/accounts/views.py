@@ -19,7 +19,7 @@ from lms.accounts import services
 from lms.accounts import sessions as login_sessions
 from lms.accounts.forms import LoginForm, PasswordForm, ProfileForm
 from lms.accounts.models import ACCOUNT_SESSION_KEY
-from lms.accounts.sessions import LOGIN_SESSION_KEY
+from lms.accounts.sessions import LOGIN_SESSION_KEY, loads_profile
 from lms.errors import render_error
 from lms.security import LOGIN, PUBLIC, access, local_redirect_target
 
@@ -31,6 +31,7 @@ standalone_bp = Blueprint("auth", __name__)
 
 @bp.route("/profile", methods=["GET", "POST"])
 @access(LOGIN)
+@loads_profile
 def profile():
     """A person reads their profile and corrects their own details."""
     person = services.ensure_profile(current_user)

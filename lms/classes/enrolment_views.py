@@ -12,6 +12,7 @@ from lms import db
 from lms.accounts import services as accounts
 from lms.accounts.models import LearnerProfile, Role
 from lms.accounts.permissions import get_unit_or_404, in_scope_clause
+from lms.accounts.sessions import loads_profile
 from lms.classes import enrolment as enrolments
 from lms.classes import importing
 from lms.classes.forms import ConfirmImportForm, ImportForm, UnitEnrolForm
@@ -218,6 +219,7 @@ def reenrol(class_id: int, enrolment_id: int):
 
 @bp.route("/<lms_id:class_id>/enrol-self", methods=["POST"])
 @access(LOGIN)
+@loads_profile
 def self_enrol(class_id: int):
     """A learner enrols themselves in a class open for self-enrolment."""
     training_class = db.session.get(TrainingClass, class_id)

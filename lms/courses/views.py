@@ -10,6 +10,7 @@ from lms import db
 from lms.accounts.models import Role, Unit
 from lms.accounts.permissions import get_unit_or_404, has_any_role, scope_units
 from lms.accounts.services import ServiceError, ensure_profile, unit_tree
+from lms.accounts.sessions import loads_profile
 from lms.classes.enrolment import enrolled_counts, today
 from lms.classes.forms import mode_label
 from lms.courses import copying, progress, services
@@ -69,6 +70,7 @@ def catalog():
 
 @bp.route("/<slug>")
 @access(LOGIN)
+@loads_profile
 def course(slug: str):
     """A course's description, the learner's classes of it, and the classes they may join: open
     now (with a button) or opening later (with the date).

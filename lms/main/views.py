@@ -9,6 +9,7 @@ from lms import db
 from lms.accounts.models import Role
 from lms.accounts.permissions import current_grants, roles_held, scope_units
 from lms.accounts.services import ensure_profile
+from lms.accounts.sessions import loads_profile
 from lms.courses.progress import my_classes
 from lms.i18n import SESSION_KEY
 from lms.security import LOGIN, PUBLIC, access, local_redirect_target
@@ -18,6 +19,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 @access(LOGIN)
+@loads_profile
 def home():
     """The learner's home: everyone signed in is a learner."""
     from lms.attendance.checkin import upcoming_for

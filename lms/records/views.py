@@ -19,6 +19,7 @@ from lms.accounts.permissions import (
     scope_units,
 )
 from lms.accounts.services import ServiceError
+from lms.accounts.sessions import loads_profile
 from lms.api.services import default_period
 from lms.forms import unit_choices, unit_label
 from lms.records import evidence, exports, reports, services
@@ -63,6 +64,7 @@ def _export(record: services.Record, fmt: str):
 
 @bp.route("/me")
 @access(LOGIN)
+@loads_profile
 def mine():
     profile = accounts.ensure_profile(current_user)
     return render_template(
@@ -74,6 +76,7 @@ def mine():
 
 @bp.route("/me/record.<fmt>")
 @access(LOGIN)
+@loads_profile
 def my_export(fmt: str):
     return _export(services.training_record(accounts.ensure_profile(current_user)), fmt)
 
