@@ -4,7 +4,7 @@ Below the extension that fills it and the views that read it (the admin pages as
 app is standalone).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -24,6 +24,8 @@ class LMSState:
     migrations_dir: str
     #: The queue of certificate jobs (`lms.certificates.jobs.JobQueue`), set up by the extension.
     jobs: Any = None
+    #: The main menu's links per language, roles and script root (`lms.navigation`).
+    menus: dict = field(default_factory=dict)
 
 
 def state() -> LMSState:

@@ -1,0 +1,45 @@
+"""The main menu every LMS page shows: its links, for the reader's roles and language.
+
+Built once per language, set of roles and script root, and kept on the app's LMS state: the
+menu was ten URL builds and ten catalogue lookups on every page, the same for everyone holding
+the same roles. Nothing of one person is in it: the key is the roles the links depend on.
+"""
+
+from flask import request, url_for
+
+from lms.accounts.permissions import has_any_role
+from lms.config import N_
+from lms.i18n import current_language, gettext
+from lms.state import state
+
+#: The roles the menu depends on.
+MENU_ROLES = ("trainer", "organizer", "admin")
+
+#: (endpoint, label, the roles that see it: empty for everyone), in menu order.
+LINKS = (
+    ("lms.main.home", N_("My learning"), ()),
+    ("lms.courses.catalog", N_("Courses"), ()),
+    ("lms.certificates.mine", N_("My certificates"), ()),
+    ("lms.records.mine", N_("My training record"), ()),
+    ("lms.main.trainer_home", N_("Teaching"), ("trainer",)),
+    ("lms.banks.index", N_("Question banks"), ("trainer",)),
+    ("lms.grading.queue", N_("Grading"), ("trainer", "organizer")),
+    ("lms.organizer.home", N_("Organizing"), ("organizer",)),
+    ("lms.admin.people", N_("Administration"), ("admin",)),
+    ("lms.accounts.profile", N_("My profile"), ()),
+)
+
+
+def menu_links() -> tuple[tuple[str, str], ...]:
+    """The (URL, label) pairs of the signed-in reader's menu."""
+    roles = frozenset(role for role in MENU_ROLES if has_any_role(role))
+    key = (current_language(), roles, request.script_root)
+    memo = state().menus
+    links = memo.get(key)
+    if links is None:
+        links = memo[key] = tuple(
+            (url_for(endpoint), gettext(label))
+            for endpoint, label, seen_by in LINKS
+            if not seen_by or roles.intersection(seen_by)
+        )
+    return links
