@@ -10,6 +10,7 @@ So the loser sees the attempt as it was left, does nothing twice, and no saved a
 ungraded.
 """
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, inspect, or_, select, update
+from sqlalchemy import Select, bindparam, func, inspect, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,6 +40,7 @@ from lms.quizzes.models import (
     AttemptState,
     OverdueRule,
     Quiz,
+    QuizOverride,
 )
 from lms.quizzes.types import FormData, get_question_type
 
@@ -57,13 +59,32 @@ class AttemptError(ServiceError):
 # --- reading ------------------------------------------------------------------------------------
 
 
-def load_attempt(attempt_id: int) -> Attempt | None:
-    """An attempt with its questions and their versions (two queries)."""
-    return db.session.scalar(
-        select(Attempt)
-        .where(Attempt.id == attempt_id)
+@functools.cache
+def _attempt_statement() -> Select:
+    """`load_attempt_quiz`'s statement, built once: every attempt page runs it, and building it
+    anew (joins, loader options, cache key) cost more Python than running it."""
+    owners = (QuizOverride.quiz_id == Attempt.quiz_id) & (QuizOverride.user_id == Attempt.user_id)
+    return (
+        select(Attempt, Quiz, QuizOverride)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(QuizOverride, owners)
+        .where(Attempt.id == bindparam("attempt_id"))
         .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
     )
+
+
+def load_attempt_quiz(attempt_id: int) -> tuple[Attempt, Quiz, QuizOverride | None] | None:
+    """An attempt with its questions and their versions, its quiz and the override of the quiz's
+    settings for the attempt's learner (two queries): what every attempt page reads first."""
+    row = db.session.execute(_attempt_statement(), {"attempt_id": attempt_id}).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def load_attempt(attempt_id: int) -> Attempt | None:
+    """An attempt with its questions and their versions (two queries; its quiz comes along, so
+    `db.session.get(Quiz, …)` afterwards costs no query)."""
+    found = load_attempt_quiz(attempt_id)
+    return None if found is None else found[0]
 
 
 def load_attempt_to_save(attempt_id: int) -> tuple[Attempt, Quiz, int] | None:

@@ -64,12 +64,22 @@ def get_quiz_or_404(quiz_id: int) -> tuple[Quiz, QuizOverride | None, Seat]:
 
 def get_own_attempt_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
     """An attempt of the signed-in learner; nobody else may answer or submit it."""
-    attempt = service.load_attempt(attempt_id)
-    if attempt is None:
+    attempt, quiz, _override = get_own_attempt_settings_or_404(attempt_id)
+    return attempt, quiz
+
+
+def get_own_attempt_settings_or_404(
+    attempt_id: int,
+) -> tuple[Attempt, Quiz, QuizOverride | None]:
+    """The same, with the learner's override of the quiz's settings read in the same query (the
+    pages showing a countdown need it)."""
+    found = service.load_attempt_quiz(attempt_id)
+    if found is None:
         abort(404)
-    if attempt.user_id != str(current_user.get_id()):
+    # Loaded first, authorised second: another learner's attempt is refused, never shown.
+    if found[0].user_id != str(current_user.get_id()):
         abort(403)
-    return attempt, db.session.get(Quiz, attempt.quiz_id)
+    return found
 
 
 def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]:
@@ -179,9 +189,10 @@ def _leave(attempt: Attempt):
     return redirect(url_for(_next_page(attempt), attempt_id=attempt.id), 303)
 
 
-def _timed(quiz: Quiz, attempt: Attempt) -> bool:
-    """Whether the attempt has a time limit (a countdown), not only the quiz's closing date."""
-    return bool(effective_settings(quiz, attempt.user_id).time_limit_minutes)
+def _timed(quiz: Quiz, override: QuizOverride | None) -> bool:
+    """Whether the attempt has a time limit (a countdown), not only the quiz's closing date;
+    `override` is the attempt's learner's, loaded with the attempt."""
+    return bool(apply_override(quiz, override).time_limit_minutes)
 
 
 def _next_page(attempt: Attempt) -> str:
@@ -193,7 +204,7 @@ def _next_page(attempt: Attempt) -> str:
 @access(LOGIN)
 def attempt(attempt_id: int):
     """One page of questions; sequential navigation only shows the page the learner is on."""
-    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    attempt, quiz, override = get_own_attempt_settings_or_404(attempt_id)
     now = utcnow()
     service.settle_overdue(attempt, quiz, now)
     if not service.takes_answers(attempt, now):
@@ -213,7 +224,7 @@ def attempt(attempt_id: int):
         answered={q.position for q in attempt.questions if service.is_answered(q.response)},
         numbers=service.question_numbers(attempt),
         remaining=service.remaining_seconds(attempt, now),
-        timed=_timed(quiz, attempt),
+        timed=_timed(quiz, override),
         stamp=stamp,
     )
 
@@ -286,7 +297,7 @@ def autosave(attempt_id: int):
 @access(LOGIN)
 def summary(attempt_id: int):
     """The confirm page: which questions are unanswered, and "Submit all and finish"."""
-    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    attempt, quiz, override = get_own_attempt_settings_or_404(attempt_id)
     now = utcnow()
     service.settle_overdue(attempt, quiz, now)
     if attempt.state != AttemptState.IN_PROGRESS:
@@ -304,7 +315,7 @@ def summary(attempt_id: int):
         closed_message=service.closed_message(attempt, quiz, now) if time_up else "",
         # Past the deadline there is nothing left to count down (and nothing to reload for).
         remaining=None if time_up else service.remaining_seconds(attempt, now),
-        timed=_timed(quiz, attempt),
+        timed=_timed(quiz, override),
     )
 
 
