@@ -3,18 +3,24 @@ choices in the attempt's order, the pages of an attempt, marks, saved times and 
 text, the words for settings and states, and a learner's name.
 """
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from lms import db
 from lms.accounts.models import LearnerProfile
-from lms.i18n import format_date, format_number, local_time
+from lms.i18n import current_language, format_date, format_number, local_time
 from lms.quizzes.attempts import navigation, tokens
 from lms.quizzes.attempts import services as service
 from lms.quizzes.bank.services import as_data
@@ -30,6 +36,24 @@ from lms.quizzes.types import Question, QuestionType, answer_field, get_question
 from lms.quizzes.types.gaps import GAP
 from lms.rendering import render_inline, render_markdown, render_markdown_around
 from lms.text import vi_sort_key
+
+
+def page_gettext() -> Callable[..., str]:
+    """The templates' `_` for one page, passed as `gettext` to `render_template`: Jinja's `_`
+    calls whatever `gettext` the context holds. Flask-Babel's looks the locale and the catalogue
+    up again through the request context on every call (an attempt page makes 40 of them); this
+    one looks them up once. The rest is Jinja's own newstyle gettext: escaped variables, `%`
+    always applied, so the page reads the same."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context: Context, string: str, **variables: Any) -> str:
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
 
 
 def template_helpers() -> dict:
@@ -72,7 +96,15 @@ def text_start(markdown: str, limit: int = 80) -> str:
 
 def points(value: float) -> str:
     """A mark as people write it: 1, 0,5, 2,25 (two decimals at most, no trailing zeros)."""
-    return format_number(round(value, 2), 2).rstrip("0").rstrip(",.")
+    return _points(round(value, 2), current_language())
+
+
+@functools.lru_cache(maxsize=512)
+def _points(value: float, language: str) -> str:
+    # Babel's number formatting is slow next to the rest of a page, and a quiz has few distinct
+    # marks: remembered per language, the only other thing the text depends on (and the one
+    # `format_number` reads now, as `points` passed it).
+    return format_number(value, 2).rstrip("0").rstrip(",.")
 
 
 def mark_example(max_mark: float) -> str:
@@ -222,9 +254,35 @@ class ShownQuestion:
     def field(self, part: int | None = None) -> str:
         return answer_field(navigation.field_prefix(self.position), part)
 
+    @cached_property
+    def name(self) -> str:
+        """`field()`, the whole answer's field, as an attribute: a template reads an attribute
+        for much less than it calls a method, and a choice list names it once per choice."""
+        return self.field()
+
+    @property
+    def saved_stamp(self) -> str:
+        return stamp(self.record.saved_at)
+
     def value(self, index: int) -> str:
         """What the input for the author's `index` carries: an opaque token of this attempt."""
         return tokens.value_token(getattr(self.record, "attempt_id", None), self.position, index)
+
+    def valued(self, items: list) -> list[tuple[int, str, Any]]:
+        """(index, token, item) in the attempt's display order: each token computed once per
+        question, not once per select that offers it (matching offers every option per pair)."""
+        return self.with_values(self.ordered(items))
+
+    def with_values(self, pairs: list[tuple[int, Any]]) -> list[tuple[int, str, Any]]:
+        """(index, token, item) for each (index, item) of `ordered` or `scrambled`."""
+        return [(index, self.value(index), item) for index, item in pairs]
+
+    def choices(self) -> list[tuple[int, str, Markup]]:
+        """(index, token, text as HTML) of a choice question's choices, in display order."""
+        return [
+            (index, self.value(index), render_inline(choice["text"]))
+            for index, choice in self.ordered(self.question.data["choices"])
+        ]
 
     def ordered(self, items: list) -> list[tuple[int, Any]]:
         """(index, item) in the attempt's display order (the author's order when unshuffled)."""

@@ -21,7 +21,14 @@ from lms.i18n import local_time
 from lms.jsonbody import BodyError, read_json
 from lms.quizzes.attempts import forms, navigation
 from lms.quizzes.attempts import services as service
-from lms.quizzes.display import learner_name, quiz_pages, shown, stamp, template_helpers
+from lms.quizzes.display import (
+    learner_name,
+    page_gettext,
+    quiz_pages,
+    shown,
+    stamp,
+    template_helpers,
+)
 from lms.quizzes.grading import scoring
 from lms.quizzes.manage.settings import (
     ReviewOptions,
@@ -226,6 +233,7 @@ def attempt(attempt_id: int):
         remaining=service.remaining_seconds(attempt, now),
         timed=_timed(quiz, override),
         stamp=stamp,
+        gettext=page_gettext(),
     )
 
 
