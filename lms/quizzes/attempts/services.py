@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, inspect, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db, signals
@@ -62,26 +62,30 @@ class AttemptError(ServiceError):
 @functools.cache
 def _attempt_statement() -> Select:
     """`load_attempt_quiz`'s statement, built once: every attempt page runs it, and building it
-    anew (joins, loader options, cache key) cost more Python than running it."""
+    anew (joins, loader options, cache key) cost more Python than running it. The questions come
+    joined, one row each: one round trip instead of a second SELECT for them (about 1 ms less
+    on PostgreSQL, though each row repeats the attempt's and the quiz's columns)."""
     owners = (QuizOverride.quiz_id == Attempt.quiz_id) & (QuizOverride.user_id == Attempt.user_id)
     return (
         select(Attempt, Quiz, QuizOverride)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .outerjoin(QuizOverride, owners)
         .where(Attempt.id == bindparam("attempt_id"))
-        .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
+        .options(joinedload(Attempt.questions).joinedload(AttemptQuestion.question_version))
     )
 
 
 def load_attempt_quiz(attempt_id: int) -> tuple[Attempt, Quiz, QuizOverride | None] | None:
     """An attempt with its questions and their versions, its quiz and the override of the quiz's
-    settings for the attempt's learner (two queries): what every attempt page reads first."""
-    row = db.session.execute(_attempt_statement(), {"attempt_id": attempt_id}).one_or_none()
+    settings for the attempt's learner (one query): what every attempt page reads first."""
+    result = db.session.execute(_attempt_statement(), {"attempt_id": attempt_id})
+    # unique(): the questions come joined, one row each.
+    row = result.unique().one_or_none()
     return None if row is None else (row[0], row[1], row[2])
 
 
 def load_attempt(attempt_id: int) -> Attempt | None:
-    """An attempt with its questions and their versions (two queries; its quiz comes along, so
+    """An attempt with its questions and their versions (one query; its quiz comes along, so
     `db.session.get(Quiz, …)` afterwards costs no query)."""
     found = load_attempt_quiz(attempt_id)
     return None if found is None else found[0]
