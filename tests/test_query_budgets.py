@@ -214,9 +214,10 @@ PAGES = {
     "class quizzes": (4, lambda w: f"/quiz/class/{w.class_id}"),
     # The quiz with its slots and the learner's override, the seat, the attempts.
     "quiz page": (4, lambda w: f"/quiz/{w.quiz_id}"),
-    "attempt page": (5, lambda w: f"/quiz/attempt/{w.attempt_id}"),
-    "attempt summary": (5, lambda w: f"/quiz/attempt/{w.attempt_id}/summary"),
-    "review": (5, lambda w: f"/quiz/attempt/{w.finished_id}/review"),
+    # The attempt with its questions and versions, its quiz and the learner's override: one.
+    "attempt page": (2, lambda w: f"/quiz/attempt/{w.attempt_id}"),
+    "attempt summary": (2, lambda w: f"/quiz/attempt/{w.attempt_id}/summary"),
+    "review": (4, lambda w: f"/quiz/attempt/{w.finished_id}/review"),
 }
 
 
