@@ -123,3 +123,26 @@ def test_remembered_texts_and_marks_follow_the_language(app):
     assert vi[0] == "0,5" and en[0] == "0.5"
     assert vi[2] == en[2] == "<strong>x</strong>"
     assert vi[1] != en[1]  # the table's fallback label is translated
+
+
+def test_the_question_list_says_each_questions_state():
+    """The list's buttons, worked out in Python: a description is "i" and to be read, a saved
+    answer marks its button, and only the page shown is current (when there are several)."""
+    from types import SimpleNamespace
+
+    from lms.quizzes.display import question_nav
+
+    def question(position: int, qtype: str, response) -> SimpleNamespace:
+        version = SimpleNamespace(qtype=qtype)
+        return SimpleNamespace(position=position, question_version=version, response=response)
+
+    questions = [question(1, "description", None), question(2, "single", 0)]
+    attempt = SimpleNamespace(questions=[*questions, question(3, "shortanswer", "  ")])
+    nav = question_nav(attempt, [[1, 2], [3]], 1)
+    assert [(b.page, b.label, b.state, b.current) for b in nav] == [
+        (1, "i", "information", False),
+        (1, 1, "answered", False),
+        (2, 2, "unanswered", True),
+    ]
+    assert [b.css for b in nav] == ["qnav to-read", "qnav answered", "qnav current"]
+    assert not question_nav(attempt, [[1, 2, 3]], 0)[0].current

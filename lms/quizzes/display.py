@@ -355,6 +355,53 @@ def shown(attempt: Attempt, positions: list[int] | None = None) -> list[ShownQue
     ]
 
 
+@dataclass(frozen=True)
+class NavButton:
+    """One button of the attempt page's question list, worked out in Python: per question, a
+    template spent more on the tests and lookups than on writing the button."""
+
+    #: The page it goes to (1-based, as the form posts it).
+    page: int
+    position: int
+    #: What it shows: the question's number, or "i" for a description.
+    label: int | str
+    #: "information", "answered" or "unanswered": which hidden word it says.
+    state: str
+    #: On the page shown, when there are several.
+    current: bool
+
+    @property
+    def css(self) -> str:
+        return (
+            "qnav"
+            + (" answered" if self.state == "answered" else "")
+            + (" to-read" if self.state == "information" else "")
+            + (" current" if self.current else "")
+        )
+
+
+def question_nav(attempt: Attempt, pages: list[list[int]], shown_page: int) -> list[NavButton]:
+    """The attempt page's question list: every question of the attempt, page by page."""
+    numbers = service.question_numbers(attempt)
+    answered = {q.position for q in attempt.questions if service.is_answered(q.response)}
+    several = len(pages) > 1
+    return [
+        NavButton(
+            page=index + 1,
+            position=position,
+            label=numbers.get(position, "i"),
+            state="information"
+            if position not in numbers
+            else "answered"
+            if position in answered
+            else "unanswered",
+            current=several and index == shown_page,
+        )
+        for index, positions in enumerate(pages)
+        for position in positions
+    ]
+
+
 def quiz_pages(attempt: Attempt, quiz: Quiz) -> list[list[int]]:
     count = len(attempt.questions)
     pages = navigation.page_count(count, quiz.questions_per_page)

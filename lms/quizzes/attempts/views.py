@@ -24,6 +24,7 @@ from lms.quizzes.attempts import services as service
 from lms.quizzes.display import (
     learner_name,
     page_gettext,
+    question_nav,
     quiz_pages,
     shown,
     stamp,
@@ -228,11 +229,9 @@ def attempt(attempt_id: int):
         page=page,
         pages=pages,
         questions=shown(attempt, pages[page]),
-        answered={q.position for q in attempt.questions if service.is_answered(q.response)},
-        numbers=service.question_numbers(attempt),
+        nav=question_nav(attempt, pages, page) if quiz.navigation != "sequential" else [],
         remaining=service.remaining_seconds(attempt, now),
         timed=_timed(quiz, override),
-        stamp=stamp,
         gettext=page_gettext(),
     )
 
