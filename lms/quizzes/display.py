@@ -5,17 +5,13 @@ text, the words for settings and states, and a learner's name.
 
 import functools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup
 
 from lms import db
@@ -36,24 +32,6 @@ from lms.quizzes.types import Question, QuestionType, answer_field, get_question
 from lms.quizzes.types.gaps import GAP
 from lms.rendering import render_inline, render_markdown, render_markdown_around
 from lms.text import vi_sort_key
-
-
-def page_gettext() -> Callable[..., str]:
-    """The templates' `_` for one page, passed as `gettext` to `render_template`: Jinja's `_`
-    calls whatever `gettext` the context holds. Flask-Babel's looks the locale and the catalogue
-    up again through the request context on every call (an attempt page makes 40 of them); this
-    one looks them up once. The rest is Jinja's own newstyle gettext: escaped variables, `%`
-    always applied, so the page reads the same."""
-    translations = get_translations()
-
-    @pass_context
-    def gettext(context: Context, string: str, **variables: Any) -> str:
-        text = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    return gettext
 
 
 def markdown_html(text: str) -> Markup:

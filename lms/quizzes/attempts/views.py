@@ -23,7 +23,6 @@ from lms.quizzes.attempts import forms, navigation
 from lms.quizzes.attempts import services as service
 from lms.quizzes.display import (
     learner_name,
-    page_gettext,
     question_nav,
     quiz_pages,
     shown,
@@ -232,7 +231,6 @@ def attempt(attempt_id: int):
         nav=question_nav(attempt, pages, page) if quiz.navigation != "sequential" else [],
         remaining=service.remaining_seconds(attempt, now),
         timed=_timed(quiz, override),
-        gettext=page_gettext(),
     )
 
 
