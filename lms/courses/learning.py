@@ -94,7 +94,12 @@ def _seat_statement(done: bool) -> Select:
             & (Enrolment.status == EnrolmentStatus.ENROLLED),
         )
         .where(TrainingClass.id == bindparam("class_id"))
-        .options(contains_eager(TrainingClass.course_version), lazyload(Enrolment.training_class))
+        .options(
+            contains_eager(TrainingClass.course_version).options(
+                *progress.catalogue_columns_deferred()
+            ),
+            lazyload(Enrolment.training_class),
+        )
     )
 
 

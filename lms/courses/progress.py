@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import Select, String, bindparam, cast, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from lms import db, signals
 from lms.accounts.models import LearnerProfile
@@ -38,6 +38,23 @@ OUTLINE_COLUMNS = (
     Module.required,
     Module.quiz_slug,
 )
+
+#: Course version columns no learner's class page shows (the catalogue's texts, JSON lists and
+#: search text): left out of the queries those pages run on every request. Read anyway, each
+#: loads on first use (one query), so leaving one out costs speed, never correctness.
+VERSION_CATALOGUE_COLUMNS = (
+    CourseVersion.summary,
+    CourseVersion.audience,
+    CourseVersion.objectives,
+    CourseVersion.sources,
+    CourseVersion.content_hash,
+    CourseVersion.search_text,
+)
+
+
+def catalogue_columns_deferred() -> list:
+    """Loader options leaving `VERSION_CATALOGUE_COLUMNS` out (below a version's load path)."""
+    return [defer(column) for column in VERSION_CATALOGUE_COLUMNS]
 
 
 # --- published courses --------------------------------------------------------------------------
@@ -286,7 +303,14 @@ def version_cache_key(version_id: int, status: str, published_at) -> tuple | Non
     """The memo key of a course version's modules; None for a draft, which may still change."""
     if status == VersionStatus.DRAFT or published_at is None:
         return None
-    return (str(db.session.get_bind().url), version_id, published_at)
+    return (_database_name(db.session.get_bind()), version_id, published_at)
+
+
+@functools.lru_cache(maxsize=16)
+def _database_name(engine) -> str:
+    """The engine's URL as text, rendered once per engine (an app has one or two): rendering
+    it on every call was a visible part of the class page's own Python."""
+    return str(engine.url)
 
 
 def class_progress(
@@ -316,6 +340,11 @@ def _my_classes_statement() -> Select:
     )
     return (
         select(Enrolment, finished)
+        .options(
+            joinedload(Enrolment.training_class)
+            .joinedload(TrainingClass.course_version)
+            .options(*catalogue_columns_deferred())
+        )
         .where(
             Enrolment.user_id == bindparam("user_id"),
             Enrolment.status == EnrolmentStatus.ENROLLED,
