@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, String, bindparam, cast, func, null, select
+from sqlalchemy import Select, String, bindparam, cast, exists, func, null, select
 from sqlalchemy.orm import contains_eager, lazyload
 
 from lms import db
@@ -58,6 +58,8 @@ class Seat:
     version_key: tuple | None = None
     #: The modules the learner has finished, when asked for (`get_seat_or_404(..., done=True)`).
     done: frozenset[int] | None = None
+    #: Whether the organizer sent the learner attendance notices in this class (class page only).
+    noticed: bool | None = None
 
     @property
     def modules(self) -> tuple[progress.ModuleView, ...]:
@@ -69,14 +71,28 @@ class Seat:
 
 
 @functools.cache
-def _seat_statement(done: bool) -> Select:
+def _seat_statement(done: bool, noticed: bool = False) -> Select:
     """`get_seat_or_404`'s statement, built once per shape: every class, module and quiz page
     runs it, and building it anew (joins, subquery, cache key) cost more than running it.
 
     The class's course version comes from the explicit join (`contains_eager`), not a second
     join of the same table; the enrolment's class is the row's class, found in the identity map
     without a query (`lazyload`), instead of a third join repeating the class, version and unit.
+    With `noticed`, whether the learner has attendance notices in the class: few have, so the
+    class page asks for them only then, and most learners' pages cost a round trip less.
     """
+    from lms.attendance.models import AttendanceNotice
+
+    has_notices = (
+        exists()
+        .where(
+            AttendanceNotice.class_id == TrainingClass.id,
+            AttendanceNotice.user_id == Enrolment.user_id,
+        )
+        .correlate(TrainingClass, Enrolment)
+        if noticed
+        else null()
+    )
     finished = (
         select(func.aggregate_strings(cast(ModuleCompletion.module_id, String), ","))
         .where(ModuleCompletion.enrolment_id == Enrolment.id)
@@ -85,7 +101,7 @@ def _seat_statement(done: bool) -> Select:
         else null()
     )
     return (
-        select(TrainingClass, Enrolment, finished)
+        select(TrainingClass, Enrolment, finished, has_notices)
         .join(TrainingClass.course_version)
         .outerjoin(
             Enrolment,
@@ -109,13 +125,17 @@ def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
     One query: the class, the user's enrolment in it and its course version, and with `done`
     the modules the learner has finished (for the pages that show progress).
     """
+    return _load_seat(class_id, done, noticed=False)
+
+
+def _load_seat(class_id: int, done: bool, noticed: bool) -> Seat:
     user_id = str(current_user.get_id())
     row = db.session.execute(
-        _seat_statement(done), {"user_id": user_id, "class_id": class_id}
+        _seat_statement(done, noticed), {"user_id": user_id, "class_id": class_id}
     ).first()
     if row is None:
         abort(404)
-    training_class, enrolment, finished_ids = row
+    training_class, enrolment, finished_ids, has_notices = row
     if enrolment is None and not (
         can(Role.ORGANIZER, training_class.unit) or progress.teaches(class_id, user_id)
     ):
@@ -125,6 +145,8 @@ def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
     seat = Seat(training_class, enrolment, key)
     if done:
         seat.done = frozenset(int(i) for i in (finished_ids or "").split(",") if i)
+    if noticed:
+        seat.noticed = bool(has_notices)
     return seat
 
 
@@ -224,14 +246,12 @@ def class_home(class_id: int):
     from lms.attendance.checkin import upcoming_for
     from lms.attendance.notices import notices_for
 
-    seat = get_seat_or_404(class_id, done=True)
+    seat = _load_seat(class_id, done=True, noticed=True)
     standings = quiz_standings(seat, utcnow())
     return render_template(
         "lms/learn/class_home.html",
         upcoming=upcoming_for([class_id]) if not seat.preview else None,
-        attendance_notices=[]
-        if seat.preview
-        else notices_for(class_id, str(current_user.get_id())),
+        attendance_notices=notices_for(class_id, seat.enrolment.user_id) if seat.noticed else [],
         seat=seat,
         class_progress=progress.class_progress(
             seat.training_class, seat.enrolment, seat.modules, seat.done
