@@ -121,6 +121,13 @@ def test_progress_counts_required_modules_only(seat, version):
 # --- class home -------------------------------------------------------------------------------
 
 
+def test_class_home_links_every_module(client, seat, learner, version):
+    """Each outline line links to its module's page (the address is built once per page)."""
+    page = login(client, learner).get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    for module in version.modules:
+        assert f'<a href="/learn/{seat.class_id}/modules/{module.position}">' in page
+
+
 def test_class_home_marks_modules_done(client, seat, learner, version):
     """The class page lists every module, with the finished ones marked."""
     db.session.add(ModuleCompletion(enrolment_id=seat.id, module_id=version.modules[1].id))

@@ -227,6 +227,12 @@ def get_module_or_404(seat: Seat, position: int) -> progress.ModuleView:
     return module
 
 
+def module_link_prefix(class_id: int) -> str:
+    """The class's module addresses up to the position, for outlines: `url_for` once, not once
+    a module (it cost as much as the rest of an outline line). Positions are plain integers."""
+    return url_for(".module", class_id=class_id, position=1).removesuffix("1")
+
+
 def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -258,6 +264,7 @@ def class_home(class_id: int):
         ),
         standings=standings,
         module_quizzes={s.quiz.module_id: s.quiz for s in standings if s.quiz.module_id},
+        module_href=module_link_prefix(class_id),
     )
 
 
