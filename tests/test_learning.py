@@ -121,6 +121,13 @@ def test_progress_counts_required_modules_only(seat, version):
 # --- class home -------------------------------------------------------------------------------
 
 
+def test_class_home_links_every_module(client, seat, learner, version):
+    """Each outline line links to its module's page (the address is built once per page)."""
+    page = login(client, learner).get(f"/learn/{seat.class_id}").get_data(as_text=True)
+    for module in version.modules:
+        assert f'<a href="/learn/{seat.class_id}/modules/{module.position}">' in page
+
+
 def test_class_home_marks_modules_done(client, seat, learner, version):
     """The class page lists every module, with the finished ones marked."""
     db.session.add(ModuleCompletion(enrolment_id=seat.id, module_id=version.modules[1].id))
@@ -439,6 +446,30 @@ def test_class_pages_queries_do_not_grow(client, tmp_path, unit, learner, count_
     login(client, learner)
     small, large = (queries_for(client, count_queries, f"/learn/{s.class_id}{path}") for s in seats)
     assert small == large
+
+
+def test_class_page_reads_notices_only_for_the_learner_noticed(
+    client, seat, learner, make_person, unit, count_queries
+):
+    """The class page asks for attendance notices only when the learner has some (a query less
+    for most learners), and shows each learner their own notices, never a classmate's."""
+    from lms.attendance.models import AttendanceNotice
+
+    classmate = make_person("ban-cung-lop", unit=unit)
+    enrol(db.session.get(TrainingClass, seat.class_id), classmate)
+    db.session.commit()
+    url = f"/learn/{seat.class_id}"
+    login(client, learner)
+    without = queries_for(client, count_queries, url)
+    db.session.add(
+        AttendanceNotice(class_id=seat.class_id, user_id=seat.user_id, percent=42.5, low_percent=80)
+    )
+    db.session.commit()
+    assert queries_for(client, count_queries, url) == without + 1
+    assert "42,5%" in client.get(url).get_data(as_text=True)
+    other = login(client.application.test_client(), classmate)
+    assert queries_for(other, count_queries, url) == without
+    assert "42,5%" not in other.get(url).get_data(as_text=True)
 
 
 # --- quizzes on the class and module pages ------------------------------------------------------

@@ -206,9 +206,12 @@ def worlds(app, tmp_path, make_person, unit):
 PAGES = {
     # name: (budget, url of a world). The account, its log-in session, grants and profile are
     # one query; a class page reads the class, the learner's enrolment and done modules in one.
-    "home": (5, lambda w: "/"),
-    "my classes": (4, lambda w: "/learn/"),
-    # The seat, the quizzes with the learner's attempts and overrides, sessions, notices.
+    # Home and my classes: the enrolments with their classes and finished modules in one query
+    # (module outlines of published versions come from the memo), and home's coming sessions.
+    "home": (3, lambda w: "/"),
+    "my classes": (2, lambda w: "/learn/"),
+    # The seat, the quizzes with the learner's attempts and overrides, sessions, notices (the
+    # worlds have some; a learner without any costs one query less).
     "class page": (5, lambda w: f"/learn/{w.class_id}"),
     "module page": (4, lambda w: f"/learn/{w.class_id}/modules/2"),
     "class quizzes": (4, lambda w: f"/quiz/class/{w.class_id}"),

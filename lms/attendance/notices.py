@@ -3,9 +3,10 @@ rates page, each learner reads theirs on the class page. A learner noticed in th
 `NOTICE_GAP` is not noticed again, so a double click or a replayed form sends nothing twice.
 """
 
+import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from lms import db
 from lms.attendance import reports
@@ -59,13 +60,21 @@ def send_low_attendance_notices(
     return sent
 
 
+@functools.cache
+def _notices_statement() -> Select:
+    """`notices_for`'s statement, built once: every class page a learner opens runs it."""
+    return (
+        select(AttendanceNotice)
+        .where(
+            AttendanceNotice.class_id == bindparam("class_id"),
+            AttendanceNotice.user_id == bindparam("user_id"),
+        )
+        .order_by(AttendanceNotice.sent_at.desc(), AttendanceNotice.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
 def notices_for(class_id: int, user_id: str, limit: int = 3) -> list[AttendanceNotice]:
     """The learner's latest notices in the class, newest first; one query."""
-    return list(
-        db.session.scalars(
-            select(AttendanceNotice)
-            .where(AttendanceNotice.class_id == class_id, AttendanceNotice.user_id == user_id)
-            .order_by(AttendanceNotice.sent_at.desc(), AttendanceNotice.id.desc())
-            .limit(limit)
-        )
-    )
+    parameters = {"class_id": class_id, "user_id": user_id, "limit": limit}
+    return list(db.session.scalars(_notices_statement(), parameters))

@@ -24,14 +24,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, String, bindparam, cast, func, null, select
+from sqlalchemy import Select, String, bindparam, cast, exists, func, null, select
+from sqlalchemy.orm import contains_eager, lazyload
 
 from lms import db
 from lms.accounts.models import Role
 from lms.accounts.permissions import can
 from lms.classes.models import Enrolment, EnrolmentStatus, ModuleCompletion, TrainingClass
 from lms.courses import progress, storage
-from lms.courses.models import Attachment, CourseVersion, Module
+from lms.courses.models import Attachment, Module
 from lms.courses.views import label_helpers
 from lms.db import utcnow
 from lms.quizzes.grading import scoring
@@ -57,6 +58,8 @@ class Seat:
     version_key: tuple | None = None
     #: The modules the learner has finished, when asked for (`get_seat_or_404(..., done=True)`).
     done: frozenset[int] | None = None
+    #: Whether the organizer sent the learner attendance notices in this class (class page only).
+    noticed: bool | None = None
 
     @property
     def modules(self) -> tuple[progress.ModuleView, ...]:
@@ -67,13 +70,29 @@ class Seat:
         return self.enrolment is None
 
 
-def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
-    """Load a class, then check the user studies in it, teaches it or organizes it.
+@functools.cache
+def _seat_statement(done: bool, noticed: bool = False) -> Select:
+    """`get_seat_or_404`'s statement, built once per shape: every class, module and quiz page
+    runs it, and building it anew (joins, subquery, cache key) cost more than running it.
 
-    One query: the class, the user's enrolment in it and its course version's state, and with
-    `done` the modules the learner has finished (for the pages that show progress).
+    The class's course version comes from the explicit join (`contains_eager`), not a second
+    join of the same table; the enrolment's class is the row's class, found in the identity map
+    without a query (`lazyload`), instead of a third join repeating the class, version and unit.
+    With `noticed`, whether the learner has attendance notices in the class: few have, so the
+    class page asks for them only then, and most learners' pages cost a round trip less.
     """
-    user_id = str(current_user.get_id())
+    from lms.attendance.models import AttendanceNotice
+
+    has_notices = (
+        exists()
+        .where(
+            AttendanceNotice.class_id == TrainingClass.id,
+            AttendanceNotice.user_id == Enrolment.user_id,
+        )
+        .correlate(TrainingClass, Enrolment)
+        if noticed
+        else null()
+    )
     finished = (
         select(func.aggregate_strings(cast(ModuleCompletion.module_id, String), ","))
         .where(ModuleCompletion.enrolment_id == Enrolment.id)
@@ -81,28 +100,53 @@ def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
         if done
         else null()
     )
-    row = db.session.execute(
-        select(TrainingClass, Enrolment, CourseVersion.status, CourseVersion.published_at, finished)
-        .join(CourseVersion, CourseVersion.id == TrainingClass.course_version_id)
+    return (
+        select(TrainingClass, Enrolment, finished, has_notices)
+        .join(TrainingClass.course_version)
         .outerjoin(
             Enrolment,
             (Enrolment.class_id == TrainingClass.id)
-            & (Enrolment.user_id == user_id)
+            & (Enrolment.user_id == bindparam("user_id"))
             & (Enrolment.status == EnrolmentStatus.ENROLLED),
         )
-        .where(TrainingClass.id == class_id)
+        .where(TrainingClass.id == bindparam("class_id"))
+        .options(
+            contains_eager(TrainingClass.course_version).options(
+                *progress.catalogue_columns_deferred()
+            ),
+            lazyload(Enrolment.training_class),
+        )
+    )
+
+
+def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
+    """Load a class, then check the user studies in it, teaches it or organizes it.
+
+    One query: the class, the user's enrolment in it and its course version, and with `done`
+    the modules the learner has finished (for the pages that show progress).
+    """
+    return _load_seat(class_id, done, noticed=False)
+
+
+def _load_seat(class_id: int, done: bool, noticed: bool) -> Seat:
+    user_id = str(current_user.get_id())
+    row = db.session.execute(
+        _seat_statement(done, noticed), {"user_id": user_id, "class_id": class_id}
     ).first()
     if row is None:
         abort(404)
-    training_class, enrolment, status, published_at, finished_ids = row
+    training_class, enrolment, finished_ids, has_notices = row
     if enrolment is None and not (
         can(Role.ORGANIZER, training_class.unit) or progress.teaches(class_id, user_id)
     ):
         abort(403)
-    key = progress.version_cache_key(training_class.course_version_id, status, published_at)
+    version = training_class.course_version
+    key = progress.version_cache_key(version.id, version.status, version.published_at)
     seat = Seat(training_class, enrolment, key)
     if done:
         seat.done = frozenset(int(i) for i in (finished_ids or "").split(",") if i)
+    if noticed:
+        seat.noticed = bool(has_notices)
     return seat
 
 
@@ -118,20 +162,35 @@ class QuizStanding:
     grade: float | None = None
 
 
+@functools.cache
+def _standings_statement(learner: bool) -> Select:
+    """`quiz_standings`' statement, built once: a learner's joins each quiz to their override
+    and attempts; a previewer's is the class's quizzes alone."""
+    query = select(Quiz).where(Quiz.class_id == bindparam("class_id")).order_by(Quiz.id)
+    if not learner:
+        return query
+    return (
+        query.add_columns(QuizOverride, Attempt)
+        .outerjoin(
+            QuizOverride,
+            (QuizOverride.quiz_id == Quiz.id) & (QuizOverride.user_id == bindparam("user_id")),
+        )
+        .outerjoin(
+            Attempt, (Attempt.quiz_id == Quiz.id) & (Attempt.user_id == bindparam("user_id"))
+        )
+        .order_by(Attempt.number)
+    )
+
+
 def quiz_standings(seat: Seat, now: datetime) -> list[QuizStanding]:
     """The class's quizzes with the learner's state in each: one query, however many quizzes
     and attempts (each quiz joined to the learner's override and attempts)."""
-    query = select(Quiz).where(Quiz.class_id == seat.training_class.id).order_by(Quiz.id)
+    class_id = seat.training_class.id
     if seat.enrolment is None:
-        return [QuizStanding(quiz) for quiz in db.session.scalars(query)]
-    user_id = seat.enrolment.user_id
+        quizzes = db.session.scalars(_standings_statement(False), {"class_id": class_id})
+        return [QuizStanding(quiz) for quiz in quizzes]
     rows = db.session.execute(
-        query.add_columns(QuizOverride, Attempt)
-        .outerjoin(
-            QuizOverride, (QuizOverride.quiz_id == Quiz.id) & (QuizOverride.user_id == user_id)
-        )
-        .outerjoin(Attempt, (Attempt.quiz_id == Quiz.id) & (Attempt.user_id == user_id))
-        .order_by(Attempt.number)
+        _standings_statement(True), {"class_id": class_id, "user_id": seat.enrolment.user_id}
     )
     found: dict[int, tuple[Quiz, QuizOverride | None, list[Attempt]]] = {}
     for quiz, override, attempt in rows:
@@ -168,6 +227,12 @@ def get_module_or_404(seat: Seat, position: int) -> progress.ModuleView:
     return module
 
 
+def module_link_prefix(class_id: int) -> str:
+    """The class's module addresses up to the position, for outlines: `url_for` once, not once
+    a module (it cost as much as the rest of an outline line). Positions are plain integers."""
+    return url_for(".module", class_id=class_id, position=1).removesuffix("1")
+
+
 def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -187,20 +252,19 @@ def class_home(class_id: int):
     from lms.attendance.checkin import upcoming_for
     from lms.attendance.notices import notices_for
 
-    seat = get_seat_or_404(class_id, done=True)
+    seat = _load_seat(class_id, done=True, noticed=True)
     standings = quiz_standings(seat, utcnow())
     return render_template(
         "lms/learn/class_home.html",
         upcoming=upcoming_for([class_id]) if not seat.preview else None,
-        attendance_notices=[]
-        if seat.preview
-        else notices_for(class_id, str(current_user.get_id())),
+        attendance_notices=notices_for(class_id, seat.enrolment.user_id) if seat.noticed else [],
         seat=seat,
         class_progress=progress.class_progress(
             seat.training_class, seat.enrolment, seat.modules, seat.done
         ),
         standings=standings,
         module_quizzes={s.quiz.module_id: s.quiz for s in standings if s.quiz.module_id},
+        module_href=module_link_prefix(class_id),
     )
 
 

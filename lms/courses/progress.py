@@ -5,13 +5,14 @@ Every function runs a fixed number of queries, however many courses, modules or 
 are: pages built on them stay bounded (the tests count).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, String, bindparam, cast, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from lms import db, signals
 from lms.accounts.models import LearnerProfile
@@ -37,6 +38,23 @@ OUTLINE_COLUMNS = (
     Module.required,
     Module.quiz_slug,
 )
+
+#: Course version columns no learner's class page shows (the catalogue's texts, JSON lists and
+#: search text): left out of the queries those pages run on every request. Read anyway, each
+#: loads on first use (one query), so leaving one out costs speed, never correctness.
+VERSION_CATALOGUE_COLUMNS = (
+    CourseVersion.summary,
+    CourseVersion.audience,
+    CourseVersion.objectives,
+    CourseVersion.sources,
+    CourseVersion.content_hash,
+    CourseVersion.search_text,
+)
+
+
+def catalogue_columns_deferred() -> list:
+    """Loader options leaving `VERSION_CATALOGUE_COLUMNS` out (below a version's load path)."""
+    return [defer(column) for column in VERSION_CATALOGUE_COLUMNS]
 
 
 # --- published courses --------------------------------------------------------------------------
@@ -231,40 +249,68 @@ _PUBLISHED_MODULES: dict[tuple, tuple[ModuleView, ...]] = {}
 PUBLISHED_MODULES_MAX = 256
 
 
+def _module_view(m: Module) -> ModuleView:
+    return ModuleView(
+        m.id,
+        m.version_id,
+        m.position,
+        m.slug,
+        m.title,
+        m.minutes,
+        m.required,
+        m.quiz_slug,
+        m.body,
+        m.reviewed,
+    )
+
+
 def version_modules(version_id: int, key: tuple | None) -> tuple[ModuleView, ...]:
     """All modules of a course version, in order; from the memo when `key` (a published
     version's, see `version_cache_key`) is given, else straight from the database."""
-    if key is not None and key in _PUBLISHED_MODULES:
-        return _PUBLISHED_MODULES[key]
-    modules = tuple(
-        ModuleView(
-            m.id,
-            m.version_id,
-            m.position,
-            m.slug,
-            m.title,
-            m.minutes,
-            m.required,
-            m.quiz_slug,
-            m.body,
-            m.reviewed,
-        )
-        for m in db.session.scalars(
-            select(Module).where(Module.version_id == version_id).order_by(Module.position)
-        )
+    return versions_modules({version_id: key})[version_id]
+
+
+def versions_modules(keys: dict[int, tuple | None]) -> dict[int, tuple[ModuleView, ...]]:
+    """All modules of several course versions (version id: its memo key, see `version_modules`),
+    in order: the memo's where it has them, the others in one query, however many."""
+    found = {vid: _PUBLISHED_MODULES[key] for vid, key in keys.items() if key in _PUBLISHED_MODULES}
+    missing = [vid for vid in keys if vid not in found]
+    if not missing:
+        return found
+    loaded: dict[int, list[ModuleView]] = {vid: [] for vid in missing}
+    for m in db.session.scalars(_modules_statement(), {"version_ids": missing}):
+        loaded[m.version_id].append(_module_view(m))
+    for vid, views in loaded.items():
+        found[vid] = modules = tuple(views)
+        key = keys[vid]
+        if key is not None:
+            if len(_PUBLISHED_MODULES) >= PUBLISHED_MODULES_MAX:
+                _PUBLISHED_MODULES.clear()
+            _PUBLISHED_MODULES[key] = modules
+    return found
+
+
+@functools.cache
+def _modules_statement() -> Select:
+    return (
+        select(Module)
+        .where(Module.version_id.in_(bindparam("version_ids", expanding=True)))
+        .order_by(Module.version_id, Module.position)
     )
-    if key is not None:
-        if len(_PUBLISHED_MODULES) >= PUBLISHED_MODULES_MAX:
-            _PUBLISHED_MODULES.clear()
-        _PUBLISHED_MODULES[key] = modules
-    return modules
 
 
 def version_cache_key(version_id: int, status: str, published_at) -> tuple | None:
     """The memo key of a course version's modules; None for a draft, which may still change."""
     if status == VersionStatus.DRAFT or published_at is None:
         return None
-    return (str(db.session.get_bind().url), version_id, published_at)
+    return (_database_name(db.session.get_bind()), version_id, published_at)
+
+
+@functools.lru_cache(maxsize=16)
+def _database_name(engine) -> str:
+    """The engine's URL as text, rendered once per engine (an app has one or two): rendering
+    it on every call was a visible part of the class page's own Python."""
+    return str(engine.url)
 
 
 def class_progress(
@@ -282,28 +328,46 @@ def class_progress(
     return ClassProgress(training_class, enrolment, [ModuleState(m, m.id in done) for m in modules])
 
 
-def my_classes(user_id: str) -> list[ClassProgress]:
-    """Every class the person is enrolled in, newest first, with progress (three queries)."""
-    enrolments = list(
-        db.session.scalars(
-            select(Enrolment)
-            .where(Enrolment.user_id == user_id, Enrolment.status == EnrolmentStatus.ENROLLED)
-            .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
-        )
+@functools.cache
+def _my_classes_statement() -> Select:
+    """`my_classes`' statement, built once (the home page runs it on every request): the
+    person's enrolments, each with its class, version and unit (joined by the relationships)
+    and the ids of the modules it has finished, folded in as a subquery."""
+    finished = (
+        select(func.aggregate_strings(cast(ModuleCompletion.module_id, String), ","))
+        .where(ModuleCompletion.enrolment_id == Enrolment.id)
+        .scalar_subquery()
     )
-    by_version = outlines(sorted({e.training_class.course_version_id for e in enrolments}))
-    done = completed_module_ids([e.id for e in enrolments])
-    return [
-        ClassProgress(
-            enrolment.training_class,
-            enrolment,
-            [
-                ModuleState(module, module.id in done[enrolment.id])
-                for module in by_version[enrolment.training_class.course_version_id]
-            ],
+    return (
+        select(Enrolment, finished)
+        .options(
+            joinedload(Enrolment.training_class)
+            .joinedload(TrainingClass.course_version)
+            .options(*catalogue_columns_deferred())
         )
-        for enrolment in enrolments
-    ]
+        .where(
+            Enrolment.user_id == bindparam("user_id"),
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+        )
+        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+    )
+
+
+def my_classes(user_id: str) -> list[ClassProgress]:
+    """Every class the person is enrolled in, newest first, with progress: one query, and one
+    more for the outlines of course versions the memo does not hold (drafts, a first visit)."""
+    rows = db.session.execute(_my_classes_statement(), {"user_id": user_id}).all()
+    versions = {e.training_class.course_version for e, _done in rows}
+    outlines_by_version = versions_modules(
+        {v.id: version_cache_key(v.id, v.status, v.published_at) for v in versions}
+    )
+    result = []
+    for enrolment, finished in rows:
+        done = {int(i) for i in (finished or "").split(",") if i}
+        modules = outlines_by_version[enrolment.training_class.course_version_id]
+        states = [ModuleState(module, module.id in done) for module in modules]
+        result.append(ClassProgress(enrolment.training_class, enrolment, states))
+    return result
 
 
 def enrolments_in_course(course_id: int, user_id: str) -> list[Enrolment]:
