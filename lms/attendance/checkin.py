@@ -237,7 +237,7 @@ class Upcoming:
 
 @functools.cache
 def _upcoming_statement() -> Select:
-    """`upcoming_for`'s statement (the query of `services.upcoming`), built once: the home and
+    """`upcoming_for`'s statement, built once: the home and
     class pages run it on every request. The session's class is not joined in: the pages that
     show it (home) have it in the identity map already, from the learner's enrolments, so
     reading it costs no query, while joining it repeated the class, version and unit columns."""

@@ -308,24 +308,6 @@ def is_held(session: AttendanceSession, now: datetime | None = None) -> bool:
     return session.cancelled_at is None and session.ends_at <= (now or utcnow())
 
 
-def upcoming(class_ids: list[int], limit: int = 5, now: datetime | None = None):
-    """The next sessions (cancelled ones too, so learners see the cancellation) of these
-    classes, soonest first; one query."""
-    if not class_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(AttendanceSession)
-            .where(
-                AttendanceSession.class_id.in_(class_ids),
-                AttendanceSession.ends_at > (now or utcnow()),
-            )
-            .order_by(AttendanceSession.starts_at, AttendanceSession.id)
-            .limit(limit)
-        )
-    )
-
-
 # --- rates ---------------------------------------------------------------------------------------
 
 
