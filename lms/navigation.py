@@ -1,4 +1,5 @@
-"""The main menu every LMS page shows: its links, for the reader's roles and language.
+"""The main menu every LMS page shows (its links, for the reader's roles and language), and the
+addresses of the files every page loads.
 
 Built once per language, set of roles and script root, and kept on the app's LMS state: the
 menu was ten URL builds and ten catalogue lookups on every page, the same for everyone holding
@@ -34,7 +35,7 @@ def menu_links() -> tuple[tuple[str, str], ...]:
     """The (URL, label) pairs of the signed-in reader's menu."""
     roles = frozenset(role for role in MENU_ROLES if has_any_role(role))
     key = (current_language(), roles, request.script_root)
-    memo = state().menus
+    memo = state().chrome
     links = memo.get(key)
     if links is None:
         links = memo[key] = tuple(
@@ -43,3 +44,13 @@ def menu_links() -> tuple[tuple[str, str], ...]:
             if not seen_by or roles.intersection(seen_by)
         )
     return links
+
+
+def static_url(filename: str) -> str:
+    """The address of one of the LMS's static files, built once per script root."""
+    key = ("static", filename, request.script_root)
+    memo = state().chrome
+    url = memo.get(key)
+    if url is None:
+        url = memo[key] = url_for("lms.static", filename=filename)
+    return url

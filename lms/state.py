@@ -24,8 +24,9 @@ class LMSState:
     migrations_dir: str
     #: The queue of certificate jobs (`lms.certificates.jobs.JobQueue`), set up by the extension.
     jobs: Any = None
-    #: The main menu's links per language, roles and script root (`lms.navigation`).
-    menus: dict = field(default_factory=dict)
+    #: The main menu per language, roles and script root, and static file addresses
+    #: (`lms.navigation`): the same on every page, built once.
+    chrome: dict = field(default_factory=dict)
 
 
 def state() -> LMSState:

@@ -49,3 +49,12 @@ def test_the_menu_speaks_the_readers_language(app, people):
     for _ in range(2):
         assert dict(menu(english))["/"] == "My learning"
         assert dict(menu(vietnamese))["/"] == "Học tập của tôi"
+
+
+def test_every_page_links_the_static_files_that_exist(app, people):
+    client = login(app.test_client(), people[Role.LEARNER])
+    page = client.get("/courses/").get_data(as_text=True)
+    links = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert {"/static/css/lms.css", "/static/js/lms.js", "/static/img/favicon.svg"} <= set(links)
+    for link in links:
+        assert client.get(link).status_code == 200, link
