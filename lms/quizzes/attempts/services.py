@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, inspect, or_, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,7 +28,7 @@ from lms.classes.models import Enrolment
 from lms.courses import progress
 from lms.db import utcnow
 from lms.i18n import format_datetime
-from lms.quizzes.attempts import drawing, tokens
+from lms.quizzes.attempts import drawing, statements, tokens
 from lms.quizzes.attempts.navigation import field_prefix
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.grading import scoring
@@ -69,18 +69,17 @@ def load_attempt(attempt_id: int) -> Attempt | None:
 def load_attempt_to_save(attempt_id: int) -> tuple[Attempt, Quiz, int] | None:
     """An attempt row with its quiz and how many questions it has (one query), for an autosave:
     `save_responses` then reads only the questions posted, not the whole attempt."""
-    question_count = (
-        select(func.count(AttemptQuestion.id))
-        .where(AttemptQuestion.attempt_id == Attempt.id)
-        .correlate(Attempt)
-        .scalar_subquery()
-    )
-    row = db.session.execute(
-        select(Attempt, Quiz, question_count)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.id == attempt_id)
-    ).one_or_none()
+    row = db.session.execute(statements.attempt_to_save(), {"attempt_id": attempt_id}).one_or_none()
     return None if row is None else (row[0], row[1], row[2])
+
+
+def load_attempt_to_submit(attempt_id: int) -> tuple[Attempt, Quiz] | None:
+    """An attempt row with its quiz (one query), for submit: its questions are read once the
+    attempt is locked (`lock_attempt`), so reading them before would be wasted."""
+    row = db.session.execute(
+        statements.attempt_with_quiz(), {"attempt_id": attempt_id}
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def is_answered(response: Any) -> bool:
@@ -264,17 +263,7 @@ def closed_message(attempt: Attempt, quiz: Quiz, now: datetime) -> str:
 
 def _claim(attempt: Attempt, now: datetime) -> bool:
     """Lock the attempt row for a write, if it still takes answers (see the module docstring)."""
-    result = db.session.execute(
-        update(Attempt)
-        .where(
-            Attempt.id == attempt.id,
-            Attempt.state == AttemptState.IN_PROGRESS,
-            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now),
-        )
-        # A no-op assignment: the point is the row lock and the re-checked condition.
-        .values(current_page=Attempt.current_page)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(statements.claim(), {"attempt_id": attempt.id, "now": now})
     return result.rowcount == 1
 
 
@@ -328,9 +317,7 @@ def _questions_at(attempt: Attempt, positions: set[int]) -> dict[int, AttemptQue
     if "questions" not in inspect(attempt).unloaded:
         return {q.position: q for q in attempt.questions if q.position in positions}
     questions = db.session.scalars(
-        select(AttemptQuestion).where(
-            AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(positions)
-        )
+        statements.questions_at(), {"attempt_id": attempt.id, "positions": sorted(positions)}
     )
     return {question.position: question for question in questions}
 
@@ -389,19 +376,27 @@ def lock_attempt(attempt: Attempt) -> None:
         dbapi_connection = connection.connection.dbapi_connection
         if not dbapi_connection.in_transaction:
             dbapi_connection.execute("BEGIN IMMEDIATE")
-    db.session.scalars(
-        select(Attempt)
-        .where(Attempt.id == attempt.id)
-        .with_for_update(of=Attempt)
-        .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
-        .execution_options(populate_existing=True)
-    ).one()
+    db.session.scalars(statements.locked_attempt(), {"attempt_id": attempt.id}).one()
 
 
 def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str) -> bool:
     lock_attempt(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         return False  # another request finished it first: it shows what that one recorded
+    if state == AttemptState.FINISHED:
+        # Closed and graded together: one UPDATE of the attempt row (see `grade_attempt`).
+        scoring.grade_attempt(attempt, quiz, reason, when)
+        signals.quiz_graded.send(
+            current_app._get_current_object(),
+            class_id=quiz.class_id,
+            quiz_id=quiz.id,
+            user_ids=[attempt.user_id],
+        )
+        return True
+    return _abandon(attempt, state, when, reason)
+
+
+def _abandon(attempt: Attempt, state: str, when: datetime, reason: str) -> bool:
     result = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
@@ -413,16 +408,7 @@ def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: st
         return False
     set_committed_value(attempt, "state", state)
     set_committed_value(attempt, "finished_at", when)
-    if state == AttemptState.FINISHED:
-        scoring.grade_attempt(attempt, quiz, reason)
-        signals.quiz_graded.send(
-            current_app._get_current_object(),
-            class_id=quiz.class_id,
-            quiz_id=quiz.id,
-            user_ids=[attempt.user_id],
-        )
-    else:
-        record("attempt.abandon", "attempt", attempt.id, after={"state": state, "reason": reason})
+    record("attempt.abandon", "attempt", attempt.id, after={"state": state, "reason": reason})
     return True
 
 
