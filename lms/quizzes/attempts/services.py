@@ -3,9 +3,11 @@ posts and autosave), the deadline and the quiz's overdue rule (enforced here, on
 never by the browser's clock), and idempotent submit with instant grading (see `scoring`).
 
 Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all take
-the attempt row's lock first: saving answers through one conditional UPDATE of the row (PostgreSQL
-makes the second writer wait for the row and then re-check the condition; SQLite serialises
-writers), finishing through `lock_attempt`, which reads the answers only once it holds the lock.
+the attempt row's lock first: an autosave by reading the attempt row and the questions it saves
+FOR UPDATE, on condition the attempt still takes answers, a page post through one conditional
+UPDATE of the row (PostgreSQL makes the second writer wait for the rows and then re-check the
+condition on their latest versions; SQLite serialises writers), finishing through `lock_attempt`,
+which reads the answers only once it holds the lock.
 So the loser sees the attempt as it was left, does nothing twice, and no saved answer goes
 ungraded.
 """
@@ -285,10 +287,12 @@ def save_responses(
         raise AttemptError(closed_message(attempt, quiz, now))
     if not answers:
         return []  # a ping for the time left: nothing to write
-    if not _claim(attempt, now):
+    by_position = _claim_questions(attempt, set(answers), now)
+    if not by_position:
+        # Closed meanwhile (or, never from a page, no such question): say which.
         db.session.refresh(attempt)
-        raise AttemptError(closed_message(attempt, quiz, now))
-    by_position = _questions_at(attempt, set(answers))
+        if not takes_answers(attempt, now):
+            raise AttemptError(closed_message(attempt, quiz, now))
     touched = []
     for position, formdata in answers.items():
         question = by_position.get(position)
@@ -311,15 +315,37 @@ def save_responses(
     return touched
 
 
-def _questions_at(attempt: Attempt, positions: set[int]) -> dict[int, AttemptQuestion]:
-    """The attempt's questions at these positions, with their versions: those a page has already
-    loaded, else only these rows (an autosave of one answer reads one question, not thirty)."""
+def _claim_questions(
+    attempt: Attempt, positions: set[int], now: datetime
+) -> dict[int, AttemptQuestion]:
+    """Lock the attempt for a write if it still takes answers (see the module docstring), and
+    return its questions at these positions with their versions; empty when it takes no more.
+
+    A page post has loaded every question already: it claims the row with a no-op UPDATE. An
+    autosave has not: one locked read takes the attempt row and only the questions posted (one
+    answer reads one question, not thirty), read as they are once the lock is held.
+    """
     if "questions" not in inspect(attempt).unloaded:
+        if not _claim(attempt, now):
+            return {}
         return {q.position: q for q in attempt.questions if q.position in positions}
+    _sqlite_write_lock()
     questions = db.session.scalars(
-        statements.questions_at(), {"attempt_id": attempt.id, "positions": sorted(positions)}
+        statements.claimed_questions(),
+        {"attempt_id": attempt.id, "positions": sorted(positions), "now": now},
     )
     return {question.position: question for question in questions}
+
+
+def _sqlite_write_lock() -> None:
+    """On SQLite, take the database's write lock before reading what this request will write:
+    its FOR UPDATE is no lock, and a deferred transaction that has read cannot take the write
+    lock once another writer committed. PostgreSQL locks rows instead (FOR UPDATE)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 # --- finishing ----------------------------------------------------------------------------------
@@ -371,11 +397,7 @@ def lock_attempt(attempt: Attempt) -> None:
     FOR UPDATE on PostgreSQL; on SQLite an IMMEDIATE transaction (see `lms.db`) is the lock,
     taken before the read so no writer commits between the read and the grading.
     """
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.in_transaction:
-            dbapi_connection.execute("BEGIN IMMEDIATE")
+    _sqlite_write_lock()
     db.session.scalars(statements.locked_attempt(), {"attempt_id": attempt.id}).one()
 
 

@@ -60,12 +60,27 @@ def claim() -> Update:
 
 
 @functools.cache
-def questions_at() -> Select:
-    """Some questions of an attempt (their versions joined, as the relationship loads them).
-    Binds `attempt_id` and `positions` (a list)."""
-    return select(AttemptQuestion).where(
-        AttemptQuestion.attempt_id == bindparam("attempt_id"),
-        AttemptQuestion.position.in_(bindparam("positions", expanding=True)),
+def claimed_questions() -> Select:
+    """Some questions of an attempt that still takes answers (their versions joined, as the
+    relationship loads them), locked with the attempt row: on PostgreSQL a second writer waits
+    for both and then re-checks the condition on their latest versions, so it compares the
+    answer it sends with the one saved last and finds a submitted attempt closed. No row when
+    the attempt takes no more answers. Binds `attempt_id`, `positions` (a list) and `now`."""
+    return (
+        select(AttemptQuestion)
+        .select_from(Attempt)
+        .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
+        .where(
+            Attempt.id == bindparam("attempt_id"),
+            Attempt.state == AttemptState.IN_PROGRESS,
+            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= bindparam("now")),
+            AttemptQuestion.position.in_(bindparam("positions", expanding=True)),
+        )
+        # The attempt row first, then the questions: the order submit locks and writes them
+        # in (PostgreSQL locks in the order `OF` names), or the two would deadlock. Not the
+        # versions: the eager outer join's side cannot be locked, nor need it be.
+        .with_for_update(of=[Attempt, AttemptQuestion])
+        .execution_options(populate_existing=True)
     )
 
 
