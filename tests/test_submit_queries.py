@@ -16,11 +16,11 @@ from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, shipped_bank
 from tests.conftest import csrf_token, login
 
-#: The signed-in account, the attempt with its quiz, the lock and the questions it grades, the
+#: The signed-in account, the attempt with its quiz, the lock with the questions it grades, the
 #: attempt closed with its grade, the questions' grades, the audit event, and the completion
 #: engine's re-evaluation of the learner (class, enrolment, rules, stored standing, its write).
 #: It was 17 (a query per question grade column set, the attempt read twice, two writes of it).
-BUDGET = 12
+BUDGET = 11
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ the attempt row's lock first: an autosave by reading the attempt row and the que
 FOR UPDATE, on condition the attempt still takes answers, a page post through one conditional
 UPDATE of the row (PostgreSQL makes the second writer wait for the rows and then re-check the
 condition on their latest versions; SQLite serialises writers), finishing through `lock_attempt`,
-which reads the answers only once it holds the lock.
+which locks the attempt with its answers and reads them as they stand once it holds the locks.
 So the loser sees the attempt as it was left, does nothing twice, and no saved answer goes
 ungraded.
 """
@@ -389,7 +389,8 @@ def submit_attempt(attempt: Attempt, quiz: Quiz, now: datetime | None = None) ->
 
 
 def lock_attempt(attempt: Attempt) -> None:
-    """Take the attempt's row lock, then read it and its answers again as stored.
+    """Take the attempt's row lock and read it and its answers again as stored (one statement
+    locking the attempt row and its questions, see `statements.locked_questions`).
 
     Whatever finishes an attempt grades what this reads, never what the request loaded before:
     an autosave that committed while this request waited for the lock is graded, and one that
@@ -398,7 +399,11 @@ def lock_attempt(attempt: Attempt) -> None:
     taken before the read so no writer commits between the read and the grading.
     """
     _sqlite_write_lock()
-    db.session.scalars(statements.locked_attempt(), {"attempt_id": attempt.id}).one()
+    rows = db.session.execute(statements.locked_questions(), {"attempt_id": attempt.id}).all()
+    if not rows:  # no question to lock it through (none drawn): the attempt row alone
+        db.session.scalars(statements.locked_attempt(), {"attempt_id": attempt.id}).one()
+        return
+    set_committed_value(attempt, "questions", [question for _attempt, question in rows])
 
 
 def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str) -> bool:

@@ -85,6 +85,23 @@ def claimed_questions() -> Select:
 
 
 @functools.cache
+def locked_questions() -> Select:
+    """The attempt and each of its questions (with its version), attempt row and questions
+    locked in one statement. PostgreSQL hands back the latest version of every row it had to
+    wait for (an autosave that held the attempt and wrote a question), so what this reads is
+    what is stored once the lock is held. The attempt row first, then the questions: the order
+    an autosave locks them in. Binds `attempt_id`."""
+    return (
+        select(Attempt, AttemptQuestion)
+        .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
+        .where(Attempt.id == bindparam("attempt_id"))
+        .order_by(AttemptQuestion.position)
+        .with_for_update(of=[Attempt, AttemptQuestion])
+        .execution_options(populate_existing=True)
+    )
+
+
+@functools.cache
 def locked_attempt() -> Select:
     """The attempt under its row lock, then its questions with their versions. Two statements,
     not one joined: on PostgreSQL a statement that waited for the lock re-reads only the locked
