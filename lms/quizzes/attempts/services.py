@@ -288,11 +288,12 @@ def save_responses(
     if not answers:
         return []  # a ping for the time left: nothing to write
     by_position = _claim_questions(attempt, set(answers), now)
-    if not by_position:
+    if by_position is None:
         # Closed meanwhile (or, never from a page, no such question): say which.
         db.session.refresh(attempt)
         if not takes_answers(attempt, now):
             raise AttemptError(closed_message(attempt, quiz, now))
+        by_position = {}
     touched = []
     for position, formdata in answers.items():
         question = by_position.get(position)
@@ -317,9 +318,10 @@ def save_responses(
 
 def _claim_questions(
     attempt: Attempt, positions: set[int], now: datetime
-) -> dict[int, AttemptQuestion]:
+) -> dict[int, AttemptQuestion] | None:
     """Lock the attempt for a write if it still takes answers (see the module docstring), and
-    return its questions at these positions with their versions; empty when it takes no more.
+    return its questions at these positions with their versions; None when it takes no more
+    (for an autosave, also when none of them exists).
 
     A page post has loaded every question already: it claims the row with a no-op UPDATE. An
     autosave has not: one locked read takes the attempt row and only the questions posted (one
@@ -327,14 +329,14 @@ def _claim_questions(
     """
     if "questions" not in inspect(attempt).unloaded:
         if not _claim(attempt, now):
-            return {}
+            return None
         return {q.position: q for q in attempt.questions if q.position in positions}
     _sqlite_write_lock()
     questions = db.session.scalars(
         statements.claimed_questions(),
         {"attempt_id": attempt.id, "positions": sorted(positions), "now": now},
     )
-    return {question.position: question for question in questions}
+    return {question.position: question for question in questions} or None
 
 
 def _sqlite_write_lock() -> None:
