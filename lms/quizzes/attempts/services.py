@@ -3,14 +3,15 @@ posts and autosave), the deadline and the quiz's overdue rule (enforced here, on
 never by the browser's clock), and idempotent submit with instant grading (see `scoring`).
 
 Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all take
-the attempt row's lock first: saving answers through one conditional UPDATE of the row (PostgreSQL
-makes the second writer wait for the row and then re-check the condition; SQLite serialises
-writers), finishing through `lock_attempt`, which reads the answers only once it holds the lock.
+the attempt row's lock first: an autosave by reading the attempt row and the questions it saves
+FOR UPDATE, on condition the attempt still takes answers, a page post through one conditional
+UPDATE of the row (PostgreSQL makes the second writer wait for the rows and then re-check the
+condition on their latest versions; SQLite serialises writers), finishing through `lock_attempt`,
+which locks the attempt with its answers and reads them as they stand once it holds the locks.
 So the loser sees the attempt as it was left, does nothing twice, and no saved answer goes
 ungraded.
 """
 
-import functools
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,8 +19,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, inspect, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db, signals
@@ -29,7 +30,7 @@ from lms.classes.models import Enrolment
 from lms.courses import progress
 from lms.db import utcnow
 from lms.i18n import format_datetime
-from lms.quizzes.attempts import drawing, tokens
+from lms.quizzes.attempts import drawing, statements, tokens
 from lms.quizzes.attempts.navigation import field_prefix
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.grading import scoring
@@ -59,26 +60,10 @@ class AttemptError(ServiceError):
 # --- reading ------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _attempt_statement() -> Select:
-    """`load_attempt_quiz`'s statement, built once: every attempt page runs it, and building it
-    anew (joins, loader options, cache key) cost more Python than running it. The questions come
-    joined, one row each: one round trip instead of a second SELECT for them (about 1 ms less
-    on PostgreSQL, though each row repeats the attempt's and the quiz's columns)."""
-    owners = (QuizOverride.quiz_id == Attempt.quiz_id) & (QuizOverride.user_id == Attempt.user_id)
-    return (
-        select(Attempt, Quiz, QuizOverride)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .outerjoin(QuizOverride, owners)
-        .where(Attempt.id == bindparam("attempt_id"))
-        .options(joinedload(Attempt.questions).joinedload(AttemptQuestion.question_version))
-    )
-
-
 def load_attempt_quiz(attempt_id: int) -> tuple[Attempt, Quiz, QuizOverride | None] | None:
     """An attempt with its questions and their versions, its quiz and the override of the quiz's
     settings for the attempt's learner (one query): what every attempt page reads first."""
-    result = db.session.execute(_attempt_statement(), {"attempt_id": attempt_id})
+    result = db.session.execute(statements.attempt_page(), {"attempt_id": attempt_id})
     # unique(): the questions come joined, one row each.
     row = result.unique().one_or_none()
     return None if row is None else (row[0], row[1], row[2])
@@ -94,18 +79,17 @@ def load_attempt(attempt_id: int) -> Attempt | None:
 def load_attempt_to_save(attempt_id: int) -> tuple[Attempt, Quiz, int] | None:
     """An attempt row with its quiz and how many questions it has (one query), for an autosave:
     `save_responses` then reads only the questions posted, not the whole attempt."""
-    question_count = (
-        select(func.count(AttemptQuestion.id))
-        .where(AttemptQuestion.attempt_id == Attempt.id)
-        .correlate(Attempt)
-        .scalar_subquery()
-    )
-    row = db.session.execute(
-        select(Attempt, Quiz, question_count)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.id == attempt_id)
-    ).one_or_none()
+    row = db.session.execute(statements.attempt_to_save(), {"attempt_id": attempt_id}).one_or_none()
     return None if row is None else (row[0], row[1], row[2])
+
+
+def load_attempt_to_submit(attempt_id: int) -> tuple[Attempt, Quiz] | None:
+    """An attempt row with its quiz (one query), for submit: its questions are read once the
+    attempt is locked (`lock_attempt`), so reading them before would be wasted."""
+    row = db.session.execute(
+        statements.attempt_with_quiz(), {"attempt_id": attempt_id}
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def is_answered(response: Any) -> bool:
@@ -289,17 +273,7 @@ def closed_message(attempt: Attempt, quiz: Quiz, now: datetime) -> str:
 
 def _claim(attempt: Attempt, now: datetime) -> bool:
     """Lock the attempt row for a write, if it still takes answers (see the module docstring)."""
-    result = db.session.execute(
-        update(Attempt)
-        .where(
-            Attempt.id == attempt.id,
-            Attempt.state == AttemptState.IN_PROGRESS,
-            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now),
-        )
-        # A no-op assignment: the point is the row lock and the re-checked condition.
-        .values(current_page=Attempt.current_page)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(statements.claim(), {"attempt_id": attempt.id, "now": now})
     return result.rowcount == 1
 
 
@@ -321,10 +295,13 @@ def save_responses(
         raise AttemptError(closed_message(attempt, quiz, now))
     if not answers:
         return []  # a ping for the time left: nothing to write
-    if not _claim(attempt, now):
+    by_position = _claim_questions(attempt, set(answers), now)
+    if by_position is None:
+        # Closed meanwhile (or, never from a page, no such question): say which.
         db.session.refresh(attempt)
-        raise AttemptError(closed_message(attempt, quiz, now))
-    by_position = _questions_at(attempt, set(answers))
+        if not takes_answers(attempt, now):
+            raise AttemptError(closed_message(attempt, quiz, now))
+        by_position = {}
     touched = []
     for position, formdata in answers.items():
         question = by_position.get(position)
@@ -347,17 +324,38 @@ def save_responses(
     return touched
 
 
-def _questions_at(attempt: Attempt, positions: set[int]) -> dict[int, AttemptQuestion]:
-    """The attempt's questions at these positions, with their versions: those a page has already
-    loaded, else only these rows (an autosave of one answer reads one question, not thirty)."""
+def _claim_questions(
+    attempt: Attempt, positions: set[int], now: datetime
+) -> dict[int, AttemptQuestion] | None:
+    """Lock the attempt for a write if it still takes answers (see the module docstring), and
+    return its questions at these positions with their versions; None when it takes no more
+    (for an autosave, also when none of them exists).
+
+    A page post has loaded every question already: it claims the row with a no-op UPDATE. An
+    autosave has not: one locked read takes the attempt row and only the questions posted (one
+    answer reads one question, not thirty), read as they are once the lock is held.
+    """
     if "questions" not in inspect(attempt).unloaded:
+        if not _claim(attempt, now):
+            return None
         return {q.position: q for q in attempt.questions if q.position in positions}
+    _sqlite_write_lock()
     questions = db.session.scalars(
-        select(AttemptQuestion).where(
-            AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(positions)
-        )
+        statements.claimed_questions(),
+        {"attempt_id": attempt.id, "positions": sorted(positions), "now": now},
     )
-    return {question.position: question for question in questions}
+    return {question.position: question for question in questions} or None
+
+
+def _sqlite_write_lock() -> None:
+    """On SQLite, take the database's write lock before reading what this request will write:
+    its FOR UPDATE is no lock, and a deferred transaction that has read cannot take the write
+    lock once another writer committed. PostgreSQL locks rows instead (FOR UPDATE)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 # --- finishing ----------------------------------------------------------------------------------
@@ -401,7 +399,8 @@ def submit_attempt(attempt: Attempt, quiz: Quiz, now: datetime | None = None) ->
 
 
 def lock_attempt(attempt: Attempt) -> None:
-    """Take the attempt's row lock, then read it and its answers again as stored.
+    """Take the attempt's row lock and read it and its answers again as stored (one statement
+    locking the attempt row and its questions, see `statements.locked_questions`).
 
     Whatever finishes an attempt grades what this reads, never what the request loaded before:
     an autosave that committed while this request waited for the lock is graded, and one that
@@ -409,24 +408,32 @@ def lock_attempt(attempt: Attempt) -> None:
     FOR UPDATE on PostgreSQL; on SQLite an IMMEDIATE transaction (see `lms.db`) is the lock,
     taken before the read so no writer commits between the read and the grading.
     """
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.in_transaction:
-            dbapi_connection.execute("BEGIN IMMEDIATE")
-    db.session.scalars(
-        select(Attempt)
-        .where(Attempt.id == attempt.id)
-        .with_for_update(of=Attempt)
-        .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.question_version))
-        .execution_options(populate_existing=True)
-    ).one()
+    _sqlite_write_lock()
+    rows = db.session.execute(statements.locked_questions(), {"attempt_id": attempt.id}).all()
+    if not rows:  # no question to lock it through (none drawn): the attempt row alone
+        db.session.scalars(statements.locked_attempt(), {"attempt_id": attempt.id}).one()
+        return
+    set_committed_value(attempt, "questions", [question for _attempt, question in rows])
 
 
 def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str) -> bool:
     lock_attempt(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         return False  # another request finished it first: it shows what that one recorded
+    if state == AttemptState.FINISHED:
+        # Closed and graded together: one UPDATE of the attempt row (see `grade_attempt`).
+        scoring.grade_attempt(attempt, quiz, reason, when)
+        signals.quiz_graded.send(
+            current_app._get_current_object(),
+            class_id=quiz.class_id,
+            quiz_id=quiz.id,
+            user_ids=[attempt.user_id],
+        )
+        return True
+    return _abandon(attempt, state, when, reason)
+
+
+def _abandon(attempt: Attempt, state: str, when: datetime, reason: str) -> bool:
     result = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
@@ -438,16 +445,7 @@ def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: st
         return False
     set_committed_value(attempt, "state", state)
     set_committed_value(attempt, "finished_at", when)
-    if state == AttemptState.FINISHED:
-        scoring.grade_attempt(attempt, quiz, reason)
-        signals.quiz_graded.send(
-            current_app._get_current_object(),
-            class_id=quiz.class_id,
-            quiz_id=quiz.id,
-            user_ids=[attempt.user_id],
-        )
-    else:
-        record("attempt.abandon", "attempt", attempt.id, after={"state": state, "reason": reason})
+    record("attempt.abandon", "attempt", attempt.id, after={"state": state, "reason": reason})
     return True
 
 

@@ -99,6 +99,17 @@ def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]
     return found
 
 
+def get_own_attempt_to_submit_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
+    """The same check for a submit, reading only the attempt row and its quiz (one query):
+    submit reads the questions it grades once it holds the attempt's lock."""
+    found = service.load_attempt_to_submit(attempt_id)
+    if found is None:
+        abort(404)
+    if found[0].user_id != str(current_user.get_id()):
+        abort(403)
+    return found
+
+
 # --- a class's quizzes and a quiz's start page ---------------------------------------------------
 
 
@@ -328,7 +339,7 @@ def summary(attempt_id: int):
 @access(LOGIN)
 def submit(attempt_id: int):
     """Submit and grade, once: a second tab or a retry lands on the same result."""
-    attempt, quiz = get_own_attempt_or_404(attempt_id)
+    attempt, quiz = get_own_attempt_to_submit_or_404(attempt_id)
     if service.submit_attempt(attempt, quiz, utcnow()):
         flash(_("Your attempt has been submitted."), "success")
     return redirect(url_for(".review", attempt_id=attempt.id), 303)

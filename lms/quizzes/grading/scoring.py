@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 from statistics import fmean
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db
 from lms.audit.services import record
 from lms.courses import progress
 from lms.courses.models import Module
+from lms.quizzes.attempts import statements
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.manage.settings import EffectiveSettings
 from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, GradingMethod, Quiz
@@ -33,16 +35,54 @@ def learner_attempts(quiz_id: int, user_id: str) -> list[Attempt]:
     )
 
 
-def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str) -> None:
-    """Grade every question by its type (on submit, or a regrade); essays wait for a person."""
+def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: datetime) -> None:
+    """Close the attempt (submit or autosubmit, under its lock) and grade every question by its
+    type; essays wait for a person.
+
+    Three statements whatever the number of questions: the attempt's state and grade in one
+    guarded UPDATE, every question's grade in one executemany, the audit event.
+    """
+    rows = _grade_questions(attempt)
+    before = attempt.fraction
+    fraction = attempt_fraction(attempt.questions)
+    closed = db.session.execute(
+        statements.finish(),
+        {
+            "attempt_id": attempt.id,
+            "state": AttemptState.FINISHED,
+            "finished_at": finished_at,
+            "fraction": fraction,
+        },
+    )
+    if closed.rowcount != 1:
+        # Cannot happen under the attempt's lock; kept as the last guard. Raising rolls the
+        # whole request back, so nothing is graded twice.
+        raise RuntimeError(f"attempt {attempt.id} was closed while its lock was held")
+    for name, value in (
+        ("state", AttemptState.FINISHED),
+        ("finished_at", finished_at),
+        ("fraction", fraction),
+    ):
+        set_committed_value(attempt, name, value)
+    if rows:
+        db.session.execute(statements.question_grades(), rows)
+    _graded(attempt, quiz, reason, before, always_record=True)
+
+
+def _grade_questions(attempt: Attempt) -> list[dict]:
+    """Grade the questions in memory (values set as if loaded, so nothing is left for a flush
+    to write) and return the rows `statements.question_grades` writes."""
+    rows = []
     for question in attempt.questions:
         version = question.question_version
         grade = get_question_type(version.qtype).grade(as_data(version, ""), question.response)
         if grade.needs_manual_grading and question.graded_at is not None:
-            continue  # a person graded it already: a regrade keeps that grade
-        question.fraction = grade.fraction
-        question.feedback = list(grade.feedback)
-    update_attempt_grade(attempt, quiz, reason, always_record=True)
+            continue  # a person graded it already: keep that grade
+        feedback = list(grade.feedback)
+        set_committed_value(question, "fraction", grade.fraction)
+        set_committed_value(question, "feedback", feedback)
+        rows.append({"question_id": question.id, "fraction": grade.fraction, "feedback": feedback})
+    return rows
 
 
 def attempt_fraction(questions: list[AttemptQuestion]) -> float | None:
@@ -64,6 +104,13 @@ def update_attempt_grade(
     before = attempt.fraction
     attempt.fraction = attempt_fraction(attempt.questions)
     db.session.flush()
+    _graded(attempt, quiz, reason, before, always_record)
+
+
+def _graded(
+    attempt: Attempt, quiz: Quiz, reason: str, before: float | None, always_record: bool
+) -> None:
+    """Audit a grade just stored, and complete the quiz's module when the learner now passes."""
     if always_record or before != attempt.fraction:
         record(
             "attempt.grade",

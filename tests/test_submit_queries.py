@@ -1,0 +1,129 @@
+"""What one submit costs the database: an exam ends with every learner submitting at once, so a
+submit must stay a fixed, small number of statements, whatever the size of the attempt, with
+the questions' grades written in one batch.
+"""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from lms import db
+from lms.quizzes.attempts import services as attempts
+from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState
+from tests.access.learning import enrol, make_class, shipped_version
+from tests.access.quizzes import make_quiz, shipped_bank
+from tests.conftest import csrf_token, login
+
+#: The signed-in account, the attempt with its quiz, the lock with the questions it grades, the
+#: attempt closed with its grade, the questions' grades, the audit event, and the completion
+#: engine's re-evaluation of the learner (class, enrolment, rules, stored standing, its write).
+#: It was 17 (a query per question grade column set, the attempt read twice, two writes of it).
+BUDGET = 11
+
+
+@pytest.fixture
+def unit(make_unit):
+    return make_unit("SO-NV", "Sở Nội vụ")
+
+
+@pytest.fixture
+def learner(make_person, unit):
+    return make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
+
+
+@pytest.fixture
+def training_class(learner, unit):
+    training_class = make_class(shipped_version(), unit, "MC-01", "Lớp Một cửa khóa 1")
+    enrol(training_class, learner)
+    return training_class
+
+
+@pytest.fixture
+def client_in(client, learner):
+    return login(client, learner)
+
+
+@pytest.fixture
+def sql(app):
+    """Records the statements a block runs, with their parameters (a list for a batch)."""
+
+    @contextmanager
+    def recording():
+        engine = app.extensions["sqlalchemy"].engine
+        seen: list[tuple[str, object]] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            seen.append((" ".join(statement.split()), parameters))
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return recording
+
+
+def start(training_class, learner, size: int) -> Attempt:
+    """An attempt of `size` questions of the one-stop bank, all on one page."""
+    quiz = make_quiz(training_class, shipped_bank(), count=size, questions_per_page=0)
+    attempt = attempts.start_attempt(quiz, str(learner.id))
+    db.session.commit()
+    return attempt
+
+
+def submit(client, attempt_id: int):
+    token = csrf_token(client, f"/quiz/attempt/{attempt_id}/summary")
+    return lambda: client.post(f"/quiz/attempt/{attempt_id}/submit", data={"csrf_token": token})
+
+
+def set_columns(statement: str) -> set[str]:
+    """The columns an UPDATE sets, whatever the driver's parameter style."""
+    assignments = re.search(r" SET (.*?) WHERE ", statement).group(1)
+    return {part.split("=")[0].strip() for part in assignments.split(",")}
+
+
+def test_submit_stays_within_its_budget_at_any_size(client_in, training_class, learner, sql):
+    """A submit of 4 questions runs as many statements as one of 30, at most BUDGET."""
+    counts = []
+    for size in (4, 30):
+        send = submit(client_in, start(training_class, learner, size).id)
+        with sql() as seen:
+            assert send().status_code == 303
+        counts.append(len(seen))
+    assert counts[0] == counts[1] <= BUDGET, counts
+
+
+def test_question_grades_go_in_one_batch_and_the_attempt_in_one_write(
+    client_in, training_class, learner, sql
+):
+    """Every question's grade in one batched UPDATE; the attempt row written once, closed and
+    graded together."""
+    attempt = start(training_class, learner, 12)
+    attempt_id, send = attempt.id, submit(client_in, attempt.id)
+    with sql() as seen:
+        assert send().status_code == 303
+    questions = [p for s, p in seen if s.startswith("UPDATE lms_attempt_questions")]
+    assert len(questions) == 1 and len(questions[0]) == 12
+    (closing,) = [s for s, _ in seen if s.startswith("UPDATE lms_attempts")]
+    assert set_columns(closing) == {"state", "finished_at", "fraction"}
+    db.session.expire_all()
+    stored = db.session.get(Attempt, attempt_id)
+    assert stored.state == AttemptState.FINISHED
+    graded = [q for q in stored.questions if q.question_version.qtype != "essay"]
+    assert graded and all(q.fraction is not None for q in graded)
+    # An essay waits for a person, and so does the attempt's grade.
+    assert (stored.fraction is None) == (len(graded) < len(stored.questions))
+
+
+def test_a_second_submit_writes_nothing(client_in, training_class, learner, sql):
+    """A double click: the second submit reads, finds the attempt finished, and writes nothing."""
+    attempt = start(training_class, learner, 12)
+    send = submit(client_in, attempt.id)
+    assert send().status_code == 303
+    with sql() as seen:
+        assert send().status_code == 303
+    assert not [s for s, _ in seen if s.upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert db.session.query(AttemptQuestion).filter_by(attempt_id=attempt.id).count() == 12
