@@ -6,8 +6,11 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask import Flask, current_app, has_request_context, session
+from flask.globals import _cv_app
 from flask_babel import force_locale, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 SESSION_KEY = "lms_locale"
 
@@ -28,6 +31,13 @@ BABEL_STATE = "_flask_babel"
 TRANSLATIONS_MEMO = "lms_translations"
 
 
+def _babel_state():
+    """Flask-Babel's per-request namespace, read from the app context itself (`flask.g` without
+    the proxy's cost: this runs for every string a page translates)."""
+    context = _cv_app.get(None)
+    return None if context is None else context.g.__dict__.get(BABEL_STATE)
+
+
 def translations() -> NullTranslations:
     """Flask-Babel's catalogue for this request, found once per request and language.
 
@@ -37,13 +47,13 @@ def translations() -> NullTranslations:
     (and puts it back), so a forced language is obeyed and then left. Where the namespace is not
     found (another Flask-Babel version), every call simply takes Flask-Babel's own path.
     """
-    state = g.get(BABEL_STATE) if has_app_context() else None
+    state = _babel_state()
     if state is not None:
         memo = getattr(state, TRANSLATIONS_MEMO, None)
         if memo is not None and memo[0] is getattr(state, "babel_locale", None):
             return memo[1]
     found = get_translations()
-    state = g.get(BABEL_STATE) if has_app_context() else None
+    state = _babel_state()
     locale = getattr(state, "babel_locale", None)
     if locale is not None:
         setattr(state, TRANSLATIONS_MEMO, (locale, found))
@@ -68,6 +78,19 @@ def install_template_gettext(app: Flask) -> None:
         ),
         newstyle=True,
     )
+    # `_()` and `{% trans %}` straight to the catalogue: Jinja's own newstyle wrapper reaches it
+    # through three context calls per string; this does what that wrapper does in one.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+
+
+@pass_context
+def _template_gettext(context, string: str, **variables) -> str:
+    """A template's `_()`, as Jinja's newstyle gettext does it: Markup where the template
+    autoescapes, and always formatted (so "%%" reads "%", and variables are escaped)."""
+    text = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def current_language() -> str:

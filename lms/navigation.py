@@ -6,7 +6,7 @@ menu was ten URL builds and ten catalogue lookups on every page, the same for ev
 the same roles. Nothing of one person is in it: the key is the roles the links depend on.
 """
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 from lms.accounts.permissions import has_any_role
 from lms.config import N_
@@ -53,4 +53,33 @@ def static_url(filename: str) -> str:
     url = memo.get(key)
     if url is None:
         url = memo[key] = url_for("lms.static", filename=filename)
+    return url
+
+
+#: Template addresses kept per app before the memo starts afresh (a crawl over many ids must not
+#: grow it without end; a class page's addresses are a handful).
+URL_MEMO_SIZE = 4096
+
+
+def template_url_for(endpoint: str, **values) -> str:
+    """Templates' `url_for`, remembered per app: an address depends only on its endpoint, its
+    values and where the app is mounted, and a class page builds some fifteen of them. Relative
+    endpoints, Flask's options (`_external`, `_anchor`…) and any app with URL defaults (a host
+    portal adding a language to its addresses, say) are built as usual, every time."""
+    if (
+        endpoint.startswith(".")
+        or any(name.startswith("_") for name in values)
+        or any(current_app.url_default_functions.values())
+    ):
+        return url_for(endpoint, **values)
+    try:
+        key = ("url", request.script_root, endpoint, frozenset(values.items()))
+        memo = state().chrome
+        url = memo.get(key)
+    except TypeError:  # a value that cannot be a key (a list of query values)
+        return url_for(endpoint, **values)
+    if url is None:
+        if len(memo) >= URL_MEMO_SIZE:
+            memo.clear()
+        url = memo[key] = url_for(endpoint, **values)
     return url

@@ -53,3 +53,16 @@ def test_each_request_speaks_its_own_language(app):
 def test_variables_are_filled_in(app):
     with app.test_request_context("/"), force_locale("en"):
         assert i18n.gettext("%(name)s", name="Lan") == "Lan"
+
+
+def test_template_strings_are_formatted_as_jinja_does(app):
+    """`_()` in a template: Markup where the template escapes, "%%" read as "%", variables
+    escaped, and as plain text where the template does not escape."""
+    with app.test_request_context("/"), force_locale("en"):
+        assert render_template_string("{{ _('100%% done') }}") == "100% done"
+        assert render_template_string("{{ _('%(name)s', name=n) }}", n="<b>") == "&lt;b&gt;"
+        assert render_template_string("{% trans %}Courses{% endtrans %}") == "Courses"
+        plain = app.jinja_env.from_string(
+            "{% autoescape false %}{{ _('%(n)s', n=v) }}{% endautoescape %}"
+        )
+        assert plain.render(v="<b>") == "<b>"

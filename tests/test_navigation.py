@@ -58,3 +58,39 @@ def test_every_page_links_the_static_files_that_exist(app, people):
     assert {"/static/css/lms.css", "/static/js/lms.js", "/static/img/favicon.svg"} <= set(links)
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def test_page_addresses_are_the_ones_flask_builds(app, people):
+    """Templates' remembered `url_for` gives what Flask's gives, for every id, and leaves the
+    options it cannot remember (an anchor, an external address) to Flask."""
+    from flask import render_template_string, url_for
+
+    with app.test_request_context("/courses/"):
+        app.preprocess_request()
+        for class_id in (1, 2, 1):
+            for position in (1, 2):
+                values = {"class_id": class_id, "position": position}
+                assert render_template_string(
+                    "{{ url_for('lms.learn.module', class_id=c, position=p) }}",
+                    c=class_id,
+                    p=position,
+                ) == url_for("lms.learn.module", **values)
+        assert (
+            render_template_string(
+                "{{ url_for('lms.main.home', _external=True) }}|{{ url_for('lms.main.home', _anchor='x') }}"
+            )
+            == f"{url_for('lms.main.home', _external=True)}|/#x"
+        )
+
+
+def test_a_portal_with_url_defaults_gets_flasks_addresses(app, people):
+    from flask import render_template_string
+
+    app.url_default_functions.setdefault(None, []).append(
+        lambda endpoint, values: (
+            values.setdefault("lang", "vi") if endpoint == "lms.main.home" else None
+        )
+    )
+    with app.test_request_context("/courses/"):
+        app.preprocess_request()
+        assert render_template_string("{{ url_for('lms.main.home') }}") == "/?lang=vi"
