@@ -5,9 +5,12 @@ of four learners in three units that the results tests read.
 Loaded as a pytest plugin by tests/conftest.py; a test module's own fixture of the same name wins.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from flask import g
 from flask_login import login_user
+from sqlalchemy import event
 
 from lms import db
 from lms.accounts.models import Role
@@ -44,6 +47,27 @@ def learner(make_person, unit):
 def training_class(unit, trainer, learner):
     """A class of `unit` that `trainer` teaches and `learner` attends."""
     return taught_class(unit, trainer, learner)
+
+
+@pytest.fixture
+def sql(app):
+    """Records the statements a block runs, with their parameters (a list for a batch)."""
+
+    @contextmanager
+    def recording():
+        engine = app.extensions["sqlalchemy"].engine
+        seen: list[tuple[str, object]] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            seen.append((" ".join(statement.split()), parameters))
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return recording
 
 
 def act_as(account) -> None:

@@ -19,16 +19,6 @@ from tests.conftest import csrf_token, login
 
 
 @pytest.fixture
-def unit(make_unit):
-    return make_unit("SO-NV", "Sở Nội vụ")
-
-
-@pytest.fixture
-def learner(make_person, unit):
-    return make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
-
-
-@pytest.fixture
 def other(make_person, unit):
     return make_person("hocvienkhac", unit=unit, full_name="Lê Văn Nam")
 

@@ -4,10 +4,8 @@ must stay a few small reads and one small write, whatever the size of the attemp
 
 import random
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from lms import db
 from lms.demo import answer_form
@@ -27,16 +25,6 @@ MOST_READS = 3
 
 
 @pytest.fixture
-def unit(make_unit):
-    return make_unit("SO-NV", "Sở Nội vụ")
-
-
-@pytest.fixture
-def learner(make_person, unit):
-    return make_person("hocvien", unit=unit, full_name="Trần Thị Mai")
-
-
-@pytest.fixture
 def training_class(learner, unit):
     training_class = make_class(shipped_version(), unit, "MC-01", "Lớp Một cửa khóa 1")
     enrol(training_class, learner)
@@ -46,27 +34,6 @@ def training_class(learner, unit):
 @pytest.fixture
 def client_in(client, learner):
     return login(client, learner)
-
-
-@pytest.fixture
-def sql(app):
-    """Records the statements a block runs, with their parameters (a list for a batch)."""
-
-    @contextmanager
-    def recording():
-        engine = app.extensions["sqlalchemy"].engine
-        seen: list[tuple[str, object]] = []
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            seen.append((" ".join(statement.split()), parameters))
-
-        event.listen(engine, "before_cursor_execute", before)
-        try:
-            yield seen
-        finally:
-            event.remove(engine, "before_cursor_execute", before)
-
-    return recording
 
 
 def start(training_class, learner, size: int) -> Attempt:

@@ -77,7 +77,8 @@ def test_page_addresses_are_the_ones_flask_builds(app, people):
                 ) == url_for("lms.learn.module", **values)
         assert (
             render_template_string(
-                "{{ url_for('lms.main.home', _external=True) }}|{{ url_for('lms.main.home', _anchor='x') }}"
+                "{{ url_for('lms.main.home', _external=True) }}|"
+                "{{ url_for('lms.main.home', _anchor='x') }}"
             )
             == f"{url_for('lms.main.home', _external=True)}|/#x"
         )

@@ -7,6 +7,7 @@ attempt found past its deadline is settled whoever opens it, whatever the browse
 """
 
 from datetime import datetime
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -69,6 +70,10 @@ def get_quiz_or_404(quiz_id: int) -> tuple[Quiz, QuizOverride | None, Seat]:
     return quiz, override, get_seat_or_404(quiz.class_id)
 
 
+#: Whatever an attempt loader returns: a tuple whose first item is the attempt.
+FoundT = TypeVar("FoundT", bound=tuple)
+
+
 def get_own_attempt_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
     """An attempt of the signed-in learner; nobody else may answer or submit it."""
     attempt, quiz, _override = get_own_attempt_settings_or_404(attempt_id)
@@ -80,29 +85,23 @@ def get_own_attempt_settings_or_404(
 ) -> tuple[Attempt, Quiz, QuizOverride | None]:
     """The same, with the learner's override of the quiz's settings read in the same query (the
     pages showing a countdown need it)."""
-    found = service.load_attempt_quiz(attempt_id)
-    if found is None:
-        abort(404)
-    # Loaded first, authorised second: another learner's attempt is refused, never shown.
-    if found[0].user_id != str(current_user.get_id()):
-        abort(403)
-    return found
+    return _own(service.load_attempt_quiz(attempt_id))
 
 
 def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]:
     """The same check for an autosave, reading the attempt row, its quiz and question count."""
-    found = service.load_attempt_to_save(attempt_id)
-    if found is None:
-        abort(404)
-    if found[0].user_id != str(current_user.get_id()):
-        abort(403)
-    return found
+    return _own(service.load_attempt_to_save(attempt_id))
 
 
 def get_own_attempt_to_submit_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
     """The same check for a submit, reading only the attempt row and its quiz (one query):
     submit reads the questions it grades once it holds the attempt's lock."""
-    found = service.load_attempt_to_submit(attempt_id)
+    return _own(service.load_attempt_to_submit(attempt_id))
+
+
+def _own(found: FoundT | None) -> FoundT:
+    """What a loader found of an attempt, if it is the signed-in learner's: loaded first,
+    authorised second, so another learner's attempt is refused (403), never shown."""
     if found is None:
         abort(404)
     if found[0].user_id != str(current_user.get_id()):
