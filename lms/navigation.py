@@ -65,7 +65,8 @@ def template_url_for(endpoint: str, **values) -> str:
     """Templates' `url_for`, remembered per app: an address depends only on its endpoint, its
     values and where the app is mounted, and a class page builds some fifteen of them. Relative
     endpoints, Flask's options (`_external`, `_anchor`…) and any app with URL defaults (a host
-    portal adding a language to its addresses, say) are built as usual, every time."""
+    portal adding a language to its addresses, say) are built as usual, every time. (LMS pages
+    are drawn in requests only: the template context itself reads the request.)"""
     if (
         endpoint.startswith(".")
         or any(name.startswith("_") for name in values)
