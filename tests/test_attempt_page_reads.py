@@ -136,3 +136,22 @@ def test_the_question_list_says_each_questions_state():
     ]
     assert [b.css for b in nav] == ["qnav to-read", "qnav answered", "qnav current"]
     assert not question_nav(attempt, [[1, 2, 3]], 0)[0].current
+
+
+def test_the_answering_page_leaves_out_what_only_a_review_reads():
+    """The page a learner answers on repeats the quiz on every question row: it leaves out the
+    review options and the grades, which the summary and the review page (the full statement)
+    still read."""
+    from sqlalchemy.dialects import postgresql
+
+    from lms.quizzes.attempts import statements
+
+    def columns(statement) -> str:
+        return str(statement.compile(dialect=postgresql.dialect())).split(" FROM ")[0]
+
+    answering, full = columns(statements.attempt_to_answer()), columns(statements.attempt_page())
+    # The questions and versions come joined under aliases (lms_attempt_questions_1.feedback).
+    for column in ("lms_quizzes.review", ".feedback", ".grader_comment", ".content_hash"):
+        assert column in full and column not in answering
+    for column in (".response", ".choice_order", ".data", ".general_feedback"):
+        assert column in answering

@@ -60,10 +60,15 @@ class AttemptError(ServiceError):
 # --- reading ------------------------------------------------------------------------------------
 
 
-def load_attempt_quiz(attempt_id: int) -> tuple[Attempt, Quiz, QuizOverride | None] | None:
+def load_attempt_quiz(
+    attempt_id: int, to_answer: bool = False
+) -> tuple[Attempt, Quiz, QuizOverride | None] | None:
     """An attempt with its questions and their versions, its quiz and the override of the quiz's
-    settings for the attempt's learner (one query): what every attempt page reads first."""
-    result = db.session.execute(statements.attempt_page(), {"attempt_id": attempt_id})
+    settings for the attempt's learner (one query): what every attempt page reads first.
+    `to_answer`: for the page a learner answers on, without the columns only a review or the
+    grading reads (`statements.attempt_to_answer`)."""
+    statement = statements.attempt_to_answer() if to_answer else statements.attempt_page()
+    result = db.session.execute(statement, {"attempt_id": attempt_id})
     # unique(): the questions come joined, one row each.
     row = result.unique().one_or_none()
     return None if row is None else (row[0], row[1], row[2])

@@ -9,9 +9,16 @@ Python as running them. Built once with `bindparam`s, each request only binds it
 import functools
 
 from sqlalchemy import Select, Update, bindparam, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
-from lms.quizzes.models import Attempt, AttemptQuestion, AttemptState, Quiz, QuizOverride
+from lms.quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    QuestionVersion,
+    Quiz,
+    QuizOverride,
+)
 
 
 @functools.cache
@@ -27,6 +34,27 @@ def attempt_page() -> Select:
         .outerjoin(QuizOverride, owners)
         .where(Attempt.id == bindparam("attempt_id"))
         .options(joinedload(Attempt.questions).joinedload(AttemptQuestion.question_version))
+    )
+
+
+@functools.cache
+def attempt_to_answer() -> Select:
+    """`attempt_page` for the page a learner answers on (the `attempt` view): the same rows
+    without the columns only a review or the grading reads. The joined rows repeat the quiz's
+    columns once per question, and psycopg decodes every value of every row (the quiz's review
+    options, JSON, twelve times for a 12-question quiz); the deferred ones are loaded on first
+    use if the overdue rule grades the attempt on the way. Binds `attempt_id`."""
+    questions = joinedload(Attempt.questions)
+    return attempt_page().options(
+        defer(Quiz.review),
+        defer(Quiz.created_at),
+        questions.defer(AttemptQuestion.feedback),
+        questions.defer(AttemptQuestion.fraction),
+        questions.defer(AttemptQuestion.grader_comment),
+        questions.defer(AttemptQuestion.graded_by),
+        questions.defer(AttemptQuestion.graded_at),
+        questions.joinedload(AttemptQuestion.question_version).defer(QuestionVersion.content_hash),
+        questions.joinedload(AttemptQuestion.question_version).defer(QuestionVersion.created_at),
     )
 
 

@@ -88,6 +88,14 @@ def get_own_attempt_settings_or_404(
     return _own(service.load_attempt_quiz(attempt_id))
 
 
+def get_own_attempt_to_answer_or_404(
+    attempt_id: int,
+) -> tuple[Attempt, Quiz, QuizOverride | None]:
+    """The same for the page a learner answers on: without the columns only a review or the
+    grading reads (`service.load_attempt_quiz`'s `to_answer`)."""
+    return _own(service.load_attempt_quiz(attempt_id, to_answer=True))
+
+
 def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]:
     """The same check for an autosave, reading the attempt row, its quiz and question count."""
     return _own(service.load_attempt_to_save(attempt_id))
@@ -221,7 +229,7 @@ def _next_page(attempt: Attempt) -> str:
 @access(LOGIN)
 def attempt(attempt_id: int):
     """One page of questions; sequential navigation only shows the page the learner is on."""
-    attempt, quiz, override = get_own_attempt_settings_or_404(attempt_id)
+    attempt, quiz, override = get_own_attempt_to_answer_or_404(attempt_id)
     now = utcnow()
     service.settle_overdue(attempt, quiz, now)
     if not service.takes_answers(attempt, now):
