@@ -7,7 +7,8 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db
 from lms.certificates.models import CertificatePolicy, Completion, CompletionRule
@@ -226,23 +227,43 @@ def _store(
     now: datetime,
 ) -> list[str]:
     """Write each learner's standing (a new row for one evaluated the first time); return the
-    newly complete."""
-    newly = []
+    newly complete.
+
+    Written with two statements built once (the new rows' INSERT, the others' UPDATE), not
+    through the ORM: a flush's unit of work cost a submit more Python than the writes. The rows
+    the session holds get the values as committed, so it reads what is stored."""
+    newly, inserts, updates = [], [], []
     for user_id in learners:
         standing = current[user_id]
         row = stored.get(user_id)
-        if row is None:
-            row = Completion(class_id=class_id, user_id=user_id, completed_at=None)
-            db.session.add(row)
-        if standing.complete and row.completed_at is None:
-            row.completed_at = now
+        was_complete = row is not None and row.completed_at is not None
+        completed_at = (row.completed_at if was_complete else now) if standing.complete else None
+        if standing.complete and not was_complete:
             newly.append(user_id)
-        elif not standing.complete:
-            row.completed_at = None
-        row.outcomes = _stored(standing.rules)
-        row.evaluated_at = now
-    db.session.flush()
+        values = {"completed_at": completed_at, "outcomes": _stored(standing.rules)}
+        if row is None:
+            inserts.append({"class_id": class_id, "user_id": user_id, **values})
+            continue
+        for name, value in (*values.items(), ("evaluated_at", now)):
+            set_committed_value(row, name, value)
+        updates.append({"row_id": row.id, **values})
+    if inserts:
+        db.session.execute(_insert_statement(), [{**row, "evaluated_at": now} for row in inserts])
+    if updates:
+        db.session.execute(_update_statement(), [{**row, "evaluated_at": now} for row in updates])
     return newly
+
+
+@functools.cache
+def _insert_statement() -> Insert:
+    return insert(Completion.__table__)
+
+
+@functools.cache
+def _update_statement() -> Update:
+    """Binds `row_id`, `completed_at`, `outcomes`, `evaluated_at`."""
+    table = Completion.__table__
+    return update(table).where(table.c.id == bindparam("row_id"))
 
 
 def completed_ids(class_id: int) -> list[str]:
