@@ -255,3 +255,21 @@ def test_a_few_learners_are_evaluated_as_the_whole_class_would_be(
 
 def test_a_few_learners_of_a_missing_class_are_nobody(app):
     assert completion.evaluate(987654, ["1", "2"]) == []
+
+
+def test_the_session_reads_the_standing_just_written(klass, learner, rates):
+    """The standing is written by statements, not a flush: a row the session already holds
+    shows the new values at once, with no refresh."""
+    add_rule(klass, "attendance", min_percent=80)
+    user_id = str(learner.id)
+    rates[user_id] = Rate(90.0)
+    completion.evaluate(klass.id, [user_id])
+    row = stored(klass, learner)
+    assert row.completed_at is not None
+    rates[user_id] = Rate(50.0)
+    completion.evaluate(klass.id, [user_id])
+    assert row.completed_at is None
+    assert row.outcomes[0]["detail"] == {"percent": 50.0, "min": 80}
+    db.session.expire(row)
+    assert row.completed_at is None
+    assert row.outcomes[0]["detail"] == {"percent": 50.0, "min": 80}

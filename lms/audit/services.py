@@ -45,9 +45,11 @@ def record_now(
     after: dict | None = None,
 ) -> None:
     """`record` for a request that writes nothing else through the ORM (a submit): the event is
-    inserted at once by a statement built once, so the request needs no flush, whose unit of
-    work cost more Python than the INSERT. Pending ORM changes are flushed first (autoflush), so
-    events keep the order they were recorded in."""
+    inserted at once by a statement built once, so the request needs no flush of its own, whose
+    unit of work cost more Python than the INSERT. Pending ORM changes are flushed first (a Core
+    statement does not autoflush; with nothing pending the flush returns at once), so events
+    keep the order they were recorded in."""
+    db.session.flush()
     db.session.execute(
         _insert_statement(),
         {
