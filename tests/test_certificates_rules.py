@@ -214,3 +214,62 @@ def test_validity_sets_the_expiry(klass, learner):
     certificate = certificate_of(klass, learner)
     assert certificate.expires_at.year == certificate.issued_at.year + 2
     assert services.facts_of(certificate)["expires_at"].endswith("Z")
+
+
+def _standings_of(training_class, accounts) -> dict[str, tuple[bool, list]]:
+    rows = db.session.scalars(
+        select(Completion).where(
+            Completion.class_id == training_class.id,
+            Completion.user_id.in_([str(account.id) for account in accounts]),
+        )
+    )
+    return {row.user_id: (row.completed_at is not None, row.outcomes) for row in rows}
+
+
+def test_a_few_learners_are_evaluated_as_the_whole_class_would_be(
+    klass, learner, make_person, unit, rates
+):
+    """Re-evaluating a few learners (class, rules, enrolment and stored standing read in one
+    statement, one row per rule and learner) stores what evaluating the whole class stores:
+    each learner their own standing, none for a withdrawn or a stranger."""
+    add_rule(klass, "modules")
+    add_rule(klass, "attendance", min_percent=80)
+    other, gone, stranger = (make_person(unit=unit) for _ in range(3))
+    for account in (other, gone):
+        enrolments.enrol(klass, str(account.id))
+    enrolments.withdraw(enrolments.find_enrolment(klass, str(gone.id)))
+    for account in (learner, other, gone):
+        rates[str(account.id)] = Rate(100.0)
+    db.session.commit()
+    finish_modules(klass, learner)
+    everyone = [learner, other, gone, stranger]
+    assert completion.evaluate(klass.id, [str(account.id) for account in everyone]) == []
+    few = _standings_of(klass, everyone)
+    assert set(few) == {str(learner.id), str(other.id)}
+    assert few[str(learner.id)][0] is True
+    assert few[str(other.id)][0] is False
+    assert [item["met"] for item in few[str(other.id)][1]] == [False, True]
+    completion.evaluate(klass.id)
+    assert _standings_of(klass, everyone) == few
+
+
+def test_a_few_learners_of_a_missing_class_are_nobody(app):
+    assert completion.evaluate(987654, ["1", "2"]) == []
+
+
+def test_the_session_reads_the_standing_just_written(klass, learner, rates):
+    """The standing is written by statements, not a flush: a row the session already holds
+    shows the new values at once, with no refresh."""
+    add_rule(klass, "attendance", min_percent=80)
+    user_id = str(learner.id)
+    rates[user_id] = Rate(90.0)
+    completion.evaluate(klass.id, [user_id])
+    row = stored(klass, learner)
+    assert row.completed_at is not None
+    rates[user_id] = Rate(50.0)
+    completion.evaluate(klass.id, [user_id])
+    assert row.completed_at is None
+    assert row.outcomes[0]["detail"] == {"percent": 50.0, "min": 80}
+    db.session.expire(row)
+    assert row.completed_at is None
+    assert row.outcomes[0]["detail"] == {"percent": 50.0, "min": 80}

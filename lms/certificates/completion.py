@@ -3,10 +3,12 @@ kept in `Completion` rows whenever something relevant changes (see `receivers`),
 who meets every rule is complete at once, without a nightly job.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db
 from lms.certificates.models import CertificatePolicy, Completion, CompletionRule
@@ -14,6 +16,16 @@ from lms.certificates.rules import RULE_TYPES, Outcome
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.db import utcnow
 from lms.quizzes.models import Quiz
+
+
+@dataclass(frozen=True)
+class ClassKey:
+    """What the rule types read of a class (`id`, `course_version_id`): re-evaluating a learner
+    needs no full `TrainingClass`, whose eager joins (course version, unit) cost more Python than
+    the rest of the evaluation."""
+
+    id: int
+    course_version_id: int
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,7 @@ def enrolled_ids(class_id: int, user_ids: list[str] | None = None) -> list[str]:
 
 
 def standings(
-    training_class: TrainingClass,
+    training_class: TrainingClass | ClassKey,
     user_ids: list[str],
     rules: list[CompletionRule] | None = None,
 ) -> dict[str, Standing]:
@@ -130,12 +142,71 @@ def evaluate(class_id: int, user_ids: list[str] | None = None, now: datetime | N
     regrade, an attendance correction) makes a rule fail again: then `completed_at` is cleared,
     and a certificate already issued stays as it is until an organizer revokes it.
     """
+    if user_ids is not None and len(user_ids) <= FEW_LEARNERS:
+        found = _read_few(class_id, user_ids)
+    else:
+        found = _read_all(class_id, user_ids)
+    if found is None:
+        return []
+    key, rules, learners, stored = found
+    current = standings(key, learners, rules)
+    return _store(class_id, learners, current, stored, now or utcnow())
+
+
+#: Up to this many learners are read with their class and rules in one statement (one row per
+#: rule and learner); more (an attendance import, a rule edit) read them apart.
+FEW_LEARNERS = 20
+
+_Found = tuple[ClassKey, list[CompletionRule], list[str], dict[str, Completion]]
+
+
+@functools.cache
+def _few_statement() -> Select:
+    """The class's course version, its rules, which of `user_ids` are enrolled and their stored
+    standing: the four reads of a re-evaluation in one round trip, built once (a submit runs it
+    for its learner). Binds `class_id` and `user_ids` (expanding)."""
+    enrolled = (
+        (Enrolment.class_id == TrainingClass.id)
+        & (Enrolment.status == EnrolmentStatus.ENROLLED)
+        & Enrolment.user_id.in_(bindparam("user_ids", expanding=True))
+    )
+    stored = (Completion.class_id == TrainingClass.id) & (Completion.user_id == Enrolment.user_id)
+    return (
+        select(TrainingClass.course_version_id, CompletionRule, Enrolment.user_id, Completion)
+        .select_from(TrainingClass)
+        .outerjoin(CompletionRule, CompletionRule.class_id == TrainingClass.id)
+        .outerjoin(Enrolment, enrolled)
+        .outerjoin(Completion, stored)
+        .where(TrainingClass.id == bindparam("class_id"))
+    )
+
+
+def _read_few(class_id: int, user_ids: list[str]) -> _Found | None:
+    """`_few_statement`'s rows sorted out; None when the class does not exist."""
+    rows = db.session.execute(_few_statement(), {"class_id": class_id, "user_ids": user_ids})
+    key = None
+    rules: dict[int, CompletionRule] = {}
+    stored: dict[str, Completion] = {}
+    learners: set[str] = set()
+    for course_version_id, rule, user_id, row in rows:
+        key = key or ClassKey(class_id, course_version_id)
+        if rule is not None:
+            rules[rule.id] = rule
+        if user_id is not None:
+            learners.add(user_id)
+        if row is not None:
+            stored[row.user_id] = row
+    if key is None:
+        return None
+    return key, sorted(rules.values(), key=lambda rule: rule.id), sorted(learners), stored
+
+
+def _read_all(class_id: int, user_ids: list[str] | None) -> _Found | None:
+    """The same reads apart, for many learners (one row each, not one per rule and learner)."""
     training_class = db.session.get(TrainingClass, class_id)
     if training_class is None:
-        return []
-    now = now or utcnow()
+        return None
     learners = enrolled_ids(class_id, user_ids)
-    current = standings(training_class, learners)
     stored = {
         row.user_id: row
         for row in db.session.scalars(
@@ -144,22 +215,55 @@ def evaluate(class_id: int, user_ids: list[str] | None = None, now: datetime | N
             )
         )
     }
-    newly = []
+    key = ClassKey(class_id, training_class.course_version_id)
+    return key, class_rules(class_id), learners, stored
+
+
+def _store(
+    class_id: int,
+    learners: list[str],
+    current: dict[str, Standing],
+    stored: dict[str, Completion],
+    now: datetime,
+) -> list[str]:
+    """Write each learner's standing (a new row for one evaluated the first time); return the
+    newly complete.
+
+    Written with two statements built once (the new rows' INSERT, the others' UPDATE), not
+    through the ORM: a flush's unit of work cost a submit more Python than the writes. The rows
+    the session holds get the values as committed, so it reads what is stored."""
+    newly, inserts, updates = [], [], []
     for user_id in learners:
         standing = current[user_id]
         row = stored.get(user_id)
-        if row is None:
-            row = Completion(class_id=class_id, user_id=user_id, completed_at=None)
-            db.session.add(row)
-        if standing.complete and row.completed_at is None:
-            row.completed_at = now
+        was_complete = row is not None and row.completed_at is not None
+        completed_at = (row.completed_at if was_complete else now) if standing.complete else None
+        if standing.complete and not was_complete:
             newly.append(user_id)
-        elif not standing.complete:
-            row.completed_at = None
-        row.outcomes = _stored(standing.rules)
-        row.evaluated_at = now
-    db.session.flush()
+        values = {"completed_at": completed_at, "outcomes": _stored(standing.rules)}
+        if row is None:
+            inserts.append({"class_id": class_id, "user_id": user_id, **values})
+            continue
+        for name, value in (*values.items(), ("evaluated_at", now)):
+            set_committed_value(row, name, value)
+        updates.append({"row_id": row.id, **values})
+    if inserts:
+        db.session.execute(_insert_statement(), [{**row, "evaluated_at": now} for row in inserts])
+    if updates:
+        db.session.execute(_update_statement(), [{**row, "evaluated_at": now} for row in updates])
     return newly
+
+
+@functools.cache
+def _insert_statement() -> Insert:
+    return insert(Completion.__table__)
+
+
+@functools.cache
+def _update_statement() -> Update:
+    """Binds `row_id`, `completed_at`, `outcomes`, `evaluated_at`."""
+    table = Completion.__table__
+    return update(table).where(table.c.id == bindparam("row_id"))
 
 
 def completed_ids(class_id: int) -> list[str]:

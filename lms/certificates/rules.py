@@ -48,7 +48,8 @@ class RuleType(ABC):
     def evaluate(
         self, training_class: TrainingClass, rule: CompletionRule, user_ids: list[str]
     ) -> dict[str, Outcome]:
-        """Each learner's outcome (every id in `user_ids` gets one)."""
+        """Each learner's outcome (every id in `user_ids` gets one). `training_class` may be a
+        `completion.ClassKey`: read only its `id` and `course_version_id`."""
 
     @abstractmethod
     def explain(self, detail: dict) -> str:

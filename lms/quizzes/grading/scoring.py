@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db
-from lms.audit.services import record
+from lms.audit.services import record_now
 from lms.courses import progress
 from lms.courses.models import Module
 from lms.quizzes.attempts import statements
@@ -112,7 +112,7 @@ def _graded(
 ) -> None:
     """Audit a grade just stored, and complete the quiz's module when the learner now passes."""
     if always_record or before != attempt.fraction:
-        record(
+        record_now(
             "attempt.grade",
             "attempt",
             attempt.id,
