@@ -201,7 +201,9 @@ def _attempt_path(app, client, instance, class_id: int) -> str | None:
         return found.group(1)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post(f"/quiz/{quiz_id}/start", data={"csrf_token": token})
-    return re.search(r"(/quiz/attempt/\d+)", response.location).group(1)
+    # No attempt left to start (the quiz's limit, used up by earlier runs): no attempt page.
+    found = re.search(r"(/quiz/attempt/\d+)", response.location or "")
+    return found.group(1) if found else None
 
 
 if __name__ == "__main__":
