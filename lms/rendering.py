@@ -92,11 +92,11 @@ def render_markdown(text: str) -> Markup:
     # The label of a table without caption or header is in the reader's language: part of the key.
     # The text itself is the rest of the key (a string keeps its hash, so a module body the
     # process holds is not hashed again on each page).
-    return Markup(_render(text, gettext("Table")))
+    return _render(text, gettext("Table"))
 
 
 @lru_cache(maxsize=2048)
-def _render(text: str, table_label: str) -> str:
+def _render(text: str, table_label: str) -> Markup:
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     clean = nh3.clean(
         html,
@@ -106,7 +106,7 @@ def _render(text: str, table_label: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return scroll_regions(clean, table_label) if "<table" in clean else clean
+    return Markup(scroll_regions(clean, table_label) if "<table" in clean else clean)
 
 
 def scroll_regions(html: str, fallback_label: str) -> str:
@@ -206,7 +206,13 @@ def markdown_text(text: str) -> str:
 
 def render_inline(text: str) -> Markup:
     """Render a one-line text (a question choice, say) without the wrapping paragraph."""
-    html = str(render_markdown(text)).strip()
+    return _inline(text, gettext("Table"))
+
+
+@lru_cache(maxsize=4096)
+def _inline(text: str, table_label: str) -> Markup:
+    """Kept like `_render`: a quiz page shows the same choices to every learner."""
+    html = str(_render(text, table_label)).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)

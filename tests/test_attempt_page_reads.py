@@ -11,8 +11,9 @@ import pytest
 from lms import db
 from lms.db import utcnow
 from lms.quizzes.attempts import services as attempts
-from lms.quizzes.display import inline_html, markdown_html, points
+from lms.quizzes.display import points
 from lms.quizzes.models import Attempt, QuizOverride
+from lms.rendering import render_inline, render_markdown
 from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, small_bank
 from tests.conftest import csrf_token, login
@@ -107,9 +108,9 @@ def test_remembered_texts_and_marks_follow_the_language(app):
         from flask_babel import force_locale
 
         with force_locale("vi"):
-            vi = (points(0.5), str(markdown_html(table)), str(inline_html("**x**")))
+            vi = (points(0.5), str(render_markdown(table)), str(render_inline("**x**")))
         with force_locale("en"):
-            en = (points(0.5), str(markdown_html(table)), str(inline_html("**x**")))
+            en = (points(0.5), str(render_markdown(table)), str(render_inline("**x**")))
     assert vi[0] == "0,5" and en[0] == "0.5"
     assert vi[2] == en[2] == "<strong>x</strong>"
     assert vi[1] != en[1]  # the table's fallback label is translated

@@ -34,34 +34,11 @@ from lms.rendering import render_inline, render_markdown, render_markdown_around
 from lms.text import vi_sort_key
 
 
-def markdown_html(text: str) -> Markup:
-    """`render_markdown`, remembered: a quiz page shows the same authored texts to every learner,
-    and rendering costs a digest and a catalogue lookup even when `render_markdown` has it."""
-    return _markdown_in(text, current_language())
-
-
-def inline_html(text: str) -> Markup:
-    """`render_inline`, remembered like `markdown_html`."""
-    return _inline_in(text, current_language())
-
-
-# Keyed by the authored text and the language (a table's fallback label is translated), never by
-# anything of a learner's: what one learner's page renders is what any other's would.
-@functools.lru_cache(maxsize=2048)
-def _markdown_in(text: str, language: str) -> Markup:
-    return render_markdown(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _inline_in(text: str, language: str) -> Markup:
-    return render_inline(text)
-
-
 def template_helpers() -> dict:
     """Functions the quiz templates call."""
     return {
-        "markdown": markdown_html,
-        "inline": inline_html,
+        "markdown": render_markdown,
+        "inline": render_inline,
         "around_gaps": lambda text: render_markdown_around(text, GAP),
         "grading_method_label": grading_method_label,
         "overdue_rule_label": overdue_rule_label,
@@ -280,9 +257,8 @@ class ShownQuestion:
 
     def choices(self) -> list[tuple[int, str, Markup]]:
         """(index, token, text as HTML) of a choice question's choices, in display order."""
-        language = current_language()
         return [
-            (index, self.value(index), _inline_in(choice["text"], language))
+            (index, self.value(index), render_inline(choice["text"]))
             for index, choice in self.ordered(self.question.data["choices"])
         ]
 
