@@ -77,7 +77,7 @@ def _template_context() -> dict:
         return {}
     from lms.accounts.forms import education_label, rank_label, role_label
     from lms.accounts.permissions import has_any_role
-    from lms.navigation import menu_links, static_url, template_url_for
+    from lms.navigation import menu_links, template_url_for
 
     def lms_roles() -> dict[str, bool]:
         return {role: has_any_role(role) for role in ("trainer", "organizer", "admin")}
@@ -86,7 +86,6 @@ def _template_context() -> dict:
         "lms_layout": current_app.config["LMS_LAYOUT_TEMPLATE"],
         "lms_roles": lms_roles,
         "lms_menu": menu_links,
-        "lms_static": static_url,
         "url_for": template_url_for,
         "lms_standalone": lambda: state().standalone,
         "role_label": role_label,

@@ -1,5 +1,5 @@
 """The main menu every LMS page shows (its links, for the reader's roles and language), and the
-addresses of the files every page loads.
+addresses templates build.
 
 Built once per language, set of roles and script root, and kept on the app's LMS state: the
 menu was ten URL builds and ten catalogue lookups on every page, the same for everyone holding
@@ -34,39 +34,28 @@ LINKS = (
 def menu_links() -> tuple[tuple[str, str], ...]:
     """The (URL, label) pairs of the signed-in reader's menu."""
     roles = frozenset(role for role in MENU_ROLES if has_any_role(role))
-    key = (current_language(), roles, request.script_root)
-    memo = state().chrome
-    links = memo.get(key)
-    if links is None:
-        links = memo[key] = tuple(
+    return _kept(
+        ("menu", current_language(), roles, request.script_root),
+        lambda: tuple(
             (url_for(endpoint), gettext(label))
             for endpoint, label, seen_by in LINKS
             if not seen_by or roles.intersection(seen_by)
-        )
-    return links
+        ),
+    )
 
 
-def static_url(filename: str) -> str:
-    """The address of one of the LMS's static files, built once per script root."""
-    key = ("static", filename, request.script_root)
-    memo = state().chrome
-    url = memo.get(key)
-    if url is None:
-        url = memo[key] = url_for("lms.static", filename=filename)
-    return url
-
-
-#: Template addresses kept per app before the memo starts afresh (a crawl over many ids must not
-#: grow it without end; a class page's addresses are a handful).
+#: Things kept per app before the memo starts afresh (a crawl over many ids must not grow it
+#: without end; a class page's addresses are a handful).
 URL_MEMO_SIZE = 4096
 
 
 def template_url_for(endpoint: str, **values) -> str:
     """Templates' `url_for`, remembered per app: an address depends only on its endpoint, its
-    values and where the app is mounted, and a class page builds some fifteen of them. Relative
-    endpoints, Flask's options (`_external`, `_anchor`…) and any app with URL defaults (a host
-    portal adding a language to its addresses, say) are built as usual, every time. (LMS pages
-    are drawn in requests only: the template context itself reads the request.)"""
+    values and where the app is mounted, and a class page builds some fifteen of them (and every
+    page its static files'). Relative endpoints, Flask's options (`_external`, `_anchor`…) and
+    any app with URL defaults (a host portal adding a language to its addresses, say) are built
+    as usual, every time. (LMS pages are drawn in requests only: the template context itself
+    reads the request.)"""
     if (
         endpoint.startswith(".")
         or any(name.startswith("_") for name in values)
@@ -75,12 +64,17 @@ def template_url_for(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
     try:
         key = ("url", request.script_root, endpoint, frozenset(values.items()))
-        memo = state().chrome
-        url = memo.get(key)
     except TypeError:  # a value that cannot be a key (a list of query values)
         return url_for(endpoint, **values)
-    if url is None:
+    return _kept(key, lambda: url_for(endpoint, **values))
+
+
+def _kept(key: tuple, build):
+    """What `build` returns, kept on the app's LMS state under `key`."""
+    memo = state().chrome
+    found = memo.get(key)
+    if found is None:
         if len(memo) >= URL_MEMO_SIZE:
             memo.clear()
-        url = memo[key] = url_for(endpoint, **values)
-    return url
+        found = memo[key] = build()
+    return found

@@ -24,7 +24,7 @@ class LMSState:
     migrations_dir: str
     #: The queue of certificate jobs (`lms.certificates.jobs.JobQueue`), set up by the extension.
     jobs: Any = None
-    #: The main menu per language, roles and script root, and static file addresses
+    #: The main menu per language, roles and script root, and template addresses
     #: (`lms.navigation`): the same on every page, built once.
     chrome: dict = field(default_factory=dict)
 
