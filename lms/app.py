@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
         with app.app_context():
             connections.ping_when_idle(database.engine)
+            connections.read_outside_transaction(database.engine)
     _init_login(app)
     LMS(app, url_prefix="", standalone=True)
     # The signed cookie itself stops being accepted when the longest session would have ended.

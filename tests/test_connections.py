@@ -62,3 +62,98 @@ def test_a_connection_back_in_the_pool_a_moment_ago_is_not_pinged(
     _later(monkeypatch, connections.IDLE_PING_SECONDS + 1)
     assert client.get("/healthz").status_code == 200
     assert len(pings) == 1
+
+
+# --- reads outside a transaction ------------------------------------------------------------------
+
+
+def _state(connection) -> tuple[bool, str]:
+    """The psycopg connection's autocommit flag and transaction status, by name."""
+    dbapi_connection = connection.connection.dbapi_connection
+    return dbapi_connection.autocommit, dbapi_connection.info.transaction_status.name
+
+
+@pytest.fixture
+def engine(postgres_app):
+    return db.session.get_bind()
+
+
+def test_a_read_opens_no_transaction_and_a_write_opens_one_that_holds_the_reads_after_it(engine):
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        assert _state(connection) == (True, "IDLE")  # no BEGIN sent, none to COMMIT
+
+        connection.execute(text("CREATE TEMPORARY TABLE scratch (n int)"))
+        connection.execute(text("INSERT INTO scratch VALUES (1)"))
+        assert _state(connection) == (False, "INTRANS")
+        # A read after a write stays in its transaction and sees the write.
+        assert connection.execute(text("SELECT count(*) FROM scratch")).scalar_one() == 1
+        assert _state(connection) == (False, "INTRANS")
+        connection.rollback()
+
+        # Rolled back: the write (here, the table itself) is gone; the next read is outside again.
+        exists = "SELECT to_regclass('pg_temp.scratch') IS NOT NULL"
+        assert connection.execute(text(exists)).scalar_one() is False
+        assert _state(connection) == (True, "IDLE")
+
+
+def test_a_locking_read_opens_the_transaction_and_holds_its_lock_until_the_commit(
+    engine, database_url
+):
+    with engine.connect() as setup:
+        setup.execute(text("CREATE TABLE IF NOT EXISTS lock_probe (id int PRIMARY KEY)"))
+        setup.execute(text("INSERT INTO lock_probe VALUES (1) ON CONFLICT DO NOTHING"))
+        setup.commit()
+    other = create_engine(database_url)
+    try:
+        with engine.connect() as holder, other.connect() as waiter:
+            holder.execute(text("SELECT id FROM lock_probe WHERE id = 1 FOR UPDATE"))
+            assert _state(holder) == (False, "INTRANS")
+            with pytest.raises(Exception, match="could not obtain lock"):
+                waiter.execute(text("SELECT id FROM lock_probe WHERE id = 1 FOR UPDATE NOWAIT"))
+            waiter.rollback()
+            holder.commit()
+            waiter.execute(text("SELECT id FROM lock_probe WHERE id = 1 FOR UPDATE NOWAIT"))
+            waiter.rollback()
+    finally:
+        other.dispose()
+        with engine.connect() as cleanup:
+            cleanup.execute(text("DROP TABLE lock_probe"))
+            cleanup.commit()
+
+
+def test_a_savepoint_and_a_server_side_cursor_run_in_the_transaction_they_need(engine):
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        with connection.begin_nested():  # SAVEPOINT needs a transaction block around it
+            assert _state(connection) == (False, "INTRANS")
+        connection.rollback()
+
+        # A named cursor (yield_per streams through one) is declared inside a transaction.
+        rows = connection.execution_options(yield_per=2).execute(
+            text("SELECT generate_series(1, 5)")
+        )
+        assert [row[0] for row in rows] == [1, 2, 3, 4, 5]
+        connection.rollback()
+
+
+@pytest.mark.parametrize(
+    ("statement", "plain"),
+    [
+        ("SELECT a FROM t", True),
+        ("  select a from t", True),
+        ("SELECT a FROM t FOR UPDATE", False),
+        ("SELECT a FROM t FOR NO KEY UPDATE OF t", False),
+        ("SELECT a FROM t\nFOR SHARE", False),
+        ("SELECT a FROM t FOR KEY SHARE SKIP LOCKED", False),
+        ("WITH x AS (DELETE FROM t RETURNING a) SELECT a FROM x", False),
+        ("INSERT INTO t VALUES (1)", False),
+        ("SAVEPOINT sa_savepoint_1", False),
+    ],
+)
+def test_only_plain_selects_run_outside_the_transaction(statement, plain):
+    class Cursor:  # a client-side cursor: no name
+        pass
+
+    assert connections.is_plain_read(statement, Cursor(), executemany=False) is plain
+    assert connections.is_plain_read(statement, Cursor(), executemany=True) is False
