@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     from bench import quizzes
 
-    for page, targets in (("autosave", quizzes.autosave_targets), ("submit", quizzes.submit_targets)):
+    posted = {"autosave": quizzes.autosave_targets, "submit": quizzes.submit_targets}
+    for page, targets in posted.items():
         if page in wanted:
             results.append(replay(app, targets(instance), args.requests, clock, args.cprofile))
     for row in results:

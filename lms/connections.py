@@ -82,8 +82,8 @@ def read_outside_transaction(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _choose(_connection, cursor, statement, _parameters, _context, executemany) -> None:
-        dbapi_connection = cursor.connection
+        dbapi = cursor.connection
         wanted = is_plain_read(statement, cursor, executemany)
         # Switched only between transactions: inside one, everything stays in it.
-        if dbapi_connection.autocommit != wanted and dbapi_connection.info.transaction_status == idle:
-            dbapi_connection.autocommit = wanted
+        if dbapi.autocommit != wanted and dbapi.info.transaction_status == idle:
+            dbapi.autocommit = wanted
