@@ -49,6 +49,11 @@ def ping_when_idle(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> N
             raise exc.DisconnectionError("pooled connection found dead") from error
 
 
+#: Execution option of a write that is atomic on its own and is the only write of its request
+#: (an autosave of one answer): outside a transaction it runs in autocommit, one round trip
+#: instead of three (BEGIN, the statement, COMMIT). Inside one, it stays in it like any other.
+ATOMIC_ALONE = "lms_atomic_alone"
+
 #: A SELECT that locks rows (FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE, FOR KEY SHARE): its lock
 #: must be held by a transaction until the commit.
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
@@ -76,14 +81,16 @@ def read_outside_transaction(engine: Engine) -> None:
     the first of them) and stay in it until the commit or rollback, reads after them included,
     so a request reads its own writes and a failure rolls every write back. A request that only
     reads sends neither BEGIN nor COMMIT (psycopg's commit sends nothing when no transaction is
-    open).
+    open). A write marked `ATOMIC_ALONE` runs like a read: alone, it is its own transaction.
     """
     idle = engine.dialect.loaded_dbapi.pq.TransactionStatus.IDLE
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _choose(_connection, cursor, statement, _parameters, _context, executemany) -> None:
+    def _choose(_connection, cursor, statement, _parameters, context, executemany) -> None:
         dbapi = cursor.connection
-        wanted = is_plain_read(statement, cursor, executemany)
+        wanted = is_plain_read(statement, cursor, executemany) or (
+            context is not None and context.execution_options.get(ATOMIC_ALONE, False)
+        )
         # Switched only between transactions: inside one, everything stays in it.
         if dbapi.autocommit != wanted and dbapi.info.transaction_status == idle:
             dbapi.autocommit = wanted

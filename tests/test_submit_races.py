@@ -8,9 +8,11 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from lms import db
 from lms.classes.models import TrainingClass
+from lms.quizzes.attempts import autosave as autosaving
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.attempts import tokens
 from lms.quizzes.grading import scoring
@@ -53,8 +55,12 @@ def clients(app, learner, attempt, count: int = 2):
     return made, [csrf_token(c, f"/quiz/attempt/{attempt.id}/summary") for c in made]
 
 
-def run(*jobs) -> None:
-    threads = [threading.Thread(target=job) for job in jobs]
+def run(*jobs, names: tuple[str, ...] = ()) -> None:
+    """Run the jobs on threads at once (named, for a hook to tell them apart) and wait."""
+    names = names or tuple(f"job-{n}" for n in range(len(jobs)))
+    threads = [
+        threading.Thread(target=job, name=name) for job, name in zip(jobs, names, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -68,40 +74,138 @@ def stored(attempt_id: int, position: int):
     return attempt, question
 
 
-def test_an_autosave_in_flight_when_submit_arrives_is_graded(app, learner, attempt, monkeypatch):
-    """The autosave holds the lock (written, not committed) when submit comes: submit waits for
-    it, then grades the answer it saved."""
+def _autosave(client, attempt_id: int, token: str, body: dict, statuses: dict) -> None:
+    response = client.post(
+        f"/quiz/attempt/{attempt_id}/autosave",
+        json=body,
+        headers={"Accept": "application/json", "X-CSRFToken": token},
+    )
+    statuses["autosave"] = response.status_code
+
+
+def _submit(client, attempt_id: int, token: str, statuses: dict) -> None:
+    response = client.post(f"/quiz/attempt/{attempt_id}/submit", data={"csrf_token": token})
+    statuses["submit"] = response.status_code
+
+
+def test_an_autosave_written_when_submit_arrives_is_graded(app, learner, attempt, monkeypatch):
+    """The autosave has written (on SQLite it still holds the write lock, not committed) when
+    submit comes: submit waits for it if need be, then grades the answer it saved."""
     position, body = first_choice(attempt)
     attempt_id = attempt.id  # the threads read no object of this test's session
     (saver, submitter), (save_token, submit_token) = clients(app, learner, attempt)
     written = threading.Event()
-    save = attempts.save_responses
+    save = autosaving.save
 
     def slow_save(*args, **kwargs):
         saved = save(*args, **kwargs)
         written.set()
-        time.sleep(HOLD)  # a slow phone's request: written, not yet committed
+        time.sleep(HOLD)  # a slow phone's request: written, its request not yet over
         return saved
 
-    monkeypatch.setattr(attempts, "save_responses", slow_save)
+    monkeypatch.setattr(autosaving, "save", slow_save)
     statuses: dict[str, int] = {}
-
-    def autosave() -> None:
-        response = saver.post(
-            f"/quiz/attempt/{attempt_id}/autosave",
-            json=body,
-            headers={"Accept": "application/json", "X-CSRFToken": save_token},
-        )
-        statuses["autosave"] = response.status_code
 
     def submit() -> None:
         assert written.wait(10)
-        response = submitter.post(
-            f"/quiz/attempt/{attempt_id}/submit", data={"csrf_token": submit_token}
-        )
-        statuses["submit"] = response.status_code
+        _submit(submitter, attempt_id, submit_token, statuses)
 
-    run(autosave, submit)
+    run(lambda: _autosave(saver, attempt_id, save_token, body, statuses), submit)
+    assert statuses == {"autosave": 200, "submit": 303}
+    finished, question = stored(attempt_id, position)
+    assert finished.state == AttemptState.FINISHED
+    assert question.response == 0 and question.fraction == 1
+
+
+def test_an_autosave_that_read_the_attempt_open_before_a_submit_is_refused(
+    app, learner, attempt, monkeypatch
+):
+    """The autosave reads the attempt still in progress; a submit then grades and closes it;
+    the autosave's write re-checks the attempt under its lock and writes nothing (409), so what
+    is stored is what was graded."""
+    position, body = first_choice(attempt)
+    attempt_id = attempt.id  # the threads read no object of this test's session
+    (saver, submitter), (save_token, submit_token) = clients(app, learner, attempt)
+    read, submitted = threading.Event(), threading.Event()
+    load = autosaving.load
+
+    def load_then_wait(*args, **kwargs):
+        found = load(*args, **kwargs)
+        read.set()
+        assert submitted.wait(10)
+        return found
+
+    monkeypatch.setattr(autosaving, "load", load_then_wait)
+    statuses: dict[str, int] = {}
+
+    def submit() -> None:
+        assert read.wait(10)
+        _submit(submitter, attempt_id, submit_token, statuses)
+        submitted.set()
+
+    run(lambda: _autosave(saver, attempt_id, save_token, body, statuses), submit)
+    assert statuses == {"autosave": 409, "submit": 303}
+    finished, question = stored(attempt_id, position)
+    assert finished.state == AttemptState.FINISHED
+    assert question.response is None and question.fraction == 0
+
+
+def _lock_waiters(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _wait_for_waiters(database_url: str, count: int) -> None:
+    for _ in range(200):
+        if _lock_waiters(database_url) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"never {count} statements waiting for a lock")
+
+
+def test_an_autosave_waiting_for_the_lock_before_submit_is_graded(
+    app, learner, attempt, database_url
+):
+    """On PostgreSQL, the autosave's one statement and then a submit both wait for the attempt
+    row (held here by a third connection). Released, the autosave writes first, and submit,
+    which queued after it, grades what it wrote."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks and their queue are PostgreSQL's")
+    position, body = first_choice(attempt)
+    attempt_id = attempt.id
+    (saver, submitter), (save_token, submit_token) = clients(app, learner, attempt)
+    statuses: dict[str, int] = {}
+    holder_engine = create_engine(database_url)
+    holder = holder_engine.connect()
+    try:
+        holder.execute(
+            text("SELECT id FROM lms_attempts WHERE id = :id FOR UPDATE"), {"id": attempt_id}
+        )
+        threads = [
+            threading.Thread(
+                target=_autosave, args=(saver, attempt_id, save_token, body, statuses)
+            ),
+            threading.Thread(target=_submit, args=(submitter, attempt_id, submit_token, statuses)),
+        ]
+        threads[0].start()
+        _wait_for_waiters(database_url, 1)
+        threads[1].start()
+        _wait_for_waiters(database_url, 2)
+        holder.commit()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        holder.close()
+        holder_engine.dispose()
     assert statuses == {"autosave": 200, "submit": 303}
     finished, question = stored(attempt_id, position)
     assert finished.state == AttemptState.FINISHED

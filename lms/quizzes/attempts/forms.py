@@ -18,6 +18,9 @@ SUMMARY = "summary"
 MAX_FIELD_CHARS = 50_000
 #: Most values one field may carry (the choices of a multiple-choice question, say).
 MAX_FIELD_VALUES = 100
+#: Highest question position an autosave may name before the attempt is read (which then
+#: refuses any position it does not have).
+MAX_POSITION = 10_000
 
 
 class AttemptPageForm(LMSForm):
@@ -38,7 +41,8 @@ class AttemptPageForm(LMSForm):
 
 
 def parse_autosave(payload: Any, question_count: int) -> dict[int, dict[str, list[str]]]:
-    """Read `{"answers": {"<position>": {"<field>": [values]}}}`; ValueError when malformed."""
+    """Read `{"answers": {"<position>": {"<field>": [values]}}}`, positions 1 to
+    `question_count`; ValueError when malformed."""
     if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
         raise ValueError("answers missing")
     answers: dict[int, dict[str, list[str]]] = {}

@@ -3,8 +3,8 @@ posts and autosave), the deadline and the quiz's overdue rule (enforced here, on
 never by the browser's clock), and idempotent submit with instant grading (see `scoring`).
 
 Writes that race (two tabs, a retry after a timeout, an autosave arriving during submit) all take
-the attempt row's lock first: an autosave by reading the attempt row and the questions it saves
-FOR UPDATE, on condition the attempt still takes answers, a page post through one conditional
+the attempt row's lock first: an autosave by the UPDATE of each answer, which locks the attempt
+row on condition it still takes answers (see `autosave`), a page post through one conditional
 UPDATE of the row (PostgreSQL makes the second writer wait for the rows and then re-check the
 condition on their latest versions; SQLite serialises writers), finishing through `lock_attempt`,
 which locks the attempt with its answers and reads them as they stand once it holds the locks.
@@ -79,13 +79,6 @@ def load_attempt(attempt_id: int) -> Attempt | None:
     `db.session.get(Quiz, …)` afterwards costs no query)."""
     found = load_attempt_quiz(attempt_id)
     return None if found is None else found[0]
-
-
-def load_attempt_to_save(attempt_id: int) -> tuple[Attempt, Quiz, int] | None:
-    """An attempt row with its quiz and how many questions it has (one query), for an autosave:
-    `save_responses` then reads only the questions posted, not the whole attempt."""
-    row = db.session.execute(statements.attempt_to_save(), {"attempt_id": attempt_id}).one_or_none()
-    return None if row is None else (row[0], row[1], row[2])
 
 
 def load_attempt_to_submit(attempt_id: int) -> tuple[Attempt, Quiz] | None:
@@ -312,21 +305,30 @@ def save_responses(
         question = by_position.get(position)
         if question is None:
             continue
-        version = question.question_version
-        qtype, data = get_question_type(version.qtype), as_data(version, "")
-        prefix = field_prefix(position)
-        if opaque:
-            formdata = tokens.decode(qtype, data, formdata, prefix, attempt.id, position)
-        response = qtype.response_from_form(data, formdata, prefix)
-        unchanged = response == question.response or not (
-            is_answered(response) or is_answered(question.response)
-        )
-        if not unchanged:
+        response = posted_response(attempt, question, formdata, opaque)
+        if response != question.response:
             question.response = response
             question.saved_at = now
         touched.append(question)
     db.session.flush()
     return touched
+
+
+def posted_response(
+    attempt: Attempt, question: AttemptQuestion, formdata: FormData, opaque: bool
+) -> Any:
+    """The response a question's posted fields say, read by its type; `opaque` when the values
+    are a learner's page's tokens. When it says nothing and neither did the stored one, the
+    stored one as it is: clearing an unanswered question changes nothing."""
+    version = question.question_version
+    qtype, data = get_question_type(version.qtype), as_data(version, "")
+    prefix = field_prefix(question.position)
+    if opaque:
+        formdata = tokens.decode(qtype, data, formdata, prefix, attempt.id, question.position)
+    response = qtype.response_from_form(data, formdata, prefix)
+    if not is_answered(response) and not is_answered(question.response):
+        return question.response
+    return response
 
 
 def _claim_questions(
@@ -344,7 +346,7 @@ def _claim_questions(
         if not _claim(attempt, now):
             return None
         return {q.position: q for q in attempt.questions if q.position in positions}
-    _sqlite_write_lock()
+    sqlite_write_lock()
     questions = db.session.scalars(
         statements.claimed_questions(),
         {"attempt_id": attempt.id, "positions": sorted(positions), "now": now},
@@ -352,7 +354,7 @@ def _claim_questions(
     return {question.position: question for question in questions} or None
 
 
-def _sqlite_write_lock() -> None:
+def sqlite_write_lock() -> None:
     """On SQLite, take the database's write lock before reading what this request will write:
     its FOR UPDATE is no lock, and a deferred transaction that has read cannot take the write
     lock once another writer committed. PostgreSQL locks rows instead (FOR UPDATE)."""
@@ -413,7 +415,7 @@ def lock_attempt(attempt: Attempt) -> None:
     FOR UPDATE on PostgreSQL; on SQLite an IMMEDIATE transaction (see `lms.db`) is the lock,
     taken before the read so no writer commits between the read and the grading.
     """
-    _sqlite_write_lock()
+    sqlite_write_lock()
     rows = db.session.execute(statements.locked_questions(), {"attempt_id": attempt.id}).all()
     if not rows:  # no question to lock it through (none drawn): the attempt row alone
         db.session.scalars(statements.locked_attempt(), {"attempt_id": attempt.id}).one()

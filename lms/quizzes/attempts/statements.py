@@ -8,9 +8,22 @@ Python as running them. Built once with `bindparam`s, each request only binds it
 
 import functools
 
-from sqlalchemy import Select, Update, bindparam, func, or_, select, update
+from sqlalchemy import (
+    Select,
+    Text,
+    Update,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from lms.connections import ATOMIC_ALONE
 from lms.quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -70,20 +83,75 @@ def attempt_with_quiz() -> Select:
 
 
 @functools.cache
-def attempt_to_save() -> Select:
-    """An attempt row, its quiz and its number of questions, for an autosave. Binds
-    `attempt_id`."""
-    question_count = (
-        select(func.count(AttemptQuestion.id))
-        .where(AttemptQuestion.attempt_id == Attempt.id)
-        .correlate(Attempt)
-        .scalar_subquery()
+def attempt_to_autosave() -> Select:
+    """An attempt row, its quiz, and the questions at the positions an autosave sent (with
+    their versions), one row per question (a single row of None when none matches): what an
+    autosave reads, without a lock, before its guarded write (`save_answer`). Binds
+    `attempt_id` and `positions` (a list)."""
+    posted = and_(
+        AttemptQuestion.attempt_id == Attempt.id,
+        AttemptQuestion.position.in_(bindparam("positions", expanding=True)),
     )
     return (
-        select(Attempt, Quiz, question_count)
+        select(Attempt, Quiz, AttemptQuestion)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(AttemptQuestion, posted)
         .where(Attempt.id == bindparam("attempt_id"))
+        .options(
+            defer(Quiz.review),
+            defer(Quiz.created_at),
+            defer(AttemptQuestion.feedback),
+            defer(AttemptQuestion.fraction),
+            defer(AttemptQuestion.grader_comment),
+            defer(AttemptQuestion.graded_by),
+            defer(AttemptQuestion.graded_at),
+            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.content_hash),
+            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.created_at),
+        )
     )
+
+
+@functools.cache
+def save_answer() -> Update:
+    """Write one question's response if its attempt still takes answers, in one statement that
+    locks the attempt row first (the order submit locks in) and re-checks the condition on its
+    latest version once it holds the lock: after a submit it waited for, it writes nothing. The
+    saved time moves only when the stored response differs (compared as stored, as text: equal
+    texts are equal answers). Returns the question's position and saved time; no row when the
+    attempt takes no more answers. On its own it is atomic, so it needs no transaction around
+    it (`ATOMIC_ALONE`, for a save of one question). Binds `question_id`, `open_attempt` (its
+    attempt's id), `answer` (the response) and `now` (names no column has: an UPDATE reserves
+    those)."""
+    table = AttemptQuestion.__table__
+    still_open = (
+        select(Attempt.id)
+        .where(
+            Attempt.id == bindparam("open_attempt"),
+            Attempt.state == AttemptState.IN_PROGRESS,
+            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= bindparam("now")),
+        )
+        .with_for_update()
+    )
+    response = bindparam("answer", type_=table.c.response.type)
+    # SQL NULL (never written) and JSON null (written as None) are the same nothing.
+    changed = func.coalesce(cast(table.c.response, Text), "null").is_distinct_from(
+        func.coalesce(cast(response, Text), "null")
+    )
+    return (
+        update(table)
+        .where(table.c.id == bindparam("question_id"), table.c.attempt_id.in_(still_open))
+        .values(
+            response=response,
+            saved_at=case((changed, bindparam("now")), else_=table.c.saved_at),
+        )
+        .returning(table.c.position, table.c.saved_at)
+    )
+
+
+@functools.cache
+def save_answer_alone() -> Update:
+    """`save_answer` for an autosave of one question: outside a transaction, alone."""
+    return save_answer().execution_options(**{ATOMIC_ALONE: True})
 
 
 @functools.cache

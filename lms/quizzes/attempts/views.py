@@ -20,6 +20,7 @@ from lms.courses.learning import Seat, get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
 from lms.jsonbody import BodyError, read_json
+from lms.quizzes.attempts import autosave as autosaving
 from lms.quizzes.attempts import forms, navigation
 from lms.quizzes.attempts import services as service
 from lms.quizzes.display import (
@@ -94,11 +95,6 @@ def get_own_attempt_to_answer_or_404(
     """The same for the page a learner answers on: without the columns only a review or the
     grading reads (`service.load_attempt_quiz`'s `to_answer`)."""
     return _own(service.load_attempt_quiz(attempt_id, to_answer=True))
-
-
-def get_own_attempt_to_save_or_404(attempt_id: int) -> tuple[Attempt, Quiz, int]:
-    """The same check for an autosave, reading the attempt row, its quiz and question count."""
-    return _own(service.load_attempt_to_save(attempt_id))
 
 
 def get_own_attempt_to_submit_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
@@ -282,17 +278,21 @@ def save_page(attempt_id: int):
 @bp.route("/attempt/<lms_id:attempt_id>/autosave", methods=["POST"])
 @access(LOGIN)
 def autosave(attempt_id: int):
-    """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed."""
-    attempt, quiz, question_count = get_own_attempt_to_save_or_404(attempt_id)
+    """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed.
+
+    The body is read first, since the attempt is read with only the questions it names (see
+    `attempts.autosave`); the attempt is still loaded, then authorised, before anything is
+    written."""
     now = utcnow()
     try:
-        payload = read_json(MAX_AUTOSAVE_BYTES)
+        answers = forms.parse_autosave(read_json(MAX_AUTOSAVE_BYTES), forms.MAX_POSITION)
     except BodyError as error:
         return jsonify(error=str(error)), error.status
-    try:
-        answers = forms.parse_autosave(payload, question_count)
     except (ValueError, TypeError):
-        return jsonify(error=_("The answers sent could not be read. Reload the page.")), 400
+        return _unreadable()
+    attempt, quiz, questions = _own(autosaving.load(attempt_id, sorted(answers)))
+    if not questions.keys() >= answers.keys():
+        return _unreadable()  # a position the attempt does not have
     answers = {
         position: fields
         for position, fields in answers.items()
@@ -301,16 +301,20 @@ def autosave(attempt_id: int):
         )
     }
     try:
-        saved = service.save_responses(attempt, quiz, answers, now, opaque=True)
+        saved = autosaving.save(attempt, quiz, questions, answers, now)
     except service.AttemptError as error:
         return jsonify(
             error=str(error), remaining=0, next=url_for(_next_page(attempt), attempt_id=attempt.id)
         ), 409
     return jsonify(
-        saved={str(q.position): stamp(q.saved_at) for q in saved},
+        saved={str(position): stamp(moment) for position, moment in saved.items()},
         message=_("Saved at %(time)s", time=local_time(now).strftime("%H:%M:%S")),
         remaining=service.remaining_seconds(attempt, now),
     )
+
+
+def _unreadable():
+    return jsonify(error=_("The answers sent could not be read. Reload the page.")), 400
 
 
 # --- finishing and review ------------------------------------------------------------------------

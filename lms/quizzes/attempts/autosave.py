@@ -1,0 +1,79 @@
+"""Autosave: the exam-day request, sent by attempt.js every few seconds per learner, so built as
+one read and one write a question.
+
+The read (`load`) takes the attempt, its quiz and only the questions posted, without a lock. The
+write (`statements.save_answer`) is one statement per question that locks the attempt row and
+re-checks that it still takes answers before writing, so what the read saw of the attempt never
+decides: a submit that got the lock first leaves the attempt closed, and the write then changes
+nothing (409). Each write sends the new response whatever the read saw stored, so of two saves
+of one question (two tabs, a retry) the one written last is the one kept, and the saved time
+moves only when the stored answer differs, compared inside the statement.
+
+A save of one question (the usual case) is that single statement and no transaction around it
+on PostgreSQL (see `lms.connections.ATOMIC_ALONE`): one round trip where BEGIN, a locked read,
+the UPDATE and COMMIT took four. Several questions are written in one transaction, all or none.
+"""
+
+from datetime import datetime
+
+from lms import db
+from lms.quizzes.attempts import statements
+from lms.quizzes.attempts.services import (
+    AttemptError,
+    closed_message,
+    posted_response,
+    sqlite_write_lock,
+    takes_answers,
+)
+from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
+from lms.quizzes.types import FormData
+
+
+def load(
+    attempt_id: int, positions: list[int]
+) -> tuple[Attempt, Quiz, dict[int, AttemptQuestion]] | None:
+    """The attempt, its quiz and its questions at `positions` (those that exist), in one query;
+    None when there is no such attempt."""
+    rows = db.session.execute(
+        statements.attempt_to_autosave(), {"attempt_id": attempt_id, "positions": positions}
+    ).all()
+    if not rows:
+        return None
+    questions = {row[2].position: row[2] for row in rows if row[2] is not None}
+    return rows[0][0], rows[0][1], questions
+
+
+def save(
+    attempt: Attempt,
+    quiz: Quiz,
+    questions: dict[int, AttemptQuestion],
+    answers: dict[int, FormData],
+    now: datetime,
+) -> dict[int, datetime | None]:
+    """Write the answers posted (fields from a learner's page: opaque values) to these questions;
+    returns each position's saved time as stored. AttemptError when the attempt takes no more
+    answers, found before writing or by the write itself; then nothing is written."""
+    if not takes_answers(attempt, now):
+        raise AttemptError(closed_message(attempt, quiz, now))
+    if not answers:
+        return {}  # a ping for the time left: nothing to write
+    statement = statements.save_answer_alone() if len(answers) == 1 else statements.save_answer()
+    sqlite_write_lock()
+    saved: dict[int, datetime | None] = {}
+    for position, formdata in answers.items():
+        question = questions[position]
+        row = db.session.execute(
+            statement,
+            {
+                "question_id": question.id,
+                "open_attempt": attempt.id,
+                "answer": posted_response(attempt, question, formdata, opaque=True),
+                "now": now,
+            },
+        ).one_or_none()
+        if row is None:
+            # Closed meanwhile (submitted, or past its deadline): say which, as it now stands.
+            db.session.refresh(attempt)
+            raise AttemptError(closed_message(attempt, quiz, now))
+        saved[row.position] = row.saved_at
+    return saved
