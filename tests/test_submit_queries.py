@@ -14,13 +14,14 @@ from tests.access.learning import enrol, make_class, shipped_version
 from tests.access.quizzes import make_quiz, shipped_bank
 from tests.conftest import csrf_token, login
 
-#: The signed-in account, the attempt with its quiz, the lock with the questions it grades, the
-#: attempt closed with its grade, the questions' grades, the audit event, and the completion
+#: The signed-in account, the attempt with its quiz and the questions it grades under its lock,
+#: the attempt closed with its grade, the questions' grades, the audit event, and the completion
 #: engine's re-evaluation of the learner (class, enrolment, rules and stored standing read in one
 #: statement, then its write).
 #: It was 17 (a query per question grade column set, the attempt read twice, two writes of it),
-#: then 11 (the re-evaluation read its class, enrolment, rules and standing apart).
-BUDGET = 8
+#: then 11 (the re-evaluation read its class, enrolment, rules and standing apart), then 8 (the
+#: attempt read, then read again under its lock).
+BUDGET = 7
 
 
 @pytest.fixture
@@ -96,3 +97,16 @@ def test_a_second_submit_writes_nothing(client_in, training_class, learner, sql)
         assert send().status_code == 303
     assert not [s for s, _ in seen if s.upper().startswith(("UPDATE", "INSERT", "DELETE"))]
     assert db.session.query(AttemptQuestion).filter_by(attempt_id=attempt.id).count() == 12
+
+
+def test_the_attempt_is_read_once_under_its_lock(client_in, training_class, learner, sql):
+    """Submit reads the attempt once, with its quiz and questions, locked (on PostgreSQL, FOR
+    UPDATE of the attempt and its questions): what it grades is what it read there."""
+    attempt = start(training_class, learner, 12)
+    send = submit(client_in, attempt.id)
+    with sql() as seen:
+        assert send().status_code == 303
+    reads = [s for s, _ in seen if s.startswith("SELECT lms_attempts.")]
+    assert len(reads) == 1 and "lms_quizzes" in reads[0] and "lms_attempt_questions" in reads[0]
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert reads[0].endswith("FOR UPDATE OF lms_attempts, lms_attempt_questions")

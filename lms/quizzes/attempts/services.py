@@ -82,12 +82,28 @@ def load_attempt(attempt_id: int) -> Attempt | None:
 
 
 def load_attempt_to_submit(attempt_id: int) -> tuple[Attempt, Quiz] | None:
-    """An attempt row with its quiz (one query), for submit: its questions are read once the
-    attempt is locked (`lock_attempt`), so reading them before would be wasted."""
+    """An attempt with its quiz and its questions, read under the attempt's lock in one
+    statement (as `lock_attempt` reads them), for submit: what it grades is what this reads,
+    and `submit_attempt(…, locked=True)` does not lock and read them again.
+
+    The lock comes before the caller checks whose attempt it is: a request for another
+    learner's attempt holds it only until its refusal rolls the transaction back."""
+    sqlite_write_lock()
+    rows = db.session.execute(
+        statements.locked_attempt_with_quiz(), {"attempt_id": attempt_id}
+    ).all()
+    if rows:
+        attempt, quiz = rows[0][0], rows[0][1]
+        set_committed_value(attempt, "questions", [row[2] for row in rows])
+        return attempt, quiz
+    # No such attempt, or none of its questions to lock it through (none drawn).
     row = db.session.execute(
         statements.attempt_with_quiz(), {"attempt_id": attempt_id}
     ).one_or_none()
-    return None if row is None else (row[0], row[1])
+    if row is None:
+        return None
+    lock_attempt(row[0])
+    return row[0], row[1]
 
 
 def is_answered(response: Any) -> bool:
@@ -368,18 +384,21 @@ def sqlite_write_lock() -> None:
 # --- finishing ----------------------------------------------------------------------------------
 
 
-def settle_overdue(attempt: Attempt, quiz: Quiz, now: datetime) -> bool:
+def settle_overdue(attempt: Attempt, quiz: Quiz, now: datetime, *, locked: bool = False) -> bool:
     """Apply the overdue rule to an attempt found past its last moment; True when it changed.
 
     Autosubmit finishes it with what was saved, as of the deadline; "grace" and "nothing" leave
-    an attempt not submitted in time abandoned, counting nothing.
+    an attempt not submitted in time abandoned, counting nothing. `locked`: the attempt was
+    read under its lock in this transaction (`load_attempt_to_submit`).
     """
     limit = submit_limit(attempt, quiz)
     if attempt.state != AttemptState.IN_PROGRESS or limit is None or now <= limit:
         return False
     if quiz.overdue_rule == OverdueRule.AUTOSUBMIT:
-        return _finish(attempt, quiz, AttemptState.FINISHED, attempt.deadline_at, "autosubmit")
-    return _finish(attempt, quiz, AttemptState.ABANDONED, attempt.deadline_at, "overdue")
+        return _finish(
+            attempt, quiz, AttemptState.FINISHED, attempt.deadline_at, "autosubmit", locked
+        )
+    return _finish(attempt, quiz, AttemptState.ABANDONED, attempt.deadline_at, "overdue", locked)
 
 
 def settle_quiz(quiz: Quiz, now: datetime | None = None) -> int:
@@ -397,12 +416,17 @@ def settle_quiz(quiz: Quiz, now: datetime | None = None) -> int:
     return sum(1 for attempt in overdue if settle_overdue(attempt, quiz, now))
 
 
-def submit_attempt(attempt: Attempt, quiz: Quiz, now: datetime | None = None) -> bool:
-    """Submit and grade; True when this call did it, False when it was already done (idempotent)."""
+def submit_attempt(
+    attempt: Attempt, quiz: Quiz, now: datetime | None = None, *, locked: bool = False
+) -> bool:
+    """Submit and grade; True when this call did it, False when it was already done (idempotent).
+    `locked`: the attempt was read under its lock in this transaction (`load_attempt_to_submit`)."""
     now = now or utcnow()
-    if settle_overdue(attempt, quiz, now) or attempt.state != AttemptState.IN_PROGRESS:
+    if settle_overdue(attempt, quiz, now, locked=locked):
         return False
-    return _finish(attempt, quiz, AttemptState.FINISHED, now, "submit")
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return False
+    return _finish(attempt, quiz, AttemptState.FINISHED, now, "submit", locked)
 
 
 def lock_attempt(attempt: Attempt) -> None:
@@ -423,8 +447,11 @@ def lock_attempt(attempt: Attempt) -> None:
     set_committed_value(attempt, "questions", [question for _attempt, question in rows])
 
 
-def _finish(attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str) -> bool:
-    lock_attempt(attempt)
+def _finish(
+    attempt: Attempt, quiz: Quiz, state: str, when: datetime, reason: str, locked: bool = False
+) -> bool:
+    if not locked:
+        lock_attempt(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         return False  # another request finished it first: it shows what that one recorded
     if state == AttemptState.FINISHED:

@@ -214,6 +214,21 @@ def locked_questions() -> Select:
 
 
 @functools.cache
+def locked_attempt_with_quiz() -> Select:
+    """`locked_questions` with the attempt's quiz (not locked: a quiz's settings are not what
+    two requests race on), for submit, which reads nothing before it. Binds `attempt_id`."""
+    return (
+        select(Attempt, Quiz, AttemptQuestion)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
+        .where(Attempt.id == bindparam("attempt_id"))
+        .order_by(AttemptQuestion.position)
+        .with_for_update(of=[Attempt, AttemptQuestion])
+        .execution_options(populate_existing=True)
+    )
+
+
+@functools.cache
 def locked_attempt() -> Select:
     """The attempt under its row lock, then its questions with their versions. Two statements,
     not one joined: on PostgreSQL a statement that waited for the lock re-reads only the locked

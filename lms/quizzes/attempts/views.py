@@ -98,8 +98,8 @@ def get_own_attempt_to_answer_or_404(
 
 
 def get_own_attempt_to_submit_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
-    """The same check for a submit, reading only the attempt row and its quiz (one query):
-    submit reads the questions it grades once it holds the attempt's lock."""
+    """The same check for a submit, reading the attempt, its quiz and its questions under the
+    attempt's lock (one query): what submit grades."""
     return _own(service.load_attempt_to_submit(attempt_id))
 
 
@@ -351,7 +351,7 @@ def summary(attempt_id: int):
 def submit(attempt_id: int):
     """Submit and grade, once: a second tab or a retry lands on the same result."""
     attempt, quiz = get_own_attempt_to_submit_or_404(attempt_id)
-    if service.submit_attempt(attempt, quiz, utcnow()):
+    if service.submit_attempt(attempt, quiz, utcnow(), locked=True):
         flash(_("Your attempt has been submitted."), "success")
     return redirect(url_for(".review", attempt_id=attempt.id), 303)
 
