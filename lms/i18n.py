@@ -4,7 +4,8 @@ import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, session
 from flask.globals import _cv_app
@@ -123,8 +124,16 @@ def format_number(value: int | float | None, digits: int = 0) -> str:
         return ""
     if round(value, digits) == 0:
         value = 0  # -0.04 to one decimal is "0,0", never "-0,0"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=current_language())
+    locale, pattern = _number_format(current_language(), digits)
+    return pattern.apply(value, locale)
+
+
+@functools.cache
+def _number_format(language: str, digits: int) -> tuple[Locale, NumberPattern]:
+    """The language's locale and the pattern of `digits` decimals, made once: babel's
+    `format_decimal` parses both anew on every call (a page of quiz marks calls it per
+    question), reloading the locale's data each time."""
+    return Locale.parse(language), parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
 
 
 class NoSuchDate(ValueError):
