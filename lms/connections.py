@@ -15,6 +15,7 @@ a send, a wake-up of the server process and a receive, through the kernel on bot
 autosave measured here, the connection's waits and sends were about 40 % of the worker's CPU.
 """
 
+import functools
 import re
 import time
 
@@ -63,12 +64,15 @@ def is_plain_read(statement: str, cursor, executemany: bool) -> bool:
     """Whether a statement only reads and takes no lock: a SELECT (not WITH, which may hide a
     write), no locking clause, not through a server-side (named) cursor, which lives in a
     transaction. Everything else (writes, DDL, SAVEPOINT) needs the transaction."""
-    return (
-        not executemany
-        and statement.lstrip()[:6].lower() == "select"
-        and getattr(cursor, "name", None) is None
-        and not _LOCKING.search(statement)
-    )
+    return not executemany and getattr(cursor, "name", None) is None and _reads_only(statement)
+
+
+@functools.lru_cache(maxsize=1024)
+def _reads_only(statement: str) -> bool:
+    # Kept per text: SQLAlchemy hands back the same compiled string for a cached statement
+    # (its hash kept with it), where searching a joined read's few thousand characters is not
+    # free on every request.
+    return statement.lstrip()[:6].lower() == "select" and not _LOCKING.search(statement)
 
 
 def read_outside_transaction(engine: Engine) -> None:

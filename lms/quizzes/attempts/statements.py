@@ -216,7 +216,9 @@ def locked_questions() -> Select:
 @functools.cache
 def locked_attempt_with_quiz() -> Select:
     """`locked_questions` with the attempt's quiz (not locked: a quiz's settings are not what
-    two requests race on), for submit, which reads nothing before it. Binds `attempt_id`."""
+    two requests race on), for submit, which reads nothing before it. Without the columns
+    grading does not read: each row repeats the quiz, and psycopg decodes every value of every
+    row (the quiz's review options, JSON, once per question). Binds `attempt_id`."""
     return (
         select(Attempt, Quiz, AttemptQuestion)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
@@ -224,6 +226,14 @@ def locked_attempt_with_quiz() -> Select:
         .where(Attempt.id == bindparam("attempt_id"))
         .order_by(AttemptQuestion.position)
         .with_for_update(of=[Attempt, AttemptQuestion])
+        .options(
+            defer(Quiz.review),
+            defer(Quiz.created_at),
+            defer(AttemptQuestion.grader_comment),
+            defer(AttemptQuestion.graded_by),
+            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.content_hash),
+            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.created_at),
+        )
         .execution_options(populate_existing=True)
     )
 
