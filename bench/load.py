@@ -152,6 +152,13 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def part_of(lines: list, part: str) -> list:
+    """The I-th of N consecutive parts of `lines` (`part` is "I/N"), for requests used once."""
+    index, count = (int(value) for value in part.split("/"))
+    size = -(-len(lines) // count)
+    return lines[(index - 1) * size : index * size]
+
+
 class Targets:
     """The requests of a targets file, handed out in turn to every thread (thread-safe)."""
 
@@ -160,9 +167,7 @@ class Targets:
             lines = [json.loads(line) for line in handle if line.strip()]
         self.once = part is not None
         if part is not None:
-            index, count = (int(value) for value in part.split("/"))
-            size = -(-len(lines) // count)
-            lines = lines[(index - 1) * size : index * size]
+            lines = part_of(lines, part)
         if not lines:
             raise ValueError(f"no requests in {path} (part {part})")
         self.requests = [self._prepare(line) for line in lines]

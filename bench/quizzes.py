@@ -3,7 +3,8 @@ and the requests the load client sends as them (autosave, submit).
 
 Seeding runs once per bench instance, in its own process inside an app context (`python -m
 bench.quizzes --out FOLDER`): accounts, profiles and enrolments in bulk, then quizzes and attempts
-through the services (`start_attempt`, `save_responses`), answers built by `lms.demo.answer_form`.
+through the services (`start_attempt`, `save_responses`), answers built by `lms.demo.answer_form`;
+the attempts the submit scenario submits are copied in bulk from one per quiz (`answered_attempts`).
 Each learner's session cookie is made as the log-in view makes it (`login_user`, the account's
 session version, a CSRF token), so 300 learners need no 300 password checks; the load client
 then sends, request after request, a different learner's cookie, token, path and body.
@@ -23,8 +24,11 @@ from bench.servers import ROOT, Instance
 EXAM_CLASS = "BENCH-EXAM"
 LEARNERS = 300
 #: Quizzes whose attempts the submit scenario submits (one attempt per learner each), on top of
-#: the quiz the autosave scenario saves into.
-SUBMIT_QUIZZES = 5
+#: the quiz the autosave scenario saves into: each attempt is submitted once, so the bench's
+#: rounds together need as many as the server can submit in their time (wrk reports
+#: "exhausted" otherwise). 36 quizzes give 10,800 attempts (11,880 requests with the double
+#: submits): four rounds of 5 s at up to ~590 submits a second.
+SUBMIT_QUIZZES = 36
 #: Every n-th submit repeats one sent a moment before (a double click, a retry after a timeout).
 DOUBLE_SUBMIT_EVERY = 10
 #: How often attempt.js saves while a learner works.
@@ -186,42 +190,31 @@ def seed(app, out: Path) -> None:
         for n in range(1 + SUBMIT_QUIZZES)
     ]
     rng = random.Random(2026)
-    autosave, submit = [], []
+    autosave, submit, sessions = [], [], {}
     for account in accounts:
-        cookie, token = session_cookie(app, account)
-        user_id = str(account.id)
-        for number, quiz in enumerate(quizzes):
-            attempt = attempts.start_attempt(quiz, user_id)
-            forms = {}
-            for question in attempt.questions:
-                version = question.question_version
-                prefix = attempts.field_prefix(question.position)
-                right = rng.random() < 0.7
-                forms[question.position] = answer_form(
-                    version.qtype, version.data, prefix, right, rng
-                )
-            if number == 0:
-                # The question the learner keeps changing: its right and a wrong answer, in turn.
-                question = next(q for q in attempt.questions if q.question_version.qtype != "essay")
-                version = question.question_version
-                prefix = attempts.field_prefix(question.position)
-                for right in (True, False):
-                    fields = answer_form(version.qtype, version.data, prefix, right, rng)
-                    # As the page sends them: opaque values, not the author's indexes.
-                    fields = tokens.encode(
-                        get_question_type(version.qtype),
-                        banks.as_data(version, ""),
-                        fields,
-                        attempt.id,
-                        question.position,
-                    )
-                    payload = {"answers": {str(question.position): fields}}
-                    target = _target(attempt.id, "autosave", cookie, token, payload)
-                    autosave.append((right, target))
-            else:
-                attempts.save_responses(attempt, quiz, forms, attempt.started_at)
-                submit.append(_target(attempt.id, "submit", cookie, token, None))
+        cookie, token = sessions[str(account.id)] = session_cookie(app, account)
+        attempt = attempts.start_attempt(quizzes[0], str(account.id))
+        # The question the learner keeps changing: its right and a wrong answer, in turn.
+        question = next(q for q in attempt.questions if q.question_version.qtype != "essay")
+        version = question.question_version
+        prefix = attempts.field_prefix(question.position)
+        for right in (True, False):
+            fields = answer_form(version.qtype, version.data, prefix, right, rng)
+            # As the page sends them: opaque values, not the author's indexes.
+            fields = tokens.encode(
+                get_question_type(version.qtype),
+                banks.as_data(version, ""),
+                fields,
+                attempt.id,
+                question.position,
+            )
+            payload = {"answers": {str(question.position): fields}}
+            target = _target(attempt.id, "autosave", cookie, token, payload)
+            autosave.append((right, target))
         db.session.flush()
+    for quiz in quizzes[1:]:
+        for attempt_id, user_id in answered_attempts(quiz, accounts, rng):
+            submit.append(_target(attempt_id, "submit", *sessions[user_id], None))
     db.session.commit()
     out.mkdir(parents=True, exist_ok=True)
     # All right answers first, then all wrong ones: cycling through, every save changes an answer.
@@ -229,6 +222,62 @@ def seed(app, out: Path) -> None:
     _write(out / "autosave.jsonl", ordered)
     rng.shuffle(submit)
     _write(out / "submit.jsonl", with_double_submits(submit))
+
+
+def answered_attempts(quiz, accounts, rng: random.Random) -> list[tuple[int, str]]:
+    """An attempt in progress at `quiz` for every account, its answers saved (about 70 % right):
+    the first through the services, the others copies of it written in bulk (the same draw and
+    answers), so that tens of thousands of attempts to submit take seconds to seed, not
+    minutes. Returns (attempt id, user id) pairs."""
+    from sqlalchemy import insert
+
+    from lms import db
+    from lms.demo import answer_form
+    from lms.quizzes.attempts import services as attempts
+    from lms.quizzes.models import Attempt, AttemptQuestion
+
+    first = attempts.start_attempt(quiz, str(accounts[0].id))
+    forms = {
+        question.position: answer_form(
+            question.question_version.qtype,
+            question.question_version.data,
+            attempts.field_prefix(question.position),
+            rng.random() < 0.7,
+            rng,
+        )
+        for question in first.questions
+    }
+    attempts.save_responses(first, quiz, forms, first.started_at)
+    db.session.flush()
+    copied = db.session.execute(
+        insert(Attempt).returning(Attempt.id, Attempt.user_id, sort_by_parameter_order=True),
+        [
+            {
+                "quiz_id": quiz.id,
+                "user_id": str(account.id),
+                "number": 1,
+                "state": first.state,
+                "started_at": first.started_at,
+                "deadline_at": first.deadline_at,
+                "current_page": 0,
+            }
+            for account in accounts[1:]
+        ],
+    ).all()
+    columns = ("position", "question_version_id", "choice_order", "max_mark", "response")
+    db.session.execute(
+        insert(AttemptQuestion),
+        [
+            {
+                "attempt_id": attempt_id,
+                "saved_at": first.started_at,
+                **{name: getattr(question, name) for name in columns},
+            }
+            for attempt_id, _user_id in copied
+            for question in first.questions
+        ],
+    )
+    return [(first.id, first.user_id), *((row.id, row.user_id) for row in copied)]
 
 
 def with_double_submits(targets: list[dict]) -> list[dict]:

@@ -108,8 +108,7 @@ def run_load(
 
     `targets` sends a different request each time; `part` ("2/3") uses that part of them once.
     """
-    # Requests used once (submit) stay with the Python client: wrk cannot stop when they run out.
-    use_wrk = args.client == "wrk" and part is None
+    use_wrk = args.client == "wrk"
     command = [
         sys.executable,
         str(WRK_SCRIPT if use_wrk else LOAD_SCRIPT),

@@ -3,7 +3,10 @@ and runs pooled without raw latencies.
 """
 
 import json
+import shutil
+import threading
 from argparse import Namespace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -147,3 +150,57 @@ def test_a_scenario_answered_in_none_of_its_runs_fails():
     assert "longer --duration" in failures([silent], [{**silent, "requests": 900}])[0]
     assert failures([{**silent, "requests": 3}], [{**silent, "requests": 900}]) == []
     assert failures([{"error": "wrk: boom"}], []) == ["wrk: boom"]
+
+
+def test_output_reports_a_thread_that_ran_out_of_requests_used_once():
+    figures = wrk.parse_output(
+        OUTPUT.replace('"max_us": 20000}', '"max_us": 20000, "exhausted": 7}')
+    )
+    assert figures["error_kinds"]["exhausted"] == 7 and figures["errors"] == 31
+
+
+def test_a_part_of_the_targets_is_read_for_requests_used_once(tmp_path):
+    path = tmp_path / "targets.jsonl"
+    path.write_text("".join(json.dumps({"path": f"/s/{n}"}) + "\n" for n in range(10)))
+    args = Namespace(
+        targets=str(path), targets_part="2/2", method="POST", content_type="text/plain"
+    )
+    assert [request[1] for request in wrk.requests_of(args, {}, None)] == [
+        f"/s/{n}" for n in range(5, 10)
+    ]
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_POST(self):
+        self.seen.append(self.path)
+        self.send_response(303)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_requests_used_once_are_each_sent_once_and_running_out_is_counted(tmp_path):
+    """Real wrk against a recording server: every request of the list arrives, none twice but
+    the last of each thread's share, which a thread that ran out sends again and counts."""
+    _Recorder.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        requests = [("POST", f"/s/{n}", {}, None) for n in range(40)]
+        script = tmp_path / "once.lua"
+        script.write_text(wrk.lua_script(requests, expect=303, once_threads=2))
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        figures = wrk.run(url, 1, 2, script)
+    finally:
+        server.shutdown()
+        server.server_close()
+    seen = _Recorder.seen
+    assert set(seen) == {f"/s/{n}" for n in range(40)}
+    repeated = {path for path in seen if seen.count(path) > 1}
+    assert repeated <= {"/s/38", "/s/39"}  # each thread's last: 38 (even share), 39 (odd)
+    assert figures["error_kinds"]["exhausted"] == len(seen) - 40 > 0
