@@ -39,19 +39,34 @@ def add_security_headers(response):
     """Strict CSP (no inline script), the usual hardening headers, HSTS when configured over
     HTTPS, and no caching of anything but static files and what a view marks private."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", current_app.config["LMS_CONTENT_SECURITY_POLICY"])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    # The names already set, read once (each `setdefault` would scan the headers again).
+    present = {name.lower() for name, _value in headers.items()}
+    wanted = [
+        ("Content-Security-Policy", current_app.config["LMS_CONTENT_SECURITY_POLICY"]),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "SAMEORIGIN"),
+    ]
     hsts = current_app.config["LMS_HSTS_SECONDS"]
     if hsts and request.is_secure:
-        headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
+        wanted.append(("Strict-Transport-Security", f"max-age={hsts}"))
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     static = (request.endpoint or "").rsplit(".", 1)[-1] == "static"
     # Pages and exports carry personal data, and offices share computers: nothing is kept but
     # public static files and course files a view chose to cache privately.
-    if not static and not response.cache_control.private:
+    if not static and not _marked_private(headers.get("Cache-Control")):
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def _marked_private(cache_control: str | None) -> bool:
+    """Whether a Cache-Control value has the `private` directive (`response.cache_control` would
+    parse it into an object on every response to find out)."""
+    return bool(cache_control) and any(
+        part.split("=", 1)[0].strip().lower() == "private" for part in cache_control.split(",")
+    )
 
 
 def local_redirect_target(target: str | None, default: str) -> str:
@@ -76,10 +91,21 @@ def local_redirect_target(target: str | None, default: str) -> str:
 
 
 class LMSSessionInterface(SecureCookieSessionInterface):
-    """Marks the session cookie Secure whenever the request came over HTTPS."""
+    """Marks the session cookie Secure whenever the request came over HTTPS, and keeps its
+    signing serializer: Flask builds a new one (signer, key list, salt) twice per request, to
+    read the cookie and to write it, which cost every page about as much as its CSP header."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def get_signing_serializer(self, app: Flask):
+        # Kept per app and keys: a changed secret key (or fallback list) makes a new one.
+        keys = (id(app), app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = getattr(self, "_kept_serializer", None)
+        if kept is None or kept[0] != keys:
+            kept = (keys, super().get_signing_serializer(app))
+            self._kept_serializer = kept
+        return kept[1]
 
 
 class LoginThrottle:

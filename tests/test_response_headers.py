@@ -83,3 +83,46 @@ def test_hsts_seconds_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LMS_HSTS_SECONDS", "one year")
     with pytest.raises(ConfigError, match="LMS_HSTS_SECONDS"):
         create_app(settings)
+
+
+@pytest.mark.parametrize(
+    ("value", "private"),
+    [
+        ("private, max-age=3600", True),
+        ("max-age=60,Private", True),
+        ('private="Set-Cookie"', True),
+        ("public, max-age=60", False),
+        ("no-store", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_view_marks_a_response_private_through_its_cache_control(value, private):
+    from lms.security import _marked_private
+
+    assert _marked_private(value) is private
+
+
+def test_a_header_a_view_set_itself_is_kept_and_the_others_are_added(app):
+    from flask import Response
+
+    from lms.security import add_security_headers
+
+    with app.test_request_context("/"):
+        response = add_security_headers(Response(headers={"x-frame-options": "DENY"}))
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_the_session_signer_is_kept_until_the_secret_key_changes(app, client, make_person):
+    """The session cookie's serializer is made once, not per request; a new secret key makes a
+    new one, and the cookies signed with the old key stop being accepted."""
+    login(client, make_person("hoa"))
+    interface = app.session_interface
+    kept = interface.get_signing_serializer(app)
+    assert client.get("/profile").status_code == 200
+    assert interface.get_signing_serializer(app) is kept
+    app.secret_key = "another-secret"
+    assert interface.get_signing_serializer(app) is not kept
+    assert client.get("/profile").status_code == 302  # signed with the old key: logged out
