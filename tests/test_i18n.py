@@ -1,10 +1,13 @@
 """Vietnamese by default, English on request; dd/mm/yyyy dates and 1.719 numbers."""
 
+import random
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from flask_babel import force_locale
 
 from lms.i18n import format_date, format_datetime, format_number, parse_date
@@ -103,3 +106,20 @@ def test_messages_outside_a_request_speak_the_default_language(app):
     with app.app_context():
         refresh()
         assert gettext("Quizzes") == "Bài kiểm tra"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_numbers_are_written_as_babel_writes_them(app, language):
+    """The signs are read once per language, the rounding is babel's own (half to even, from the
+    value's decimal text): a sample of values, whole and with decimals, gives babel's text."""
+    rng = random.Random(2026)
+    values = [0.5, 1.5, 2.5, 2.675, 62.85, 62.75, 0.125, -2.5, 99.95, 1719, -1719, 1234567.891]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(300)]
+    values += [round(rng.uniform(0, 100), rng.randint(0, 4)) for _ in range(300)]
+    with app.test_request_context(), force_locale(language):
+        for value in values:
+            for digits in (0, 1, 2):
+                pattern = "#,##0" + ("." + "0" * digits if digits else "")
+                shown = 0 if round(value, digits) == 0 else value
+                expected = format_decimal(shown, format=pattern, locale=language)
+                assert format_number(value, digits) == expected, (value, digits)
