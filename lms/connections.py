@@ -90,7 +90,14 @@ def read_outside_transaction(engine: Engine) -> None:
     idle = engine.dialect.loaded_dbapi.pq.TransactionStatus.IDLE
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _choose(_connection, cursor, statement, _parameters, context, executemany) -> None:
+    def _choose(connection, cursor, statement, _parameters, context, executemany) -> None:
+        if (
+            "isolation_level" in connection.get_execution_options()
+            or connection.dialect.default_isolation_level != "READ COMMITTED"
+        ):
+            # Chosen by the code (AUTOCOMMIT for a VACUUM, REPEATABLE READ for a snapshot) or
+            # by the server's settings: the reasoning above holds for READ COMMITTED only.
+            return
         dbapi = cursor.connection
         wanted = is_plain_read(statement, cursor, executemany) or (
             context is not None and context.execution_options.get(ATOMIC_ALONE, False)

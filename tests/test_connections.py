@@ -157,3 +157,15 @@ def test_only_plain_selects_run_outside_the_transaction(statement, plain):
 
     assert connections.is_plain_read(statement, Cursor(), executemany=False) is plain
     assert connections.is_plain_read(statement, Cursor(), executemany=True) is False
+
+
+def test_an_isolation_level_the_code_chose_is_left_as_it_is(engine):
+    """AUTOCOMMIT (which VACUUM needs) stays autocommit for every statement, and REPEATABLE READ
+    keeps its reads in one transaction, on one snapshot."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE lms_accounts")
+        assert _state(connection) == (True, "IDLE")
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        connection.execute(text("SELECT 1"))
+        assert _state(connection) == (False, "INTRANS")
+        connection.rollback()
