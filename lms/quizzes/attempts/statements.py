@@ -82,6 +82,21 @@ def attempt_with_quiz() -> Select:
     )
 
 
+def _unread(*question_columns) -> list:
+    """Loader options leaving out what neither answering nor grading reads, for a statement
+    loading a quiz and attempt questions (with their versions): the quiz's review options and
+    creation time, the versions' hash and creation time, and these question columns. Joined
+    rows repeat the quiz once per question, and psycopg decodes every value of every row."""
+    version = joinedload(AttemptQuestion.question_version)
+    return [
+        defer(Quiz.review),
+        defer(Quiz.created_at),
+        *(defer(column) for column in question_columns),
+        version.defer(QuestionVersion.content_hash),
+        version.defer(QuestionVersion.created_at),
+    ]
+
+
 @functools.cache
 def attempt_to_autosave() -> Select:
     """An attempt row, its quiz, and the questions at the positions an autosave sent (with
@@ -98,15 +113,13 @@ def attempt_to_autosave() -> Select:
         .outerjoin(AttemptQuestion, posted)
         .where(Attempt.id == bindparam("attempt_id"))
         .options(
-            defer(Quiz.review),
-            defer(Quiz.created_at),
-            defer(AttemptQuestion.feedback),
-            defer(AttemptQuestion.fraction),
-            defer(AttemptQuestion.grader_comment),
-            defer(AttemptQuestion.graded_by),
-            defer(AttemptQuestion.graded_at),
-            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.content_hash),
-            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.created_at),
+            *_unread(
+                AttemptQuestion.feedback,
+                AttemptQuestion.fraction,
+                AttemptQuestion.grader_comment,
+                AttemptQuestion.graded_by,
+                AttemptQuestion.graded_at,
+            )
         )
     )
 
@@ -226,14 +239,7 @@ def locked_attempt_with_quiz() -> Select:
         .where(Attempt.id == bindparam("attempt_id"))
         .order_by(AttemptQuestion.position)
         .with_for_update(of=[Attempt, AttemptQuestion])
-        .options(
-            defer(Quiz.review),
-            defer(Quiz.created_at),
-            defer(AttemptQuestion.grader_comment),
-            defer(AttemptQuestion.graded_by),
-            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.content_hash),
-            joinedload(AttemptQuestion.question_version).defer(QuestionVersion.created_at),
-        )
+        .options(*_unread(AttemptQuestion.grader_comment, AttemptQuestion.graded_by))
         .execution_options(populate_existing=True)
     )
 
