@@ -8,13 +8,14 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, exc, text
 
 from lms import db
 from lms.classes.models import TrainingClass
 from lms.quizzes.attempts import autosave as autosaving
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.attempts import tokens
+from lms.quizzes.attempts import views as attempt_views
 from lms.quizzes.grading import scoring
 from lms.quizzes.models import Attempt, AttemptState
 from tests.access.learning import enrol, make_class, shipped_version
@@ -249,3 +250,46 @@ def test_an_autosave_arriving_during_submit_is_refused(app, learner, attempt, mo
     finished, question = stored(attempt_id, position)
     assert finished.state == AttemptState.FINISHED
     assert question.response is None and question.fraction == 0
+
+
+def test_another_learners_submit_never_locks_the_attempt(
+    app, learner, attempt, make_person, database_url, monkeypatch
+):
+    """A classmate posting a submit to this learner's attempt is refused (403) without ever
+    having held its lock: the learner's own autosaves and submit never queue behind it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's (SQLite has one lock for the whole database)")
+    attempt_id = attempt.id
+    intruder = login(app.test_client(), make_person("kexam"))
+    token = csrf_token(intruder)
+    deciding, decided = threading.Event(), threading.Event()
+    own = attempt_views._own
+
+    def slow_own(found):
+        deciding.set()  # read, not yet refused
+        assert decided.wait(10)
+        return own(found)
+
+    monkeypatch.setattr(attempt_views, "_own", slow_own)
+    statuses: dict[str, int] = {}
+    locked: dict[str, bool] = {}
+
+    def probe() -> None:
+        assert deciding.wait(10)
+        other = create_engine(database_url)
+        try:
+            with other.connect() as connection:
+                nowait = text("SELECT id FROM lms_attempts WHERE id = :id FOR UPDATE NOWAIT")
+                try:
+                    connection.execute(nowait, {"id": attempt_id})
+                    locked["attempt"] = False
+                except exc.OperationalError:
+                    locked["attempt"] = True
+                connection.rollback()
+        finally:
+            other.dispose()
+            decided.set()
+
+    run(lambda: _submit(intruder, attempt_id, token, statuses), probe)
+    assert statuses == {"submit": 403} and locked == {"attempt": False}
+    assert stored(attempt_id, 1)[0].state == AttemptState.IN_PROGRESS

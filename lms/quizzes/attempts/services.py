@@ -81,28 +81,30 @@ def load_attempt(attempt_id: int) -> Attempt | None:
     return None if found is None else found[0]
 
 
-def load_attempt_to_submit(attempt_id: int) -> tuple[Attempt, Quiz] | None:
-    """An attempt with its quiz and its questions, read under the attempt's lock in one
-    statement (as `lock_attempt` reads them), for submit: what it grades is what this reads,
+def load_attempt_to_submit(attempt_id: int, user_id: str) -> tuple[Attempt, Quiz] | None:
+    """An attempt of `user_id` with its quiz and its questions, read under the attempt's lock in
+    one statement (as `lock_attempt` reads them), for submit: what it grades is what this reads,
     and `submit_attempt(…, locked=True)` does not lock and read them again.
 
-    The lock comes before the caller checks whose attempt it is: a request for another
-    learner's attempt holds it only until its refusal rolls the transaction back."""
+    The lock is taken only on the learner's own attempt (the statement asks for it): another
+    learner's is read without a lock, so the caller can refuse it (403) without having held it
+    for a moment. None when there is no such attempt."""
     sqlite_write_lock()
     rows = db.session.execute(
-        statements.locked_attempt_with_quiz(), {"attempt_id": attempt_id}
+        statements.locked_attempt_with_quiz(), {"attempt_id": attempt_id, "user_id": user_id}
     ).all()
     if rows:
         attempt, quiz = rows[0][0], rows[0][1]
         set_committed_value(attempt, "questions", [row[2] for row in rows])
         return attempt, quiz
-    # No such attempt, or none of its questions to lock it through (none drawn).
+    # Someone else's (refused by the caller), none, or one with no question drawn to lock it by.
     row = db.session.execute(
         statements.attempt_with_quiz(), {"attempt_id": attempt_id}
     ).one_or_none()
     if row is None:
         return None
-    lock_attempt(row[0])
+    if row[0].user_id == user_id:
+        lock_attempt(row[0])
     return row[0], row[1]
 
 

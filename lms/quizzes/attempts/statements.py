@@ -229,14 +229,15 @@ def locked_questions() -> Select:
 @functools.cache
 def locked_attempt_with_quiz() -> Select:
     """`locked_questions` with the attempt's quiz (not locked: a quiz's settings are not what
-    two requests race on), for submit, which reads nothing before it. Without the columns
-    grading does not read: each row repeats the quiz, and psycopg decodes every value of every
-    row (the quiz's review options, JSON, once per question). Binds `attempt_id`."""
+    two requests race on), for submit, which reads nothing before it: only the learner's own
+    attempt, so nobody else's is locked even for a moment. Without the columns grading does not
+    read: each row repeats the quiz, and psycopg decodes every value of every row (the quiz's
+    review options, JSON, once per question). Binds `attempt_id` and `user_id`."""
     return (
         select(Attempt, Quiz, AttemptQuestion)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
-        .where(Attempt.id == bindparam("attempt_id"))
+        .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
         .order_by(AttemptQuestion.position)
         .with_for_update(of=[Attempt, AttemptQuestion])
         .options(*_unread(AttemptQuestion.grader_comment, AttemptQuestion.graded_by))

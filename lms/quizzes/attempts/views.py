@@ -99,8 +99,9 @@ def get_own_attempt_to_answer_or_404(
 
 def get_own_attempt_to_submit_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
     """The same check for a submit, reading the attempt, its quiz and its questions under the
-    attempt's lock (one query): what submit grades."""
-    return _own(service.load_attempt_to_submit(attempt_id))
+    attempt's lock (one query), the lock taken only if it is the learner's: what submit
+    grades."""
+    return _own(service.load_attempt_to_submit(attempt_id, str(current_user.get_id())))
 
 
 def _own(found: FoundT | None) -> FoundT:
