@@ -1,12 +1,13 @@
 """Language choice and the Vietnamese formats of dates and numbers (dd/mm/yyyy, 1.719)."""
 
 import functools
+import math
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, session
 from flask.globals import _cv_app
@@ -123,13 +124,21 @@ def format_number(value: int | float | None, digits: int = 0) -> str:
     """1.719 and 62,8 in Vietnamese; 1,719 and 62.8 in English."""
     if value is None:
         return ""
-    if round(value, digits) == 0:
-        value = 0  # -0.04 to one decimal is "0,0", never "-0,0"
+    if not math.isfinite(value):
+        return format_decimal(value, format=_pattern(digits), locale=current_language())
     decimal_sign, group_sign = _number_signs(current_language())
-    # As babel's format_decimal rounds: the value's decimal text, half to even.
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    # As babel's format_decimal rounds: the value's decimal text, half to even (with room for a
+    # float's 309 digits, where babel's 28-digit context would fail).
+    exponent = Decimal(1).scaleb(-digits)
+    rounded = Decimal(str(value)).quantize(exponent, ROUND_HALF_EVEN, Context(prec=400))
+    if rounded.is_zero():
+        rounded = rounded.copy_abs()  # -0.04 to one decimal is "0,0", never "-0,0"
     text = f"{rounded:,.{digits}f}"
     return text.replace(",", "\0").replace(".", decimal_sign).replace("\0", group_sign)
+
+
+def _pattern(digits: int) -> str:
+    return "#,##0" + ("." + "0" * digits if digits else "")
 
 
 @functools.cache

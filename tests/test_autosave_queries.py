@@ -9,8 +9,8 @@ import pytest
 
 from lms import db
 from lms.demo import answer_form
+from lms.quizzes.attempts import forms, tokens
 from lms.quizzes.attempts import services as attempts
-from lms.quizzes.attempts import tokens
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.display import stamp
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
@@ -202,3 +202,18 @@ def test_an_answer_sent_again_keeps_its_saved_time(client_in, training_class, le
     assert again.status_code == 200 and again.get_json()["saved"] == first
     changed = autosave(client_in, attempt_id, body(attempt, [1], right=False), token)
     assert changed.get_json()["saved"]["1"] > first["1"]
+
+
+def test_an_autosave_naming_more_answers_than_any_page_holds_is_refused(
+    client_in, training_class, learner, sql
+):
+    """More than MAX_ANSWERS answers in one autosave is a 400 before anything is read: the read
+    names every position sent, and comes before the attempt is known to be the sender's."""
+    attempt = start(training_class, learner, 4)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    attempt_id = attempt.id
+    many = {str(position): {} for position in range(1, forms.MAX_ANSWERS + 2)}
+    with sql() as seen:
+        response = autosave(client_in, attempt_id, many, token)
+    assert response.status_code == 400 and "error" in response.get_json()
+    assert not reads_of(seen, "lms_attempts")

@@ -120,6 +120,18 @@ def test_numbers_are_written_as_babel_writes_them(app, language):
         for value in values:
             for digits in (0, 1, 2):
                 pattern = "#,##0" + ("." + "0" * digits if digits else "")
-                shown = 0 if round(value, digits) == 0 else value
-                expected = format_decimal(shown, format=pattern, locale=language)
+                expected = format_decimal(value, format=pattern, locale=language)
+                if not any(digit in expected for digit in "123456789"):
+                    expected = expected.removeprefix("-")  # never "-0,0"
                 assert format_number(value, digits) == expected, (value, digits)
+
+
+def test_numbers_at_the_edges(app):
+    """A negative value that rounds to nothing is written without its sign; infinity as babel
+    writes it; a float too long for babel's 28-digit rounding is still written."""
+    with app.test_request_context(), force_locale("vi"):
+        assert format_number(-0.05, digits=1) == "0,0"
+        assert format_number(-0.04, digits=1) == "0,0"
+        assert format_number(float("inf")) == "∞"
+        assert format_number(float("-inf")) == "-∞"
+        assert format_number(1e30) == "1" + ".000" * 10

@@ -21,6 +21,10 @@ MAX_FIELD_VALUES = 100
 #: Highest question position an autosave may name before the attempt is read (which then
 #: refuses any position it does not have).
 MAX_POSITION = 10_000
+#: Most answers one autosave may carry: attempt.js sends the answers changed since its last
+#: save, a few of one page; the attempt is read with the questions named, before it is known
+#: to be the sender's, so their number is bounded here.
+MAX_ANSWERS = 200
 
 
 class AttemptPageForm(LMSForm):
@@ -45,6 +49,8 @@ def parse_autosave(payload: Any, question_count: int) -> dict[int, dict[str, lis
     `question_count`; ValueError when malformed."""
     if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
         raise ValueError("answers missing")
+    if len(payload["answers"]) > MAX_ANSWERS:
+        raise ValueError("too many answers")
     answers: dict[int, dict[str, list[str]]] = {}
     for key, fields in payload["answers"].items():
         position = int(key)
