@@ -19,6 +19,7 @@ from lms.accounts.models import LearnerProfile
 from lms.i18n import current_language, format_date, format_number, local_time
 from lms.quizzes.attempts import navigation, tokens
 from lms.quizzes.attempts import services as service
+from lms.quizzes.attempts.summary import question_numbers
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.models import (
     Attempt,
@@ -301,7 +302,7 @@ class ShownQuestion:
 
 def shown(attempt: Attempt, positions: list[int] | None = None) -> list[ShownQuestion]:
     wanted = set(positions) if positions is not None else None
-    numbers = service.question_numbers(attempt)
+    numbers = question_numbers(attempt)
     return [
         ShownQuestion(record, numbers.get(record.position))
         for record in attempt.questions
@@ -336,7 +337,7 @@ class NavButton:
 
 def question_nav(attempt: Attempt, pages: list[list[int]], shown_page: int) -> list[NavButton]:
     """The attempt page's question list: every question of the attempt, page by page."""
-    numbers = service.question_numbers(attempt)
+    numbers = question_numbers(attempt)
     answered = {q.position for q in attempt.questions if service.is_answered(q.response)}
     several = len(pages) > 1
     return [

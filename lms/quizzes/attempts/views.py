@@ -23,6 +23,7 @@ from lms.jsonbody import BodyError, read_json
 from lms.quizzes.attempts import autosave as autosaving
 from lms.quizzes.attempts import forms, navigation
 from lms.quizzes.attempts import services as service
+from lms.quizzes.attempts.summary import summarise
 from lms.quizzes.display import (
     learner_name,
     question_nav,
@@ -283,15 +284,20 @@ def autosave(attempt_id: int):
 
     The body is read first, since the attempt is read with only the questions it names (see
     `attempts.autosave`); the attempt is still loaded, then authorised, before anything is
-    written."""
+    written or any fault of the body is answered: someone else's attempt is a 403 whatever
+    was sent."""
     now = utcnow()
+    answers: dict = {}
     try:
         answers = forms.parse_autosave(read_json(MAX_AUTOSAVE_BYTES), forms.MAX_POSITION)
+        refusal = None
     except BodyError as error:
-        return jsonify(error=str(error)), error.status
+        refusal = jsonify(error=str(error)), error.status
     except (ValueError, TypeError):
-        return _unreadable()
+        refusal = _unreadable()
     attempt, quiz, questions = _own(autosaving.load(attempt_id, sorted(answers)))
+    if refusal is not None:
+        return refusal
     if not questions.keys() >= answers.keys():
         return _unreadable()  # a position the attempt does not have
     answers = {
@@ -336,7 +342,7 @@ def summary(attempt_id: int):
         quiz=quiz,
         attempt=attempt,
         questions=shown(attempt),
-        summary=service.summarise(attempt),
+        summary=summarise(attempt),
         pages=quiz_pages(attempt, quiz),
         page_of=lambda position: navigation.page_of(position, quiz.questions_per_page),
         time_up=time_up,
