@@ -93,6 +93,9 @@ def test_import_edit_export_round_trip(page: Page, trainer: Account, tmp_path: P
 
     page.get_by_role("link", name="b-1").click()
     page.get_by_role("link", name="Edit").click()
+    # preview.js listens for typing from DOMContentLoaded on: typing before it (a loaded machine
+    # reaches the field first) would leave the preview as it was.
+    page.wait_for_load_state("load")
     stem = page.get_by_label("Question text (Markdown)")
     stem.fill("Bộ phận **Một cửa** trả kết quả ở đâu?")
     expect(page.locator("#module-preview strong")).to_have_text("Một cửa")
