@@ -8,7 +8,7 @@ user loader, its query included), and the rest (routing, the view's own Python, 
 client). No server, no network: the split, not the load.
 
     python -m bench.profile_pages [--requests 200] [--lms-path /other/checkout]
-        [--database postgresql+psycopg://…/empty_db] [--cprofile 25]
+        [--database postgresql+psycopg://…/empty_db] [--cprofile 25 [--sort cumulative]]
 
 `--lms-path` imports `lms` from another checkout (e.g. the main branch, for a "before");
 `--database` seeds and serves an empty database instead of SQLite; `--cprofile N` also prints
@@ -84,6 +84,10 @@ def instrument(app, clock: Clock) -> None:
     manager._user_callback = timed_loader
 
 
+#: How cProfile's table is ordered: "tottime" (own time) or "cumulative" (with callees).
+SORT = ["tottime"]
+
+
 def profile(app, client, path: str, count: int, clock: Clock, functions: int = 0) -> dict:
     """`count` GETs of one page as the logged-in bench account."""
     return _timed(lambda _n: client.get(path), path, count, clock, functions)
@@ -135,8 +139,8 @@ def _timed(send, path: str, count: int, clock: Clock, functions: int, ok=(200,))
     cpu = time.process_time() - cpu_began
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(functions)
-        print(f"== {path}: {functions} functions by own time ({count} requests)\n{out.getvalue()}")
+        pstats.Stats(profiler, stream=out).sort_stats(SORT[0]).print_stats(functions)
+        print(f"== {path}: {functions} functions by {SORT[0]} ({count} requests)\n{out.getvalue()}")
     parts = {k: round(v * 1000 / count, 2) for k, v in clock.spent.items()}
     parts["other"] = round(total * 1000 / count - sum(parts.values()), 2)
     return {
@@ -161,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instance", type=Path, default=None, help="reuse a prepared folder")
     parser.add_argument("--database", default=None, help="an EMPTY database to seed and serve")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="top N functions")
+    parser.add_argument("--sort", choices=("tottime", "cumulative"), default="tottime")
     parser.add_argument(
         "--page",
         action="append",
@@ -168,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         help="profile only this page (repeatable; default: all)",
     )
     args = parser.parse_args(argv)
+    SORT[0] = args.sort
     from bench import courses
     from bench.servers import Children, Instance, prepare_instance
 

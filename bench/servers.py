@@ -192,7 +192,8 @@ class Server:
 def start_gunicorn(
     children: Children, name: str, app_spec: str, env: dict, workers: int, log_dir: Path
 ) -> Server:
-    """`gunicorn -w WORKERS -b 127.0.0.1:PORT APP` (sync workers, as `lms serve` runs)."""
+    """`gunicorn -w WORKERS -b 127.0.0.1:PORT APP` (sync workers, as `lms serve` runs, with its
+    hooks: `lms.gunicorn_conf`)."""
     port = free_port()
     log = log_dir / f"{name}.log"
     command = [
@@ -205,6 +206,8 @@ def start_gunicorn(
         f"127.0.0.1:{port}",
         "--chdir",
         str(ROOT),
+        "-c",
+        "python:lms.gunicorn_conf",
         app_spec,
     ]
     with log.open("wb") as handle:

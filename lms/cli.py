@@ -18,6 +18,7 @@ from lms import config, db
 from lms.app import create_app
 from lms.cli_failures import OneLineFailures, failure_line
 from lms.commands import lms_group
+from lms.gunicorn_conf import HOOKS
 
 
 class LMSCommandLine(OneLineFailures, AppGroup):
@@ -81,7 +82,7 @@ def serve_app(host: str, port: int, workers: int, job_worker: bool = True) -> No
             self.cfg.set("accesslog", "-")
             self.cfg.set("when_ready", start_consumer)
             self.cfg.set("on_exit", stop_consumer)
-            for name, value in control_socket_settings(instance).items():
+            for name, value in {**HOOKS, **control_socket_settings(instance)}.items():
                 self.cfg.set(name, value)
 
         def load(self):
