@@ -1,7 +1,8 @@
 """Autosave: the exam-day request, sent by attempt.js every few seconds per learner, so built as
 one read and one write a question.
 
-The read (`load`) takes the attempt, its quiz and only the questions posted, without a lock. The
+The read (`load`) takes the attempt, its quiz and only the questions posted, without a lock,
+as plain values (Core rows), not the models' objects. The
 write (`statements.save_answer`) is one statement per question that locks the attempt row and
 re-checks that it still takes answers before writing, so what the read saw of the attempt never
 decides: a submit that got the lock first leaves the attempt closed, and the write then changes
@@ -14,7 +15,9 @@ on PostgreSQL (see `lms.connections.ATOMIC_ALONE`): one round trip where BEGIN, 
 the UPDATE and COMMIT took four. Several questions are written in one transaction, all or none.
 """
 
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from lms import db
 from lms.quizzes.attempts import statements
@@ -25,13 +28,56 @@ from lms.quizzes.attempts.services import (
     sqlite_write_lock,
     takes_answers,
 )
-from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 from lms.quizzes.types import FormData
+
+# What the read found, as plain values: the services an autosave calls (`takes_answers`,
+# `closed_message`, `posted_response`, `navigation.may_change_page`) read these attributes by
+# the models' names, so they take these snapshots as they take the models' objects.
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptAsRead:
+    id: int
+    user_id: str
+    state: str
+    deadline_at: datetime | None
+    current_page: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuizAsRead:
+    navigation: str
+    questions_per_page: int
+    overdue_rule: str
+    grace_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class VersionAsRead:
+    qtype: str
+    name: str
+    stem: str
+    general_feedback: str
+    default_mark: float
+    data: dict
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAsRead:
+    id: int
+    position: int
+    response: Any
+    question_version: VersionAsRead
+
+
+_QUIZ = len(statements.AUTOSAVE_ATTEMPT)
+_QUESTION = _QUIZ + len(statements.AUTOSAVE_QUIZ)
+_VERSION = _QUESTION + len(statements.AUTOSAVE_QUESTION)
 
 
 def load(
     attempt_id: int, positions: list[int]
-) -> tuple[Attempt, Quiz, dict[int, AttemptQuestion]] | None:
+) -> tuple[AttemptAsRead, QuizAsRead, dict[int, QuestionAsRead]] | None:
     """The attempt, its quiz and its questions at `positions` (those that exist), in one query;
     None when there is no such attempt."""
     rows = db.session.execute(
@@ -39,14 +85,21 @@ def load(
     ).all()
     if not rows:
         return None
-    questions = {row[2].position: row[2] for row in rows if row[2] is not None}
-    return rows[0][0], rows[0][1], questions
+    first = rows[0]
+    questions = {
+        row[_QUESTION + 1]: QuestionAsRead(
+            *row[_QUESTION:_VERSION], question_version=VersionAsRead(*row[_VERSION:])
+        )
+        for row in rows
+        if row[_QUESTION] is not None
+    }
+    return AttemptAsRead(*first[:_QUIZ]), QuizAsRead(*first[_QUIZ:_QUESTION]), questions
 
 
 def save(
-    attempt: Attempt,
-    quiz: Quiz,
-    questions: dict[int, AttemptQuestion],
+    attempt: AttemptAsRead,
+    quiz: QuizAsRead,
+    questions: dict[int, QuestionAsRead],
     answers: dict[int, FormData],
     now: datetime,
 ) -> dict[int, datetime | None]:
@@ -73,7 +126,10 @@ def save(
         ).one_or_none()
         if row is None:
             # Closed meanwhile (submitted, or past its deadline): say which, as it now stands.
-            db.session.refresh(attempt)
-            raise AttemptError(closed_message(attempt, quiz, now))
+            state, deadline_at = db.session.execute(
+                statements.attempt_state(), {"attempt_id": attempt.id}
+            ).one()
+            now_closed = replace(attempt, state=state, deadline_at=deadline_at)
+            raise AttemptError(closed_message(now_closed, quiz, now))
         saved[row.position] = row.saved_at
     return saved

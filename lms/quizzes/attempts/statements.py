@@ -97,30 +97,49 @@ def _unread(*question_columns) -> list:
     ]
 
 
+#: What an autosave reads of each table (`attempt_to_autosave`), by the names its snapshots
+#: (`autosave.AttemptAsRead` and the others) and the services reading them use.
+AUTOSAVE_ATTEMPT = ("id", "user_id", "state", "deadline_at", "current_page")
+AUTOSAVE_QUIZ = ("navigation", "questions_per_page", "overdue_rule", "grace_minutes")
+AUTOSAVE_QUESTION = ("id", "position", "response")
+AUTOSAVE_VERSION = ("qtype", "name", "stem", "general_feedback", "default_mark", "data")
+
+
 @functools.cache
 def attempt_to_autosave() -> Select:
-    """An attempt row, its quiz, and the questions at the positions an autosave sent (with
-    their versions), one row per question (a single row of None when none matches): what an
-    autosave reads, without a lock, before its guarded write (`save_answer`). Binds
-    `attempt_id` and `positions` (a list)."""
+    """An attempt, its quiz's settings and the questions at the positions an autosave sent
+    (with their versions' content), one row per question (a single row with the questions'
+    columns None when none matches): what an autosave reads, without a lock, before its guarded
+    write (`save_answer`). The columns of `AUTOSAVE_*`, in that order, as Core rows: no ORM
+    objects, which cost as much Python again as the columns read. Binds `attempt_id` and
+    `positions` (a list)."""
+    attempts, quizzes = Attempt.__table__, Quiz.__table__
+    questions, versions = AttemptQuestion.__table__, QuestionVersion.__table__
     posted = and_(
-        AttemptQuestion.attempt_id == Attempt.id,
-        AttemptQuestion.position.in_(bindparam("positions", expanding=True)),
+        questions.c.attempt_id == attempts.c.id,
+        questions.c.position.in_(bindparam("positions", expanding=True)),
     )
     return (
-        select(Attempt, Quiz, AttemptQuestion)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .outerjoin(AttemptQuestion, posted)
-        .where(Attempt.id == bindparam("attempt_id"))
-        .options(
-            *_unread(
-                AttemptQuestion.feedback,
-                AttemptQuestion.fraction,
-                AttemptQuestion.grader_comment,
-                AttemptQuestion.graded_by,
-                AttemptQuestion.graded_at,
-            )
+        select(
+            *(attempts.c[name] for name in AUTOSAVE_ATTEMPT),
+            *(quizzes.c[name] for name in AUTOSAVE_QUIZ),
+            *(questions.c[name] for name in AUTOSAVE_QUESTION),
+            *(versions.c[name] for name in AUTOSAVE_VERSION),
         )
+        .join(quizzes, quizzes.c.id == attempts.c.quiz_id)
+        .outerjoin(questions, posted)
+        .outerjoin(versions, versions.c.id == questions.c.question_version_id)
+        .where(attempts.c.id == bindparam("attempt_id"))
+    )
+
+
+@functools.cache
+def attempt_state() -> Select:
+    """An attempt's state and deadline, for an autosave refused by its write: what closed it.
+    Binds `attempt_id`."""
+    attempts = Attempt.__table__
+    return select(attempts.c.state, attempts.c.deadline_at).where(
+        attempts.c.id == bindparam("attempt_id")
     )
 
 
