@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -153,6 +154,18 @@ def run_load(
         figures["latencies_ms"] = [float(v) for v in latencies.read_text().split()]
         latencies.unlink()
     return figures
+
+
+def keep_server_log(rows: list[dict], log: Path, output: Path) -> Path | None:
+    """When a scenario had errors, keep the LMS server's log (its tracebacks) beside the
+    results, out of the run's temporary folder; returns where, or None."""
+    if not any(row.get("errors") or "error" in row for row in rows) or not log.exists():
+        return None
+    kept = output.with_name(f"{output.stem}-lms.log")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(log, kept)
+    say(f"Some answers were errors: the LMS's log is kept in {kept}")
+    return kept
 
 
 def run_http(names: list[str], instance: Instance, args, children: Children, logs: Path) -> dict:
@@ -330,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
             if http_names:
                 say(f"Serving with gunicorn, {args.workers} sync workers each; measuring:")
                 results["http"] = run_http(http_names, instance, args, children, folder)
+                keep_server_log(results["http"]["scenarios"], folder / "lms.log", args.output)
             if function_names:
                 say("Measuring functions (time, peak memory):")
                 results["functions"] = run_functions(function_names, instance, children)

@@ -131,6 +131,7 @@ end
 
 function init(args)
   unexpected = 0
+  seen = ""
   queries = 0
   counted = 0
   most = 0
@@ -143,6 +144,9 @@ end
 function response(status, headers, body)
   if status ~= expect then
     unexpected = unexpected + 1
+    if not string.find(seen, "," .. status .. ",", 1, true) then
+      seen = seen .. "," .. status .. ","
+    end
   end
   local n = tonumber(headers[{lua_string(QUERIES_HEADER)}])
   if n then
@@ -155,23 +159,32 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local bad, queries, counted, most, exhausted = 0, 0, 0, 0, 0
+  local bad, queries, counted, most, exhausted, statuses = 0, 0, 0, 0, 0, {{}}
   for _, thread in ipairs(threads) do
     bad = bad + thread:get("unexpected")
+    for status in string.gmatch(thread:get("seen"), "%d+") do
+      statuses[status] = true
+    end
     queries = queries + thread:get("queries")
     counted = counted + thread:get("counted")
     most = math.max(most, thread:get("most"))
     exhausted = exhausted + thread:get("exhausted")
   end
+  local seen = {{}}
+  for status in pairs(statuses) do
+    table.insert(seen, status)
+  end
+  table.sort(seen)
   local e = summary.errors
   io.write(string.format(
     '{MARKER}{{"requests": %d, "duration_us": %d, "unexpected": %d, "connect": %d, ' ..
     '"read": %d, "write": %d, "status": %d, "timeout": %d, ' ..
     '"p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"queries": %d, "counted": %d, "queries_max": %d, "exhausted": %d}}\\n',
+    '"queries": %d, "counted": %d, "queries_max": %d, "exhausted": %d, ' ..
+    '"unexpected_statuses": [%s]}}\\n',
     summary.requests, summary.duration, bad, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
-    queries, counted, most, exhausted))
+    queries, counted, most, exhausted, table.concat(seen, ", ")))
 end
 """
 
@@ -201,6 +214,8 @@ def parse_output(output: str) -> dict:
         "requests": raw["requests"] + sum(v for k, v in kinds.items() if k != "unexpected"),
         "errors": errors,
         "error_kinds": kinds,
+        # Which statuses the unexpected answers had (a 500 is not a 409): look in the log.
+        "unexpected_statuses": raw.get("unexpected_statuses", []),
         "rps": round(good / seconds, 1) if seconds > 0 else 0.0,
         "p50_ms": round(raw["p50_us"] / 1000, 2),
         "p95_ms": round(raw["p95_us"] / 1000, 2),

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bench import wrk
-from bench.run import failures, pool
+from bench.run import failures, keep_server_log, pool
 
 OUTPUT = """Running 2s test @ http://127.0.0.1:8001
   2 threads and 16 connections
@@ -172,10 +172,12 @@ def test_a_part_of_the_targets_is_read_for_requests_used_once(tmp_path):
 
 class _Recorder(BaseHTTPRequestHandler):
     seen: list[str] = []
+    #: Paths answered otherwise than the expected 303.
+    refused = {"/s/7": 500, "/s/8": 409, "/s/9": 500}
 
     def do_POST(self):
         self.seen.append(self.path)
-        self.send_response(303)
+        self.send_response(self.refused.get(self.path, 303))
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -186,7 +188,8 @@ class _Recorder(BaseHTTPRequestHandler):
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_requests_used_once_are_each_sent_once_and_running_out_is_counted(tmp_path):
     """Real wrk against a recording server: every request of the list arrives, none twice but
-    the last of each thread's share, which a thread that ran out sends again and counts."""
+    the last of each thread's share, which a thread that ran out sends again and counts; the
+    statuses of the answers that were not the expected one are reported."""
     _Recorder.seen = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -204,3 +207,18 @@ def test_requests_used_once_are_each_sent_once_and_running_out_is_counted(tmp_pa
     repeated = {path for path in seen if seen.count(path) > 1}
     assert repeated <= {"/s/38", "/s/39"}  # each thread's last: 38 (even share), 39 (odd)
     assert figures["error_kinds"]["exhausted"] == len(seen) - 40 > 0
+    # The refused ones are errors, and which statuses they had is told (a 500 is not a 409).
+    assert figures["error_kinds"]["unexpected"] == 3
+    assert figures["unexpected_statuses"] == [409, 500]
+
+
+def test_the_servers_log_is_kept_when_a_scenario_had_errors(tmp_path):
+    """Its tracebacks say what the unexpected answers were; a clean run keeps nothing."""
+    log = tmp_path / "run" / "lms.log"
+    log.parent.mkdir()
+    log.write_text("Traceback (most recent call last):\n")
+    output = tmp_path / "results" / "latest.json"
+    assert keep_server_log([{"scenario": "home", "errors": 0}], log, output) is None
+    kept = keep_server_log([{"scenario": "submit", "errors": 1}], log, output)
+    assert kept == tmp_path / "results" / "latest-lms.log"
+    assert kept.read_text().startswith("Traceback")
