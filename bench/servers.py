@@ -190,12 +190,20 @@ class Server:
 
 
 def start_gunicorn(
-    children: Children, name: str, app_spec: str, env: dict, workers: int, log_dir: Path
+    children: Children,
+    name: str,
+    app_spec: str,
+    env: dict,
+    workers: int,
+    log_dir: Path,
+    root: Path = ROOT,
 ) -> Server:
     """`gunicorn -w WORKERS -b 127.0.0.1:PORT APP` (sync workers, as `lms serve` runs, with its
-    hooks: `lms.gunicorn_conf`)."""
+    hooks: `lms.gunicorn_conf`), importing from `root` (another checkout, for a comparison)."""
     port = free_port()
     log = log_dir / f"{name}.log"
+    # A checkout from before the hooks existed is served without them, as it was.
+    hooks = ["-c", "python:lms.gunicorn_conf"] if (root / "lms/gunicorn_conf.py").exists() else []
     command = [
         sys.executable,
         "-m",
@@ -205,14 +213,15 @@ def start_gunicorn(
         "-b",
         f"127.0.0.1:{port}",
         "--chdir",
-        str(ROOT),
-        "-c",
-        "python:lms.gunicorn_conf",
+        str(root),
+        *hooks,
         app_spec,
     ]
+    if root != ROOT:
+        env = {**env, "PYTHONPATH": str(root)}
     with log.open("wb") as handle:
         process = children.start(
-            command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=handle, stderr=handle
+            command, env=env, cwd=root, stdin=subprocess.DEVNULL, stdout=handle, stderr=handle
         )
     return Server(name=name, port=port, process=process, log=log)
 
