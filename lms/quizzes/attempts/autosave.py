@@ -2,13 +2,13 @@
 one read and one write a question.
 
 The read (`load`) takes the attempt, its quiz and only the questions posted, without a lock,
-as plain values (Core rows), not the models' objects. The
-write (`statements.save_answer`) is one statement per question that locks the attempt row and
-re-checks that it still takes answers before writing, so what the read saw of the attempt never
-decides: a submit that got the lock first leaves the attempt closed, and the write then changes
-nothing (409). Each write sends the new response whatever the read saw stored, so of two saves
-of one question (two tabs, a retry) the one written last is the one kept, and the saved time
-moves only when the stored answer differs, compared inside the statement.
+as plain values (Core rows, not the models' objects). The write (`statements.save_answer`) is
+one statement per question that locks the attempt row and re-checks that it still takes answers
+before writing, so what the read saw of the attempt never decides: a submit that got the lock
+first leaves the attempt closed, and the write then changes nothing (409). Each write sends the
+new response whatever the read saw stored, so of two saves of one question (two tabs, a retry)
+the one written last is the one kept, and the saved time moves only when the stored answer
+differs, compared inside the statement.
 
 A save of one question (the usual case) is that single statement and no transaction around it
 on PostgreSQL (see `lms.connections.ATOMIC_ALONE`): one round trip where BEGIN, a locked read,
@@ -85,15 +85,17 @@ def load(
     ).all()
     if not rows:
         return None
-    first = rows[0]
-    questions = {
-        row[_QUESTION + 1]: QuestionAsRead(
-            *row[_QUESTION:_VERSION], question_version=VersionAsRead(*row[_VERSION:])
-        )
+    found = (
+        QuestionAsRead(*row[_QUESTION:_VERSION], question_version=VersionAsRead(*row[_VERSION:]))
         for row in rows
-        if row[_QUESTION] is not None
-    }
-    return AttemptAsRead(*first[:_QUIZ]), QuizAsRead(*first[_QUIZ:_QUESTION]), questions
+        if row[_QUESTION] is not None  # the single row of an attempt without these positions
+    )
+    first = rows[0]
+    return (
+        AttemptAsRead(*first[:_QUIZ]),
+        QuizAsRead(*first[_QUIZ:_QUESTION]),
+        {question.position: question for question in found},
+    )
 
 
 def save(
