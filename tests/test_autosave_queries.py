@@ -4,12 +4,14 @@ must stay a few small reads and one small write, whatever the size of the attemp
 
 import random
 import re
+from dataclasses import fields
 
 import pytest
 
 from lms import db
 from lms.demo import answer_form
-from lms.quizzes.attempts import forms, tokens
+from lms.quizzes.attempts import autosave as autosaving
+from lms.quizzes.attempts import forms, statements, tokens
 from lms.quizzes.attempts import services as attempts
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.display import stamp
@@ -219,3 +221,23 @@ def test_an_autosave_naming_more_answers_than_any_page_holds_is_refused(
     assert response.status_code == 400 and "error" in response.get_json()
     (read,) = reads_of(seen, "lms_attempts")
     assert read.count("?") + read.count("%(") <= 2  # the attempt's id; no position
+
+
+def test_the_read_fills_each_snapshot_field_from_its_own_column():
+    """`load` fills the snapshots by position from the statement's column lists: the two must
+    name the same fields in the same order, or a value would land in a neighbour's field."""
+    for snapshot, columns in (
+        (autosaving.AttemptAsRead, statements.AUTOSAVE_ATTEMPT),
+        (autosaving.QuizAsRead, statements.AUTOSAVE_QUIZ),
+        (autosaving.VersionAsRead, statements.AUTOSAVE_VERSION),
+    ):
+        assert tuple(field.name for field in fields(snapshot)) == columns
+    names = tuple(field.name for field in fields(autosaving.QuestionAsRead))
+    assert names == (*statements.AUTOSAVE_QUESTION, "question_version")
+
+
+def test_the_autosave_statements_stay_off_the_orm():
+    """Neither the read nor the guarded write names a mapped class: the ORM's loading and its
+    bulk-UPDATE path cost an autosave more Python than the statements themselves."""
+    for statement in (statements.attempt_to_autosave(), statements.save_answer()):
+        assert statement._propagate_attrs.get("compile_state_plugin") != "orm"

@@ -82,6 +82,7 @@ def _autosave(client, attempt_id: int, token: str, body: dict, statuses: dict) -
         headers={"Accept": "application/json", "X-CSRFToken": token},
     )
     statuses["autosave"] = response.status_code
+    statuses["autosave_answer"] = response.get_json()
 
 
 def _submit(client, attempt_id: int, token: str, statuses: dict) -> None:
@@ -112,6 +113,7 @@ def test_an_autosave_written_when_submit_arrives_is_graded(app, learner, attempt
         _submit(submitter, attempt_id, submit_token, statuses)
 
     run(lambda: _autosave(saver, attempt_id, save_token, body, statuses), submit)
+    statuses.pop("autosave_answer", None)
     assert statuses == {"autosave": 200, "submit": 303}
     finished, question = stored(attempt_id, position)
     assert finished.state == AttemptState.FINISHED
@@ -145,7 +147,12 @@ def test_an_autosave_that_read_the_attempt_open_before_a_submit_is_refused(
         submitted.set()
 
     run(lambda: _autosave(saver, attempt_id, save_token, body, statuses), submit)
+    answer = statuses.pop("autosave_answer")
     assert statuses == {"autosave": 409, "submit": 303}
+    # Told as it now stands: submitted (not "time is up"), and sent to the review, not back
+    # to the confirm page the attempt it read would have gone to.
+    assert answer["next"].endswith(f"/quiz/attempt/{attempt_id}/review")
+    assert "submitted" in answer["error"] or "đã được nộp" in answer["error"]
     finished, question = stored(attempt_id, position)
     assert finished.state == AttemptState.FINISHED
     assert question.response is None and question.fraction == 0
@@ -207,6 +214,7 @@ def test_an_autosave_waiting_for_the_lock_before_submit_is_graded(
     finally:
         holder.close()
         holder_engine.dispose()
+    statuses.pop("autosave_answer", None)
     assert statuses == {"autosave": 200, "submit": 303}
     finished, question = stored(attempt_id, position)
     assert finished.state == AttemptState.FINISHED

@@ -70,6 +70,15 @@ class QuestionAsRead:
     question_version: VersionAsRead
 
 
+class Refused(AttemptError):
+    """The attempt takes no more answers; `attempt` is it as it now stands (submitted, or
+    past its deadline), for the page the learner is sent to next."""
+
+    def __init__(self, attempt: AttemptAsRead, quiz: QuizAsRead, now: datetime) -> None:
+        super().__init__(closed_message(attempt, quiz, now))
+        self.attempt = attempt
+
+
 _QUIZ = len(statements.AUTOSAVE_ATTEMPT)
 _QUESTION = _QUIZ + len(statements.AUTOSAVE_QUIZ)
 _VERSION = _QUESTION + len(statements.AUTOSAVE_QUESTION)
@@ -106,10 +115,10 @@ def save(
     now: datetime,
 ) -> dict[int, datetime | None]:
     """Write the answers posted (fields from a learner's page: opaque values) to these questions;
-    returns each position's saved time as stored. AttemptError when the attempt takes no more
+    returns each position's saved time as stored. `Refused` when the attempt takes no more
     answers, found before writing or by the write itself; then nothing is written."""
     if not takes_answers(attempt, now):
-        raise AttemptError(closed_message(attempt, quiz, now))
+        raise Refused(attempt, quiz, now)
     if not answers:
         return {}  # a ping for the time left: nothing to write
     statement = statements.save_answer_alone() if len(answers) == 1 else statements.save_answer()
@@ -131,7 +140,6 @@ def save(
             state, deadline_at = db.session.execute(
                 statements.attempt_state(), {"attempt_id": attempt.id}
             ).one()
-            now_closed = replace(attempt, state=state, deadline_at=deadline_at)
-            raise AttemptError(closed_message(now_closed, quiz, now))
+            raise Refused(replace(attempt, state=state, deadline_at=deadline_at), quiz, now)
         saved[row.position] = row.saved_at
     return saved

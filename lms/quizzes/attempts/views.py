@@ -309,9 +309,11 @@ def autosave(attempt_id: int):
     }
     try:
         saved = autosaving.save(attempt, quiz, questions, answers, now)
-    except service.AttemptError as error:
+    except autosaving.Refused as refused:
+        # The attempt as it now stands: a submit from another tab sends the learner to review.
+        closed = refused.attempt
         return jsonify(
-            error=str(error), remaining=0, next=url_for(_next_page(attempt), attempt_id=attempt.id)
+            error=str(refused), remaining=0, next=url_for(_next_page(closed), attempt_id=closed.id)
         ), 409
     return jsonify(
         saved={str(position): stamp(moment) for position, moment in saved.items()},
