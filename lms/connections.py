@@ -22,6 +22,7 @@ import time
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 #: A connection back in the pool for this long is pinged before its next use. Short enough that
 #: a restart during a quiet minute costs no request; long beside the milliseconds between two
@@ -106,3 +107,21 @@ def read_outside_transaction(engine: Engine) -> None:
         # Switched only between transactions: inside one, everything stays in it.
         if dbapi.autocommit != wanted and dbapi.info.transaction_status == idle:
             dbapi.autocommit = wanted
+
+
+def holds_uncommitted(session: Session) -> bool:
+    """Whether the session has anything a commit would write: changes not yet flushed, or a
+    database transaction open on its connection (a write ran; on PostgreSQL reads run outside
+    one, `read_outside_transaction`, as SQLite's driver runs them). A request that only read
+    skips the commit and its bookkeeping: the connection goes back to the pool when the
+    session is closed at the request's end, as after a commit."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False  # no statement ran: no connection was taken
+    dbapi = session.connection().connection.dbapi_connection
+    status = getattr(getattr(dbapi, "info", None), "transaction_status", None)
+    if status is not None:  # psycopg
+        return status != type(status).IDLE
+    # sqlite3, and any other driver: in_transaction where it has it, else assume a write.
+    return getattr(dbapi, "in_transaction", True)

@@ -169,3 +169,66 @@ def test_an_isolation_level_the_code_chose_is_left_as_it_is(engine):
         connection.execute(text("SELECT 1"))
         assert _state(connection) == (False, "INTRANS")
         connection.rollback()
+
+
+# --- a request that wrote nothing commits nothing -------------------------------------------------
+
+
+def test_a_session_that_only_read_holds_nothing_to_commit_and_one_that_wrote_does(app):
+    # Both databases: PostgreSQL reads outside a transaction, and so does SQLite's driver.
+    db.session.close()
+    assert connections.holds_uncommitted(db.session()) is False  # nothing ran yet
+    db.session.execute(text("SELECT 1")).all()
+    assert connections.holds_uncommitted(db.session()) is False
+
+    db.session.execute(text("CREATE TEMPORARY TABLE scratch (n int)"))
+    db.session.execute(text("INSERT INTO scratch VALUES (1)"))
+    assert connections.holds_uncommitted(db.session()) is True
+    db.session.commit()
+    assert connections.holds_uncommitted(db.session()) is False
+
+
+def test_a_change_not_yet_flushed_is_something_to_commit(app, make_unit):
+    from lms.accounts.models import Unit
+
+    db.session.close()
+    unit = db.session.get(Unit, make_unit().id)
+    assert connections.holds_uncommitted(db.session()) is False
+    unit.name = "Đổi tên"
+    assert connections.holds_uncommitted(db.session()) is True
+
+
+def test_a_page_that_only_reads_does_not_commit_and_one_that_wrote_does(
+    app, client, make_person, monkeypatch
+):
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from lms.accounts import sessions as login_sessions
+    from lms.accounts.models import LoginSession
+    from lms.db import utcnow
+    from tests.conftest import login
+
+    login(client, make_person())
+    commits = []
+    session_class = type(db.session())
+    real_commit = session_class.commit
+
+    def counted_commit(self):
+        commits.append(1)
+        return real_commit(self)
+
+    monkeypatch.setattr(session_class, "commit", counted_commit)
+
+    assert client.get("/").status_code == 200
+    assert commits == []  # read only: nothing to commit
+
+    # "Last seen" is due again: the page writes it, and that write must land.
+    long_ago = utcnow() - login_sessions._touch_interval() - timedelta(seconds=5)
+    db.session.execute(update(LoginSession).values(last_seen_at=long_ago))
+    real_commit(db.session())
+    assert client.get("/").status_code == 200
+    assert commits == [1]
+    db.session.close()
+    assert db.session.scalars(select(LoginSession.last_seen_at)).one() > long_ago

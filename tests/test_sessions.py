@@ -171,6 +171,37 @@ def test_the_account_and_its_session_come_in_one_query(app, make_person, count_q
     assert "JOIN lms_login_sessions" in touching[0]
 
 
+def test_the_grants_and_their_units_come_with_the_account(
+    app, make_unit, make_person, count_queries
+):
+    """An organizer's grants (each with its unit, which scopes what they may see) are built from
+    the log-in's own row: reading them on the page costs no query."""
+    from flask_login import current_user
+
+    from lms.accounts.models import Role
+    from lms.accounts.permissions import current_grants, scope_units
+
+    province = make_unit(name="Sở Nội vụ tỉnh")
+    client = login(app.test_client(), make_person("hoa", role=Role.ORGANIZER, unit=province))
+    seen = {}
+
+    @app.get("/_grants_seen")
+    def grants_seen():
+        assert current_user.is_authenticated  # the log-in's read, before counting
+        with count_queries() as statements:
+            seen["grants"] = [(grant.role, grant.unit.name) for grant in current_grants()]
+            seen["scope"] = [unit.name for unit in scope_units(Role.ORGANIZER)]
+            seen["user"] = current_user.username
+        seen["statements"] = statements
+        return "ok"
+
+    assert client.get("/_grants_seen").status_code == 200
+    assert seen["statements"] == []
+    assert seen["grants"] == [(Role.ORGANIZER, "Sở Nội vụ tỉnh")]
+    assert seen["scope"] == ["Sở Nội vụ tỉnh"]
+    assert seen["user"] == "hoa"
+
+
 def test_password_change_ends_the_other_sessions_rows(app, make_person):
     """After a password change only the session that changed it is left."""
     account = make_person("hoa")

@@ -7,15 +7,17 @@ LMS_SESSION_MAX_HOURS after log-in in any case.
 import functools
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
 
 from lms import db
-from lms.accounts.models import Account, LearnerProfile, LoginSession, RoleGrant
+from lms.accounts.models import Account, LearnerProfile, LoginSession, RoleGrant, Unit
 from lms.db import utcnow
 from lms.request_cache import request_cache
+from lms.rows import MappedColumns
 
 #: Key of the log-in's random id in the signed cookie.
 LOGIN_SESSION_KEY = "lms_login_session"
@@ -75,27 +77,67 @@ def _view_loads_profile() -> bool:
     return getattr(view, "lms_loads_profile", False)
 
 
+@dataclass(frozen=True)
+class _LoginRead:
+    """`load_account`'s statement, and where in its rows each object's columns are: the
+    account, the session's "last seen", a grant and its unit (a row per grant) and, for
+    `loads_profile` views, the profile and its unit."""
+
+    statement: Select
+    parts: dict[str, tuple[MappedColumns, slice]]
+    last_seen: int
+
+
 @functools.cache
-def _account_statement(with_profile: bool) -> Select:
-    """`load_account`'s statement, built once per shape: every logged-in request runs it, and
-    building it anew (columns, joins, comparisons) cost about as much as running it on SQLite."""
+def _login_read(with_profile: bool) -> _LoginRead:
+    """Built once per shape: every logged-in request runs it. Core rows of the tables' columns,
+    made into the session's objects by `MappedColumns.build` (`lms.rows`): the ORM's loading of
+    the same columns cost more Python than the statement itself."""
+    accounts, sessions, grants = Account.__table__, LoginSession.__table__, RoleGrant.__table__
+    grant_units, profiles = Unit.__table__.alias("grant_unit"), LearnerProfile.__table__
+    profile_units = Unit.__table__.alias("profile_unit")
+    objects = {
+        "account": MappedColumns.of(Account),
+        "grant": MappedColumns.of(RoleGrant),
+        "grant_unit": MappedColumns.of(Unit, grant_units),
+    }
+    if with_profile:
+        objects["profile"] = MappedColumns.of(LearnerProfile)
+        objects["profile_unit"] = MappedColumns.of(Unit, profile_units)
+    # The account's columns, "last seen", then each other object's columns, in that order.
+    parts, at = {}, len(objects["account"]) + 1
+    parts["account"] = (objects["account"], slice(0, at - 1))
+    for name, columns in list(objects.items())[1:]:
+        parts[name] = (columns, slice(at, at + len(columns)))
+        at += len(columns)
     query = (
-        select(Account, LoginSession.last_seen_at, RoleGrant)
-        .join(LoginSession, LoginSession.account_id == Account.id)
-        .outerjoin(RoleGrant, RoleGrant.user_id == cast(Account.id, String))
+        select(
+            *objects["account"].columns,
+            sessions.c.last_seen_at,
+            *(column for name in list(objects)[1:] for column in objects[name].columns),
+        )
+        .join(sessions, sessions.c.account_id == accounts.c.id)
+        .outerjoin(grants, grants.c.user_id == cast(accounts.c.id, String))
+        .outerjoin(grant_units, grant_units.c.id == grants.c.unit_id)
     )
     if with_profile:
-        query = query.add_columns(LearnerProfile).outerjoin(
-            LearnerProfile, LearnerProfile.user_id == cast(Account.id, String)
-        )
-    return query.where(
-        Account.id == bindparam("account_id"),
-        Account.active.is_(True),
-        Account.session_version == bindparam("version"),
-        LoginSession.id == bindparam("digest"),
-        LoginSession.expires_at > bindparam("now"),
-        LoginSession.last_seen_at > bindparam("idle_since"),
-    ).order_by(RoleGrant.id)
+        query = query.outerjoin(
+            profiles, profiles.c.user_id == cast(accounts.c.id, String)
+        ).outerjoin(profile_units, profile_units.c.id == profiles.c.unit_id)
+    statement = query.where(
+        accounts.c.id == bindparam("account_id"),
+        accounts.c.active.is_(True),
+        accounts.c.session_version == bindparam("version"),
+        sessions.c.id == bindparam("digest"),
+        sessions.c.expires_at > bindparam("now"),
+        sessions.c.last_seen_at > bindparam("idle_since"),
+    ).order_by(grants.c.id)
+    return _LoginRead(statement, parts, last_seen=len(objects["account"]))
+
+
+def _build(read: _LoginRead, name: str, row, **related):
+    columns, where = read.parts[name]
+    return columns.build(row[where], **related)
 
 
 def load_account(user_id: str, token: object, version: object) -> Account | None:
@@ -111,9 +153,9 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
     if not user_id.isdigit() or not isinstance(token, str) or not isinstance(version, int):
         return None
     now = utcnow()
-    with_profile = _view_loads_profile()
+    read = _login_read(_view_loads_profile())
     rows = db.session.execute(
-        _account_statement(with_profile),
+        read.statement,
         {
             "account_id": int(user_id),
             "version": version,
@@ -124,13 +166,23 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
     ).all()
     if not rows:
         return None
-    account, last_seen = rows[0][0], rows[0][1]
+    first = rows[0]
+    account = _build(read, "account", first)
+    # One row per grant, beside its unit; a single row of Nones there without any, which
+    # builds no grant (its key is None).
+    grants = [
+        grant
+        for row in rows
+        if (grant := _build(read, "grant", row, unit=_build(read, "grant_unit", row)))
+    ]
     # The memo is this request's alone (flask.g), so no other user's grants can leak into it.
-    request_cache()["grants"] = [row[2] for row in rows if row[2] is not None]
-    if with_profile:
+    request_cache()["grants"] = grants
+    if "profile" in read.parts:
         # Held for the request: the identity map keeps objects only while something refers to them.
-        request_cache()["profile"] = rows[0][3]
-    if now - last_seen >= _touch_interval():
+        request_cache()["profile"] = _build(
+            read, "profile", first, unit=_build(read, "profile_unit", first)
+        )
+    if now - first[read.last_seen] >= _touch_interval():
         # Written when the request commits (`write_last_seen`), not now: on SQLite the first
         # write takes the database's one write lock until the commit, so a page that only reads
         # would hold it for its whole rendering, queueing every other writer (an autosave, the
@@ -144,8 +196,11 @@ def write_last_seen() -> None:
     pending = g.pop("lms_last_seen", None)
     if pending is not None:
         token, now = pending
+        # The table, not the mapped class: a mapped UPDATE goes the ORM's bulk way (session
+        # synchronisation, a cache key of its own), for a row no object of the request holds.
+        sessions = LoginSession.__table__
         db.session.execute(
-            update(LoginSession).where(LoginSession.id == _digest(token)).values(last_seen_at=now)
+            update(sessions).where(sessions.c.id == _digest(token)).values(last_seen_at=now)
         )
 
 
