@@ -48,7 +48,8 @@ class MappedColumns:
         """The object whose columns are `values` (in `columns`' order), attached to the session
         as loaded, with `related` relationships set as loaded; None when its primary key is
         None (an outer join that found nothing). The session's own object is returned when it
-        already holds one with that identity, as a query would."""
+        already holds one with that identity, as a query would (as it stands: where a query
+        would also refresh its expired attributes from the row, their first read loads them)."""
         found = dict(zip(self.keys, values, strict=True))
         identity = tuple(found[key] for key in self.primary_key)
         if None in identity:

@@ -16,6 +16,7 @@ from lms.certificates.rules import RULE_TYPES, Outcome
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from lms.db import utcnow
 from lms.quizzes.models import Quiz
+from lms.rows import MappedColumns
 
 
 @dataclass(frozen=True)
@@ -160,42 +161,65 @@ FEW_LEARNERS = 20
 _Found = tuple[ClassKey, list[CompletionRule], list[str], dict[str, Completion]]
 
 
+@dataclass(frozen=True)
+class _FewRead:
+    """`_read_few`'s statement: each row holds the class's course version, an enrolled
+    learner's id, then a rule's columns and the learner's stored standing's (`lms.rows`)."""
+
+    statement: Select
+    rule: MappedColumns
+    completion: MappedColumns
+
+
 @functools.cache
-def _few_statement() -> Select:
+def _few_read() -> _FewRead:
     """The class's course version, its rules, which of `user_ids` are enrolled and their stored
     standing: the four reads of a re-evaluation in one round trip, built once (a submit runs it
-    for its learner). Binds `class_id` and `user_ids` (expanding)."""
+    for its learner). Core rows made into the session's objects: the ORM's loading of the same
+    columns cost more Python than the statement. Binds `class_id` and `user_ids` (expanding)."""
+    classes, enrolments = TrainingClass.__table__, Enrolment.__table__
+    rules, completions = CompletionRule.__table__, Completion.__table__
+    rule, completion = MappedColumns.of(CompletionRule), MappedColumns.of(Completion)
     enrolled = (
-        (Enrolment.class_id == TrainingClass.id)
-        & (Enrolment.status == EnrolmentStatus.ENROLLED)
-        & Enrolment.user_id.in_(bindparam("user_ids", expanding=True))
+        (enrolments.c.class_id == classes.c.id)
+        & (enrolments.c.status == EnrolmentStatus.ENROLLED)
+        & enrolments.c.user_id.in_(bindparam("user_ids", expanding=True))
     )
-    stored = (Completion.class_id == TrainingClass.id) & (Completion.user_id == Enrolment.user_id)
-    return (
-        select(TrainingClass.course_version_id, CompletionRule, Enrolment.user_id, Completion)
-        .select_from(TrainingClass)
-        .outerjoin(CompletionRule, CompletionRule.class_id == TrainingClass.id)
-        .outerjoin(Enrolment, enrolled)
-        .outerjoin(Completion, stored)
-        .where(TrainingClass.id == bindparam("class_id"))
+    stored = (completions.c.class_id == classes.c.id) & (
+        completions.c.user_id == enrolments.c.user_id
     )
+    statement = (
+        select(
+            classes.c.course_version_id, enrolments.c.user_id, *rule.columns, *completion.columns
+        )
+        .select_from(classes)
+        .outerjoin(rules, rules.c.class_id == classes.c.id)
+        .outerjoin(enrolments, enrolled)
+        .outerjoin(completions, stored)
+        .where(classes.c.id == bindparam("class_id"))
+    )
+    return _FewRead(statement, rule, completion)
 
 
 def _read_few(class_id: int, user_ids: list[str]) -> _Found | None:
-    """`_few_statement`'s rows sorted out; None when the class does not exist."""
-    rows = db.session.execute(_few_statement(), {"class_id": class_id, "user_ids": user_ids})
+    """`_few_read`'s rows sorted out; None when the class does not exist."""
+    read = _few_read()
+    rows = db.session.execute(read.statement, {"class_id": class_id, "user_ids": user_ids})
+    completion_at = 2 + len(read.rule)
     key = None
     rules: dict[int, CompletionRule] = {}
     stored: dict[str, Completion] = {}
     learners: set[str] = set()
-    for course_version_id, rule, user_id, row in rows:
-        key = key or ClassKey(class_id, course_version_id)
+    for row in rows:
+        key = key or ClassKey(class_id, row[0])
+        rule = read.rule.build(row[2:completion_at])
         if rule is not None:
             rules[rule.id] = rule
-        if user_id is not None:
-            learners.add(user_id)
-        if row is not None:
-            stored[row.user_id] = row
+        if row[1] is not None:
+            learners.add(row[1])
+        completion = read.completion.build(row[completion_at:])
+        if completion is not None:
+            stored[completion.user_id] = completion
     if key is None:
         return None
     return key, sorted(rules.values(), key=lambda rule: rule.id), sorted(learners), stored
