@@ -110,18 +110,20 @@ def read_outside_transaction(engine: Engine) -> None:
 
 
 def holds_uncommitted(session: Session) -> bool:
-    """Whether the session has anything a commit would write: changes not yet flushed, or a
-    database transaction open on its connection (a write ran; on PostgreSQL reads run outside
-    one, `read_outside_transaction`, as SQLite's driver runs them). A request that only read
-    skips the commit and its bookkeeping: the connection goes back to the pool when the
-    session is closed at the request's end, as after a commit."""
-    if session.new or session.dirty or session.deleted:
+    """Whether the session has anything a commit would write or set off: changes not yet
+    flushed, something waiting for the commit in `session.info` (the certificate jobs and
+    webhook deliveries to start), or a database transaction open on its connection (a write
+    ran; on PostgreSQL reads run outside one, `read_outside_transaction`, as SQLite's driver
+    runs them). A request that only read skips the commit and its bookkeeping: the connection
+    goes back to the pool when the session is closed at the request's end, as after a commit."""
+    if session.new or session.dirty or session.deleted or any(session.info.values()):
         return True
     if not session.in_transaction():
         return False  # no statement ran: no connection was taken
     dbapi = session.connection().connection.dbapi_connection
     status = getattr(getattr(dbapi, "info", None), "transaction_status", None)
-    if status is not None:  # psycopg
-        return status != type(status).IDLE
+    if status is not None:
+        # psycopg 3 (an IntEnum) and psycopg2 (an int, a host's default driver) alike: 0 is idle.
+        return int(status) != 0
     # sqlite3, and any other driver: in_transaction where it has it, else assume a write.
     return getattr(dbapi, "in_transaction", True)

@@ -273,3 +273,28 @@ def test_the_session_reads_the_standing_just_written(klass, learner, rates):
     db.session.expire(row)
     assert row.completed_at is None
     assert row.outcomes[0]["detail"] == {"percent": 50.0, "min": 80}
+
+
+def test_a_learners_re_evaluation_reads_changes_not_yet_flushed(
+    request_context, make_unit, make_person
+):
+    """The few-learner read is Core rows, which do not autoflush by themselves: a rule added
+    and not yet flushed still counts, as it did when the ORM read it."""
+    from lms.certificates.models import CompletionRule
+
+    unit = make_unit()
+    learner = make_person(unit=unit)
+    training_class = open_class(unit, "GCN-9", version=small_version())
+    enrolments.enrol(training_class, str(learner.id))
+    make_template(unit)
+    add_rule(training_class, "modules")
+    # Read now: a later read of an expired attribute would autoflush on its own.
+    class_id, learner_id = training_class.id, str(learner.id)
+    db.session.add(CompletionRule(class_id=class_id, kind="signoff"))
+    assert db.session.new  # not flushed
+
+    found = completion._read_few(class_id, [learner_id])
+
+    assert found is not None
+    assert [rule.kind for rule in found[1]] == ["modules", "signoff"]
+    assert found[2] == [learner_id]

@@ -232,3 +232,38 @@ def test_a_page_that_only_reads_does_not_commit_and_one_that_wrote_does(
     assert commits == [1]
     db.session.close()
     assert db.session.scalars(select(LoginSession.last_seen_at)).one() > long_ago
+
+
+def _session_on(dbapi_connection, **pending):
+    """A stand-in for a session that ran a statement on `dbapi_connection`."""
+    from types import SimpleNamespace
+
+    connection = SimpleNamespace(connection=SimpleNamespace(dbapi_connection=dbapi_connection))
+    return SimpleNamespace(
+        new=pending.get("new", ()),
+        dirty=(),
+        deleted=(),
+        info=pending.get("info", {}),
+        in_transaction=lambda: True,
+        connection=lambda: connection,
+    )
+
+
+def test_psycopg2s_plain_number_status_is_read_as_well():
+    # A host's `postgresql://` address gets psycopg2, whose status is an int, not an enum.
+    from types import SimpleNamespace
+
+    def psycopg2_like(status: int):
+        return SimpleNamespace(info=SimpleNamespace(transaction_status=status))
+
+    assert connections.holds_uncommitted(_session_on(psycopg2_like(0))) is False  # idle
+    assert connections.holds_uncommitted(_session_on(psycopg2_like(2))) is True  # in a transaction
+
+
+def test_something_waiting_for_the_commit_is_something_to_commit():
+    from types import SimpleNamespace
+
+    idle = SimpleNamespace(info=SimpleNamespace(transaction_status=0))
+    waiting = _session_on(idle, info={"lms_pending_jobs": [("app", 1)]})
+    assert connections.holds_uncommitted(waiting) is True
+    assert connections.holds_uncommitted(_session_on(idle, info={"lms_pending_jobs": []})) is False

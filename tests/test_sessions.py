@@ -161,6 +161,24 @@ def test_last_seen_is_the_requests_last_write(app, make_person, count_queries):
     assert len(data) > 2
 
 
+def test_last_seen_stays_the_last_write_after_the_pages_own_changes(
+    app, make_unit, make_person, count_queries
+):
+    """A page that changes something (the profile form) still writes "last seen" after its own
+    changes: the UPDATE is Core, which does not flush them first by itself."""
+    client = login(app.test_client(), make_person("hoa", unit=make_unit()))
+    token = csrf_token(client, "/profile")
+    db.session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(minutes=6)))
+    db.session.commit()
+    form = {"csrf_token": token, "full_name": "Trần Thị Hoa", "position": "Chuyên viên"}
+    form |= {"rank": "", "education_level": "", "email": "hoa@example.vn", "date_of_birth": ""}
+    with count_queries() as statements:
+        assert client.post("/profile", data=form).status_code == 302
+    writes = [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert any("lms_profiles" in s for s in writes)
+    assert "UPDATE lms_login_sessions" in writes[-1]
+
+
 def test_the_account_and_its_session_come_in_one_query(app, make_person, count_queries):
     """Checking the session costs no query of its own: it is joined to loading the account."""
     client = login(app.test_client(), make_person("hoa"))

@@ -198,6 +198,9 @@ def write_last_seen() -> None:
         token, now = pending
         # The table, not the mapped class: a mapped UPDATE goes the ORM's bulk way (session
         # synchronisation, a cache key of its own), for a row no object of the request holds.
+        # A Core statement does not autoflush: the request's pending changes go first, so this
+        # stays its last write.
+        db.session.flush()
         sessions = LoginSession.__table__
         db.session.execute(
             update(sessions).where(sessions.c.id == _digest(token)).values(last_seen_at=now)

@@ -204,6 +204,9 @@ def _few_read() -> _FewRead:
 def _read_few(class_id: int, user_ids: list[str]) -> _Found | None:
     """`_few_read`'s rows sorted out; None when the class does not exist."""
     read = _few_read()
+    # A Core statement does not autoflush, as the ORM's did: pending changes (an enrolment, a
+    # rule, a standing) are written first, so this reads them.
+    db.session.flush()
     rows = db.session.execute(read.statement, {"class_id": class_id, "user_ids": user_ids})
     completion_at = 2 + len(read.rule)
     key = None
