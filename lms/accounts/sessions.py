@@ -91,8 +91,8 @@ class _LoginRead:
 @functools.cache
 def _login_read(with_profile: bool) -> _LoginRead:
     """Built once per shape: every logged-in request runs it. Core rows of the tables' columns,
-    made into the session's objects by `MappedColumns.build` (`lms.rows`): the ORM's loading of
-    the same columns cost more Python than the statement itself."""
+    made into the session's objects by `MappedColumns.build` (`lms.rows`), without the ORM's
+    loading machinery."""
     accounts, sessions, grants = Account.__table__, LoginSession.__table__, RoleGrant.__table__
     grant_units, profiles = Unit.__table__.alias("grant_unit"), LearnerProfile.__table__
     profile_units = Unit.__table__.alias("profile_unit")

@@ -175,8 +175,8 @@ class _FewRead:
 def _few_read() -> _FewRead:
     """The class's course version, its rules, which of `user_ids` are enrolled and their stored
     standing: the four reads of a re-evaluation in one round trip, built once (a submit runs it
-    for its learner). Core rows made into the session's objects: the ORM's loading of the same
-    columns cost more Python than the statement. Binds `class_id` and `user_ids` (expanding)."""
+    for its learner). Core rows made into the session's objects (`lms.rows`), without the ORM's
+    loading machinery. Binds `class_id` and `user_ids` (expanding)."""
     classes, enrolments = TrainingClass.__table__, Enrolment.__table__
     rules, completions = CompletionRule.__table__, Completion.__table__
     rule, completion = MappedColumns.of(CompletionRule), MappedColumns.of(Completion)
