@@ -68,7 +68,17 @@ def test_a_database_outage_answers_json_callers_in_json(cut_off_client):
 
 def test_a_database_lost_at_the_commit_answers_503(app, client, make_person, monkeypatch):
     """The request's one commit failing for an outage is a 503 too, not a 500."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from lms.accounts.models import LoginSession
+    from lms.db import utcnow
+
     login(client, make_person("hoa"))
+    # "Last seen" due: the page writes it, so it commits (a page that only reads does not).
+    db.session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(minutes=6)))
+    db.session.commit()
 
     def lost(*args, **kwargs):
         raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
