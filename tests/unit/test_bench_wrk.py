@@ -206,7 +206,10 @@ def test_requests_used_once_are_each_sent_once_and_running_out_is_counted(tmp_pa
     assert set(seen) == {f"/s/{n}" for n in range(40)}
     repeated = {path for path in seen if seen.count(path) > 1}
     assert repeated <= {"/s/38", "/s/39"}  # each thread's last: 38 (even share), 39 (odd)
-    assert figures["error_kinds"]["exhausted"] == len(seen) - 40 > 0
+    # Each repeat the server saw was counted; a thread's last request, made as the second ran
+    # out, may be counted and never reach the server (at most one per connection, 2 here).
+    repeats = len(seen) - 40
+    assert 0 < repeats <= figures["error_kinds"]["exhausted"] <= repeats + 2
     # The refused ones are errors, and which statuses they had is told (a 500 is not a 409).
     assert figures["error_kinds"]["unexpected"] == 3
     assert figures["unexpected_statuses"] == [409, 500]
