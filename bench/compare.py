@@ -15,10 +15,12 @@ The other checkout is any directory holding the `lms` package (`git worktree add
 HEAD~3`). Each side is `gunicorn -w 2 'lms:create_app()'`, with `lms.gunicorn_conf` where the
 checkout has it. The scenarios use the bench's exam class (300 learners, each with their own
 log-in): `autosave` (one changed answer each), `attempt` (each learner's attempt page) and
-`home` (each learner's home page).
+`home` (each learner's home page). Both are served from the database this checkout migrated, so
+the other checkout must end its migrations at the same head: the comparison refuses otherwise.
 """
 
 import argparse
+import ast
 import json
 import statistics
 import sys
@@ -78,6 +80,63 @@ def summarise(rounds: dict[str, list[float]]) -> dict:
     }
 
 
+def migrations_folder(checkout: Path) -> Path:
+    """A checkout's migrations folder, looked up as `lms.resources.data_dir` does (an installed
+    copy first), which only knows the checkout it was imported from."""
+    for candidate in (checkout / "lms" / "_data" / "migrations", checkout / "migrations"):
+        if (candidate / "versions").is_dir():
+            return candidate
+    raise BenchError(f"{checkout} holds no migrations/versions folder")
+
+
+def migration_heads(checkout: Path) -> set[str]:
+    """The Alembic head revision(s) of a checkout: revisions no other revises.
+
+    Read from the files' text, not imported: the other checkout's migrations import its own
+    `lms`, and this process has ours.
+    """
+    revisions, revised = set(), set()
+    for path in (migrations_folder(checkout) / "versions").glob("*.py"):
+        identifiers = revision_identifiers(path)
+        if "revision" not in identifiers:
+            continue
+        revisions.add(identifiers["revision"])
+        down = identifiers.get("down_revision") or ()
+        # A merge revises several: `down_revision = ("a", "b")`.
+        revised.update([down] if isinstance(down, str) else down)
+    return revisions - revised
+
+
+def revision_identifiers(path: Path) -> dict:
+    """A migration file's module-level `revision` and `down_revision`, where it sets them."""
+    identifiers = {}
+    for statement in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target = statement.target
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+            identifiers[target.id] = ast.literal_eval(statement.value)
+    return identifiers
+
+
+def check_same_schema(this: Path, other: Path) -> None:
+    """Refuse a comparison whose other checkout would be served on a schema not its own."""
+    mine, theirs = migration_heads(this), migration_heads(other)
+    if mine != theirs:
+        raise BenchError(
+            f"the checkouts' migrations differ: this one ends at {_heads(mine)}, {other} at "
+            f"{_heads(theirs)}; both are served from the database this one migrated, so "
+            "compare commits whose migrations are the same"
+        )
+
+
+def _heads(revisions: set[str]) -> str:
+    return " + ".join(sorted(revisions)) or "no revision"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("other", type=Path, help="the other checkout (holds lms/)")
@@ -97,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     with tempfile.TemporaryDirectory(prefix="lms-compare-") as folder:
         try:
+            check_same_schema(ROOT, other)
             print("Preparing a demo instance and the exam class …", file=sys.stderr)
             instance = prepare_instance(Path(folder), children, args.database)
             lines = [

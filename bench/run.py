@@ -159,12 +159,20 @@ def run_load(
 def keep_server_log(rows: list[dict], log: Path, output: Path) -> Path | None:
     """When a scenario had errors, keep the LMS server's log (its tracebacks) beside the
     results, out of the run's temporary folder; returns where, or None."""
-    if not any(row.get("errors") or "error" in row for row in rows) or not log.exists():
+    if not any(row.get("errors") or "error" in row for row in rows):
+        return None
+    return save_server_log(log, output, "Some answers were errors")
+
+
+def save_server_log(log: Path, output: Path, reason: str) -> Path | None:
+    """Copy the LMS server's log beside the results and say where; None when no server was
+    started (nothing logged)."""
+    if not log.exists():
         return None
     kept = output.with_name(f"{output.stem}-lms.log")
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(log, kept)
-    say(f"Some answers were errors: the LMS's log is kept in {kept}")
+    say(f"{reason}: the LMS's log is kept in {kept}")
     return kept
 
 
@@ -337,18 +345,21 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lms-bench-")))
         stack.callback(children.stop_all)  # runs first: no child outlives the run
+        lms_log = folder / "lms.log"
         try:
             say(f"Preparing a demo instance in {folder} …")
             instance = prepare_instance(folder, children, args.database)
             if http_names:
                 say(f"Serving with gunicorn, {args.workers} sync workers each; measuring:")
                 results["http"] = run_http(http_names, instance, args, children, folder)
-                keep_server_log(results["http"]["scenarios"], folder / "lms.log", args.output)
+                keep_server_log(results["http"]["scenarios"], lms_log, args.output)
             if function_names:
                 say("Measuring functions (time, peak memory):")
                 results["functions"] = run_functions(function_names, instance, children)
         except BenchError as error:
             say(f"bench: {error}")
+            # The temporary folder goes with this return, and the server's traceback with it.
+            save_server_log(lms_log, args.output, "The run failed")
             return 1
         except KeyboardInterrupt:
             say("Interrupted: stopping every process this run started.")

@@ -1,0 +1,61 @@
+"""`bench.run`: a run that fails keeps the LMS server's log (the traceback that says why) beside
+the results, although its temporary folder is gone."""
+
+import signal
+from types import SimpleNamespace
+
+import pytest
+
+from bench import run
+from bench.servers import BenchError, Instance, Server
+
+
+@pytest.fixture(autouse=True)
+def signal_handlers_restored():
+    """`run.main` stops on SIGTERM and SIGHUP; the test process must not keep that."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+@pytest.fixture
+def seeded_nothing(monkeypatch):
+    """An instance that is only a folder: no `lms demo` is run."""
+    monkeypatch.setattr(
+        run,
+        "prepare_instance",
+        lambda folder, children, database: Instance(folder=folder / "instance", env={}),
+    )
+
+
+def failed_to_boot(children, name, app_spec, env, workers, log_dir, root=run.ROOT):
+    """A gunicorn whose worker failed to boot: its log holds the traceback, and it has exited."""
+    log = log_dir / f"{name}.log"
+    log.write_text(f"Traceback (most recent call last):\n{name}: worker failed to boot\n")
+    return Server(name, 0, SimpleNamespace(poll=lambda: 3, returncode=3), log)
+
+
+def bench(tmp_path) -> int:
+    output = tmp_path / "results" / "latest.json"
+    return run.main(["--only", "home", "--client", "python", "--output", str(output)])
+
+
+def test_a_server_that_did_not_start_leaves_its_log(tmp_path, monkeypatch, capsys, seeded_nothing):
+    """The run fails, and the LMS's log is kept beside the results, where the run says."""
+    monkeypatch.setattr(run, "start_gunicorn", failed_to_boot)
+    assert bench(tmp_path) == 1
+    kept = tmp_path / "results" / "latest-lms.log"
+    assert kept.read_text().endswith("lms: worker failed to boot\n")
+    assert f"the LMS's log is kept in {kept}" in capsys.readouterr().err
+
+
+def test_a_failure_before_any_server_keeps_no_log(tmp_path, monkeypatch):
+    """Without a server there is no log to keep; the run still fails with its own message."""
+
+    def demo_fails(folder, children, database):
+        raise BenchError("`lms demo` failed (1)")
+
+    monkeypatch.setattr(run, "prepare_instance", demo_fails)
+    assert bench(tmp_path) == 1
+    assert not (tmp_path / "results").exists()
