@@ -32,6 +32,7 @@ from lms.db import utcnow
 from lms.i18n import format_datetime
 from lms.quizzes.attempts import drawing, statements, tokens
 from lms.quizzes.attempts.navigation import field_prefix
+from lms.quizzes.attempts.rules import takes_answers
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.grading import scoring
 from lms.quizzes.manage.settings import EffectiveSettings, effective_settings
@@ -129,12 +130,6 @@ def remaining_seconds(attempt: Attempt, now: datetime) -> int | None:
     if attempt.deadline_at is None:
         return None
     return max(0, int((attempt.deadline_at - now).total_seconds()))
-
-
-def takes_answers(attempt: Attempt, now: datetime) -> bool:
-    return attempt.state == AttemptState.IN_PROGRESS and (
-        attempt.deadline_at is None or now <= attempt.deadline_at
-    )
 
 
 def submit_limit(attempt: Attempt, quiz: Quiz) -> datetime | None:

@@ -17,13 +17,13 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    or_,
     select,
     update,
 )
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from lms.connections import ATOMIC_ALONE
+from lms.quizzes.attempts.rules import takes_answers_clause
 from lms.quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -162,8 +162,7 @@ def save_answer() -> Update:
         select(attempts.c.id)
         .where(
             attempts.c.id == bindparam("open_attempt"),
-            attempts.c.state == AttemptState.IN_PROGRESS,
-            or_(attempts.c.deadline_at.is_(None), attempts.c.deadline_at >= bindparam("now")),
+            takes_answers_clause(attempts.c.state, attempts.c.deadline_at, bindparam("now")),
         )
         .with_for_update()
     )
@@ -197,8 +196,7 @@ def claim() -> Update:
         update(Attempt)
         .where(
             Attempt.id == bindparam("attempt_id"),
-            Attempt.state == AttemptState.IN_PROGRESS,
-            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= bindparam("now")),
+            takes_answers_clause(Attempt.state, Attempt.deadline_at, bindparam("now")),
         )
         # A no-op assignment: the point is the row lock and the re-checked condition.
         .values(current_page=Attempt.current_page)
@@ -219,8 +217,7 @@ def claimed_questions() -> Select:
         .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
         .where(
             Attempt.id == bindparam("attempt_id"),
-            Attempt.state == AttemptState.IN_PROGRESS,
-            or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= bindparam("now")),
+            takes_answers_clause(Attempt.state, Attempt.deadline_at, bindparam("now")),
             AttemptQuestion.position.in_(bindparam("positions", expanding=True)),
         )
         # The attempt row first, then the questions: the order submit locks and writes them
