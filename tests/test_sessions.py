@@ -254,3 +254,97 @@ def test_a_bad_lifetime_refuses_to_start(monkeypatch, value):
     monkeypatch.setenv("LMS_SESSION_IDLE_MINUTES", value)
     with pytest.raises(ConfigError, match="LMS_SESSION_IDLE_MINUTES"):
         create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def _riding_app_route(app, ride, seen):
+    """A view of `app` whose read rides the log-in: it records what it found and what ran."""
+    from flask_login import current_user
+
+    from lms.accounts.permissions import current_grants
+    from lms.accounts.sessions import ride_rows, rides_login
+    from lms.security import LOGIN, access
+
+    @app.get("/_ride/<int:account_id>")
+    @access(LOGIN)
+    @rides_login(ride)
+    def riding(account_id: int):
+        seen["rows"] = ride_rows(ride, ride.params())
+        seen["user"] = current_user.username
+        seen["grants"] = [grant.role for grant in current_grants()]
+        return "ok"
+
+
+def _account_ride(params):
+    from sqlalchemy import bindparam
+
+    from lms.accounts.models import Account
+    from lms.accounts.sessions import LoginRide
+
+    accounts = Account.__table__
+    statement = select(accounts.c.username).where(accounts.c.id == bindparam("wanted"))
+    return LoginRide(lambda: statement, params)
+
+
+def test_a_views_read_rides_in_the_log_ins_statement(app, make_unit, make_person, sql):
+    """A view marked `rides_login` finds its read's rows beside the log-in's, from one
+    statement; its grants, not read along, still come when asked (one more query)."""
+    from flask import request
+
+    from lms.accounts.models import Role
+
+    other = make_person("lan")
+    organizer = make_person("hoa", role=Role.ORGANIZER, unit=make_unit(name="Sở Nội vụ"))
+    seen = {}
+    _riding_app_route(app, _account_ride(lambda: {"wanted": request.view_args["account_id"]}), seen)
+    client, other_id = login(app.test_client(), organizer), other.id
+    with sql() as statements:
+        assert client.get(f"/_ride/{other_id}").status_code == 200
+    assert [tuple(row) for row in seen["rows"]] == [("lan",)]
+    assert seen["user"] == "hoa" and seen["grants"] == [Role.ORGANIZER]
+    reads = [s for s, _ in statements if s.startswith("SELECT")]
+    assert len(reads) == 2, reads  # the log-in with the ride; the grants, asked for
+    assert "lms_login_sessions" in reads[0] and "username" in reads[0].split("FROM")[0]
+    assert "lms_role_grants" not in reads[0] and reads[1].startswith("SELECT lms_role_grants")
+
+
+def test_a_ride_that_finds_nothing_still_logs_in(app, make_person):
+    """The read is joined on true, outside: finding no row is an empty list, not a log-out."""
+    seen = {}
+    _riding_app_route(app, _account_ride(lambda: {"wanted": 0}), seen)
+    client = login(app.test_client(), make_person("hoa"))
+    assert client.get("/_ride/0").status_code == 200
+    assert seen["rows"] == [] and seen["user"] == "hoa"
+
+
+def test_a_ride_does_not_outlive_the_session(app, make_person):
+    """An ended session logs nobody in, whatever rides: the view is not reached."""
+    seen = {}
+    _riding_app_route(app, _account_ride(lambda: {"wanted": 0}), seen)
+    person = make_person("hoa")
+    client = login(app.test_client(), person)
+    db.session.execute(update(LoginSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    assert client.get("/_ride/0").status_code in (302, 401)
+    assert seen == {}
+
+
+def test_a_ride_can_stay_home(app, make_person, sql):
+    """Params of None: the log-in runs alone (with its grants) and the view is told so."""
+    seen = {}
+    _riding_app_route(app, _account_ride(lambda: None), seen)
+    client = login(app.test_client(), make_person("hoa"))
+    with sql() as statements:
+        assert client.get("/_ride/0").status_code == 200
+    assert seen["rows"] is None
+    (read,) = [s for s, _ in statements if s.startswith("SELECT")]
+    assert "lms_role_grants" in read
+
+
+def test_a_ride_may_not_bind_the_log_ins_names(app, make_person):
+    """A riding read binding a name of the log-in's would swap one value for the other."""
+    seen = {}
+    _riding_app_route(app, _account_ride(lambda: {"wanted": 0, "account_id": 1}), seen)
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    client = login(app.test_client(), make_person("hoa"))
+    with pytest.raises(ValueError, match="binds a name of the log-in's"):
+        client.get("/_ride/0")

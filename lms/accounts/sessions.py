@@ -7,11 +7,12 @@ LMS_SESSION_MAX_HOURS after log-in in any case.
 import functools
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
+from sqlalchemy import Row, Select, String, bindparam, cast, delete, or_, select, true, update
 
 from lms import db
 from lms.accounts.models import Account, LearnerProfile, LoginSession, RoleGrant, Unit
@@ -78,29 +79,76 @@ def _view_loads_profile() -> bool:
 
 
 @dataclass(frozen=True)
+class LoginRide:
+    """A view's first read, sent inside the log-in's statement: one round trip where there were
+    two, and one statement's worth of SQLAlchemy's Python. For the exam day's autosave, which
+    besides logging in does little more than this read and its write.
+
+    `statement` builds the view's read once (bindparams: `functools.cache`); `params` gives
+    this request's values for it, or None when the read should not ride (the view then runs it
+    itself). The read is joined to the log-in as an outer join on true, so a read that finds
+    nothing still logs the person in (one row, the read's columns None) and a log-in that fails
+    reads nothing. A view that rides draws no page: the grants are not read along (rows would
+    multiply), and `permissions.current_grants` reads them if something asks."""
+
+    statement: Callable[[], Select]
+    params: Callable[[], dict | None]
+
+
+#: Where `load_account` leaves a ride's rows for the view (`ride_rows`), in the request's memo.
+RIDE_ROWS = "login_ride_rows"
+
+
+def rides_login(ride: LoginRide):
+    """Mark a view whose first read rides in the log-in's statement (`LoginRide`)."""
+
+    def mark(view):
+        view.lms_login_ride = ride
+        return view
+
+    return mark
+
+
+def _view_ride() -> LoginRide | None:
+    view = current_app.view_functions.get(request.endpoint or "") if has_request_context() else None
+    return getattr(view, "lms_login_ride", None)
+
+
+def ride_rows(ride: LoginRide, params: dict) -> list[Row] | None:
+    """The rows `ride` read with this request's log-in, when it rode with exactly `params`;
+    None when it did not ride (the caller then runs its read itself). A read that found
+    nothing gives no row."""
+    found = request_cache().get(RIDE_ROWS)
+    if found is None or found[0] is not ride or found[1] != params:
+        return None
+    return found[2]
+
+
+@dataclass(frozen=True)
 class _LoginRead:
     """`load_account`'s statement, and where in its rows each object's columns are: the
-    account, the session's "last seen", a grant and its unit (a row per grant) and, for
-    `loads_profile` views, the profile and its unit."""
+    account, the session's "last seen", a grant and its unit (a row per grant) unless a view's
+    read rides along, for `loads_profile` views the profile and its unit, and last the riding
+    read's columns (`ride`, a row per row it reads)."""
 
     statement: Select
     parts: dict[str, tuple[MappedColumns, slice]]
     last_seen: int
+    ride: slice | None = None
 
 
 @functools.cache
-def _login_read(with_profile: bool) -> _LoginRead:
+def _login_read(with_profile: bool, ride: LoginRide | None = None) -> _LoginRead:
     """Built once per shape: every logged-in request runs it. Core rows of the tables' columns,
     made into the session's objects by `MappedColumns.build` (`lms.rows`), without the ORM's
     loading machinery."""
     accounts, sessions, grants = Account.__table__, LoginSession.__table__, RoleGrant.__table__
     grant_units, profiles = Unit.__table__.alias("grant_unit"), LearnerProfile.__table__
     profile_units = Unit.__table__.alias("profile_unit")
-    objects = {
-        "account": MappedColumns.of(Account),
-        "grant": MappedColumns.of(RoleGrant),
-        "grant_unit": MappedColumns.of(Unit, grant_units),
-    }
+    objects = {"account": MappedColumns.of(Account)}
+    if ride is None:
+        objects["grant"] = MappedColumns.of(RoleGrant)
+        objects["grant_unit"] = MappedColumns.of(Unit, grant_units)
     if with_profile:
         objects["profile"] = MappedColumns.of(LearnerProfile)
         objects["profile_unit"] = MappedColumns.of(Unit, profile_units)
@@ -110,20 +158,26 @@ def _login_read(with_profile: bool) -> _LoginRead:
     for name, columns in list(objects.items())[1:]:
         parts[name] = (columns, slice(at, at + len(columns)))
         at += len(columns)
-    query = (
-        select(
-            *objects["account"].columns,
-            sessions.c.last_seen_at,
-            *(column for name in list(objects)[1:] for column in objects[name].columns),
+    query = select(
+        *objects["account"].columns,
+        sessions.c.last_seen_at,
+        *(column for name in list(objects)[1:] for column in objects[name].columns),
+    ).join(sessions, sessions.c.account_id == accounts.c.id)
+    if ride is None:
+        query = (
+            query.outerjoin(grants, grants.c.user_id == cast(accounts.c.id, String))
+            .outerjoin(grant_units, grant_units.c.id == grants.c.unit_id)
+            .order_by(grants.c.id)
         )
-        .join(sessions, sessions.c.account_id == accounts.c.id)
-        .outerjoin(grants, grants.c.user_id == cast(accounts.c.id, String))
-        .outerjoin(grant_units, grant_units.c.id == grants.c.unit_id)
-    )
     if with_profile:
         query = query.outerjoin(
             profiles, profiles.c.user_id == cast(accounts.c.id, String)
         ).outerjoin(profile_units, profile_units.c.id == profiles.c.unit_id)
+    riding = None
+    if ride is not None:
+        read = ride.statement().subquery("ride")
+        query = query.add_columns(*read.c).outerjoin(read, true())
+        riding = slice(at, at + len(read.c))
     statement = query.where(
         accounts.c.id == bindparam("account_id"),
         accounts.c.active.is_(True),
@@ -131,8 +185,8 @@ def _login_read(with_profile: bool) -> _LoginRead:
         sessions.c.id == bindparam("digest"),
         sessions.c.expires_at > bindparam("now"),
         sessions.c.last_seen_at > bindparam("idle_since"),
-    ).order_by(grants.c.id)
-    return _LoginRead(statement, parts, last_seen=len(objects["account"]))
+    )
+    return _LoginRead(statement, parts, last_seen=len(objects["account"]), ride=riding)
 
 
 def _build(read: _LoginRead, name: str, row, **related):
@@ -149,39 +203,47 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
     per-request memo `permissions.current_grants` reads, saving a round trip on every page. The
     profile comes along for the views marked `loads_profile` (the home page first): loaded
     here, it sits in the session's identity map, where `ensure_profile` finds it without a query.
+    A view marked `rides_login` has its first read run in the same statement (`LoginRide`).
     """
     if not user_id.isdigit() or not isinstance(token, str) or not isinstance(version, int):
         return None
     now = utcnow()
-    read = _login_read(_view_loads_profile())
-    rows = db.session.execute(
-        read.statement,
-        {
-            "account_id": int(user_id),
-            "version": version,
-            "digest": _digest(token),
-            "now": now,
-            "idle_since": now - _idle(),
-        },
-    ).all()
+    ride = _view_ride()
+    ride_params = None if ride is None else ride.params()
+    read = _login_read(_view_loads_profile(), ride if ride_params is not None else None)
+    params = {
+        "account_id": int(user_id),
+        "version": version,
+        "digest": _digest(token),
+        "now": now,
+        "idle_since": now - _idle(),
+    }
+    if ride_params is not None:
+        if not params.keys().isdisjoint(ride_params):
+            raise ValueError(f"a riding read binds a name of the log-in's: {sorted(ride_params)}")
+        params.update(ride_params)
+    rows = db.session.execute(read.statement, params).all()
     if not rows:
         return None
     first = rows[0]
     account = _build(read, "account", first)
-    # One row per grant, beside its unit; a single row of Nones there without any, which
-    # builds no grant (its key is None).
-    grants = [
-        grant
-        for row in rows
-        if (grant := _build(read, "grant", row, unit=_build(read, "grant_unit", row)))
-    ]
-    # The memo is this request's alone (flask.g), so no other user's grants can leak into it.
-    request_cache()["grants"] = grants
+    cache = request_cache()  # this request's alone (flask.g): nothing in it reaches another user
+    if read.ride is not None:
+        # A read that found nothing gives one row of Nones (the outer join): no row of its own.
+        found = [row[read.ride] for row in rows]
+        found = [] if len(found) == 1 and all(value is None for value in found[0]) else found
+        cache[RIDE_ROWS] = (ride, ride_params, found)
+    if "grant" in read.parts:
+        # One row per grant, beside its unit; a single row of Nones there without any, which
+        # builds no grant (its key is None).
+        cache["grants"] = [
+            grant
+            for row in rows
+            if (grant := _build(read, "grant", row, unit=_build(read, "grant_unit", row)))
+        ]
     if "profile" in read.parts:
         # Held for the request: the identity map keeps objects only while something refers to them.
-        request_cache()["profile"] = _build(
-            read, "profile", first, unit=_build(read, "profile_unit", first)
-        )
+        cache["profile"] = _build(read, "profile", first, unit=_build(read, "profile_unit", first))
     if now - first[read.last_seen] >= _touch_interval():
         # Written when the request commits (`write_last_seen`), not now: on SQLite the first
         # write takes the database's one write lock until the commit, so a page that only reads

@@ -26,8 +26,8 @@ from lms.quizzes.attempts.services import (
     closed_message,
     posted_response,
     sqlite_write_lock,
-    takes_answers,
 )
+from lms.quizzes.attempts.rules import takes_answers
 from lms.quizzes.types import FormData
 
 # What the read found, as plain values: the services an autosave calls (`takes_answers`,
@@ -85,13 +85,15 @@ _VERSION = _QUESTION + len(statements.AUTOSAVE_QUESTION)
 
 
 def load(
-    attempt_id: int, positions: list[int]
+    attempt_id: int, positions: list[int], rows: list | None = None
 ) -> tuple[AttemptAsRead, QuizAsRead, dict[int, QuestionAsRead]] | None:
     """The attempt, its quiz and its questions at `positions` (those that exist), in one query;
-    None when there is no such attempt."""
-    rows = db.session.execute(
-        statements.attempt_to_autosave(), {"attempt_id": attempt_id, "positions": positions}
-    ).all()
+    None when there is no such attempt. `rows`: what `statements.attempt_to_autosave` already
+    read with these values (with the log-in, `sessions.LoginRide`), so no query runs."""
+    if rows is None:
+        rows = db.session.execute(
+            statements.attempt_to_autosave(), {"attempt_id": attempt_id, "positions": positions}
+        ).all()
     if not rows:
         return None
     found = (

@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from lms import db
+from lms.accounts.sessions import LoginRide, ride_rows, rides_login
 from lms.courses.learning import Seat, get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
 from lms.jsonbody import BodyError, read_json
 from lms.quizzes.attempts import autosave as autosaving
-from lms.quizzes.attempts import forms, navigation
+from lms.quizzes.attempts import forms, navigation, statements
 from lms.quizzes.attempts import services as service
 from lms.quizzes.attempts.summary import summarise
 from lms.quizzes.display import (
@@ -41,6 +42,7 @@ from lms.quizzes.manage.settings import (
 )
 from lms.quizzes.models import Attempt, AttemptState, Quiz, QuizOverride
 from lms.quizzes.permissions import may_manage_class
+from lms.request_cache import request_cache
 from lms.routing import query_int
 from lms.security import LOGIN, access
 
@@ -277,8 +279,38 @@ def save_page(attempt_id: int):
     return redirect(url_for(".attempt", attempt_id=attempt.id, page=page + 1), 303)
 
 
+def _posted_answers() -> tuple[dict, tuple | None]:
+    """The answers an autosave sent, and the answer to give when its body cannot be read (else
+    None). Read from the request's stream once: the log-in reads them first (the autosave's
+    read rides along with it, `AUTOSAVE_READ`), the view after."""
+    cache = request_cache()
+    if "autosave_answers" not in cache:
+        answers, refusal = {}, None
+        try:
+            answers = forms.parse_autosave(read_json(MAX_AUTOSAVE_BYTES), forms.MAX_POSITION)
+        except BodyError as error:
+            refusal = jsonify(error=str(error)), error.status
+        except (ValueError, TypeError):
+            refusal = _unreadable()
+        cache["autosave_answers"] = (answers, refusal)
+    return cache["autosave_answers"]
+
+
+def _autosave_read_params() -> dict:
+    """The autosave's read for this request: its attempt, and the positions the body names
+    (none when it cannot be read: the attempt is still read, to authorise before refusing)."""
+    answers, _refusal = _posted_answers()
+    return {"attempt_id": request.view_args["attempt_id"], "positions": sorted(answers)}
+
+
+#: The autosave's read, sent in the log-in's statement: one round trip and one statement less
+#: on the exam day's most frequent request.
+AUTOSAVE_READ = LoginRide(statements.attempt_to_autosave, _autosave_read_params)
+
+
 @bp.route("/attempt/<lms_id:attempt_id>/autosave", methods=["POST"])
 @access(LOGIN)
+@rides_login(AUTOSAVE_READ)
 def autosave(attempt_id: int):
     """Save changed answers sent by attempt.js; 409 with a message once the attempt is closed.
 
@@ -287,15 +319,10 @@ def autosave(attempt_id: int):
     written or any fault of the body is answered: someone else's attempt is a 403 whatever
     was sent."""
     now = utcnow()
-    answers: dict = {}
-    try:
-        answers = forms.parse_autosave(read_json(MAX_AUTOSAVE_BYTES), forms.MAX_POSITION)
-        refusal = None
-    except BodyError as error:
-        refusal = jsonify(error=str(error)), error.status
-    except (ValueError, TypeError):
-        refusal = _unreadable()
-    attempt, quiz, questions = _own(autosaving.load(attempt_id, sorted(answers)))
+    answers, refusal = _posted_answers()
+    params = _autosave_read_params()
+    found = autosaving.load(**params, rows=ride_rows(AUTOSAVE_READ, params))
+    attempt, quiz, questions = _own(found)
     if refusal is not None:
         return refusal
     if not questions.keys() >= answers.keys():
