@@ -7,6 +7,7 @@ import re
 from dataclasses import fields
 
 import pytest
+from sqlalchemy import select, update
 
 from lms import db
 from lms.demo import answer_form
@@ -248,3 +249,26 @@ def test_the_autosave_statements_stay_off_the_orm():
     bulk-UPDATE path cost an autosave more Python than the statements themselves."""
     for statement in (statements.attempt_to_autosave(), statements.save_answer()):
         assert statement._propagate_attrs.get("compile_state_plugin") != "orm"
+
+
+def test_an_autosave_of_an_ended_session_reads_and_writes_nothing(
+    client_in, training_class, learner, sql
+):
+    """The attempt's read rides the log-in's statement: a session that has ended reads no
+    attempt and writes no answer (a 401 for attempt.js to tell the learner to log in again)."""
+    from lms.accounts.models import LoginSession
+    from lms.db import utcnow
+
+    attempt = start(training_class, learner, 4)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    answers, attempt_id = body(attempt, [1]), attempt.id
+    db.session.execute(update(LoginSession).values(expires_at=utcnow()))
+    db.session.commit()
+    with sql() as seen:
+        response = autosave(client_in, attempt_id, answers, token)
+    assert response.status_code == 401
+    assert not writes(seen) and not reads_of(seen, "lms_attempts")
+    stored = db.session.scalars(
+        select(AttemptQuestion.response).where(AttemptQuestion.attempt_id == attempt_id)
+    ).all()
+    assert stored == [None] * len(stored)

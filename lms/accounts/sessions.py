@@ -7,14 +7,16 @@ LMS_SESSION_MAX_HOURS after log-in in any case.
 import functools
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Row, Select, String, bindparam, cast, delete, or_, select, true, update
+from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
+from werkzeug.exceptions import HTTPException
 
 from lms import db
+from lms.accounts import login_rides
+from lms.accounts.login_rides import LoginRide
 from lms.accounts.models import Account, LearnerProfile, LoginSession, RoleGrant, Unit
 from lms.db import utcnow
 from lms.request_cache import request_cache
@@ -79,52 +81,6 @@ def _view_loads_profile() -> bool:
 
 
 @dataclass(frozen=True)
-class LoginRide:
-    """A view's first read, sent inside the log-in's statement: one round trip where there were
-    two, and one statement's worth of SQLAlchemy's Python. For the exam day's autosave, which
-    besides logging in does little more than this read and its write.
-
-    `statement` builds the view's read once (bindparams: `functools.cache`); `params` gives
-    this request's values for it, or None when the read should not ride (the view then runs it
-    itself). The read is joined to the log-in as an outer join on true, so a read that finds
-    nothing still logs the person in (one row, the read's columns None) and a log-in that fails
-    reads nothing. A view that rides draws no page: the grants are not read along (rows would
-    multiply), and `permissions.current_grants` reads them if something asks."""
-
-    statement: Callable[[], Select]
-    params: Callable[[], dict | None]
-
-
-#: Where `load_account` leaves a ride's rows for the view (`ride_rows`), in the request's memo.
-RIDE_ROWS = "login_ride_rows"
-
-
-def rides_login(ride: LoginRide):
-    """Mark a view whose first read rides in the log-in's statement (`LoginRide`)."""
-
-    def mark(view):
-        view.lms_login_ride = ride
-        return view
-
-    return mark
-
-
-def _view_ride() -> LoginRide | None:
-    view = current_app.view_functions.get(request.endpoint or "") if has_request_context() else None
-    return getattr(view, "lms_login_ride", None)
-
-
-def ride_rows(ride: LoginRide, params: dict) -> list[Row] | None:
-    """The rows `ride` read with this request's log-in, when it rode with exactly `params`;
-    None when it did not ride (the caller then runs its read itself). A read that found
-    nothing gives no row."""
-    found = request_cache().get(RIDE_ROWS)
-    if found is None or found[0] is not ride or found[1] != params:
-        return None
-    return found[2]
-
-
-@dataclass(frozen=True)
 class _LoginRead:
     """`load_account`'s statement, and where in its rows each object's columns are: the
     account, the session's "last seen", a grant and its unit (a row per grant) unless a view's
@@ -134,7 +90,7 @@ class _LoginRead:
     statement: Select
     parts: dict[str, tuple[MappedColumns, slice]]
     last_seen: int
-    ride: slice | None = None
+    ride: login_rides.Seat | None = None
 
 
 @functools.cache
@@ -146,7 +102,8 @@ def _login_read(with_profile: bool, ride: LoginRide | None = None) -> _LoginRead
     grant_units, profiles = Unit.__table__.alias("grant_unit"), LearnerProfile.__table__
     profile_units = Unit.__table__.alias("profile_unit")
     objects = {"account": MappedColumns.of(Account)}
-    if ride is None:
+    with_grants = ride is None or ride.draws_page
+    if with_grants:
         objects["grant"] = MappedColumns.of(RoleGrant)
         objects["grant_unit"] = MappedColumns.of(Unit, grant_units)
     if with_profile:
@@ -163,7 +120,7 @@ def _login_read(with_profile: bool, ride: LoginRide | None = None) -> _LoginRead
         sessions.c.last_seen_at,
         *(column for name in list(objects)[1:] for column in objects[name].columns),
     ).join(sessions, sessions.c.account_id == accounts.c.id)
-    if ride is None:
+    if with_grants:
         query = (
             query.outerjoin(grants, grants.c.user_id == cast(accounts.c.id, String))
             .outerjoin(grant_units, grant_units.c.id == grants.c.unit_id)
@@ -173,11 +130,9 @@ def _login_read(with_profile: bool, ride: LoginRide | None = None) -> _LoginRead
         query = query.outerjoin(
             profiles, profiles.c.user_id == cast(accounts.c.id, String)
         ).outerjoin(profile_units, profile_units.c.id == profiles.c.unit_id)
-    riding = None
+    seat = None
     if ride is not None:
-        read = ride.statement().subquery("ride")
-        query = query.add_columns(*read.c).outerjoin(read, true())
-        riding = slice(at, at + len(read.c))
+        query, seat = login_rides.join_to(query, ride, at)
     statement = query.where(
         accounts.c.id == bindparam("account_id"),
         accounts.c.active.is_(True),
@@ -186,7 +141,7 @@ def _login_read(with_profile: bool, ride: LoginRide | None = None) -> _LoginRead
         sessions.c.expires_at > bindparam("now"),
         sessions.c.last_seen_at > bindparam("idle_since"),
     )
-    return _LoginRead(statement, parts, last_seen=len(objects["account"]), ride=riding)
+    return _LoginRead(statement, parts, last_seen=len(objects["account"]), ride=seat)
 
 
 def _build(read: _LoginRead, name: str, row, **related):
@@ -208,8 +163,14 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
     if not user_id.isdigit() or not isinstance(token, str) or not isinstance(version, int):
         return None
     now = utcnow()
-    ride = _view_ride()
-    ride_params = None if ride is None else ride.params()
+    login_rides.forget()
+    ride = login_rides.view_ride()
+    try:
+        ride_params = None if ride is None else ride.params()
+    except HTTPException:
+        # The request cannot give the read's values (a body cut short, too large): the view
+        # meets the same fault itself, and answers it.
+        ride_params = None
     read = _login_read(_view_loads_profile(), ride if ride_params is not None else None)
     params = {
         "account_id": int(user_id),
@@ -222,17 +183,16 @@ def load_account(user_id: str, token: object, version: object) -> Account | None
         if not params.keys().isdisjoint(ride_params):
             raise ValueError(f"a riding read binds a name of the log-in's: {sorted(ride_params)}")
         params.update(ride_params)
-    rows = db.session.execute(read.statement, params).all()
+    result = db.session.execute(read.statement, params)
+    # An ORM read joins its collections: the same objects on several rows, put back together.
+    rows = (result.unique() if ride_params is not None and ride.draws_page else result).all()
     if not rows:
         return None
     first = rows[0]
     account = _build(read, "account", first)
     cache = request_cache()  # this request's alone (flask.g): nothing in it reaches another user
     if read.ride is not None:
-        # A read that found nothing gives one row of Nones (the outer join): no row of its own.
-        found = [row[read.ride] for row in rows]
-        found = [] if len(found) == 1 and all(value is None for value in found[0]) else found
-        cache[RIDE_ROWS] = (ride, ride_params, found)
+        login_rides.keep(ride, ride_params, login_rides.rows_of(read.ride, rows))
     if "grant" in read.parts:
         # One row per grant, beside its unit; a single row of Nones there without any, which
         # builds no grant (its key is None).

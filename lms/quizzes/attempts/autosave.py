@@ -21,13 +21,13 @@ from typing import Any
 
 from lms import db
 from lms.quizzes.attempts import statements
+from lms.quizzes.attempts.rules import takes_answers
 from lms.quizzes.attempts.services import (
     AttemptError,
     closed_message,
     posted_response,
     sqlite_write_lock,
 )
-from lms.quizzes.attempts.rules import takes_answers
 from lms.quizzes.types import FormData
 
 # What the read found, as plain values: the services an autosave calls (`takes_answers`,

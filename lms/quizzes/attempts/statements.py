@@ -34,31 +34,26 @@ from lms.quizzes.models import (
 )
 
 
-@functools.cache
-def attempt_page() -> Select:
-    """An attempt with its questions and their versions, its quiz and its learner's override
-    (`services.load_attempt_quiz`): every attempt page runs it. The questions come
-    joined, one row each: one round trip instead of a second SELECT for them (about 1 ms less
-    on PostgreSQL, though each row repeats the attempt's and the quiz's columns)."""
-    owners = (QuizOverride.quiz_id == Attempt.quiz_id) & (QuizOverride.user_id == Attempt.user_id)
-    return (
-        select(Attempt, Quiz, QuizOverride)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .outerjoin(QuizOverride, owners)
-        .where(Attempt.id == bindparam("attempt_id"))
-        .options(joinedload(Attempt.questions).joinedload(AttemptQuestion.question_version))
-    )
+def _override_of_attempt():
+    """The override of the attempt's quiz for the attempt's learner (an outer join's clause)."""
+    return (QuizOverride.quiz_id == Attempt.quiz_id) & (QuizOverride.user_id == Attempt.user_id)
 
 
-@functools.cache
-def attempt_to_answer() -> Select:
-    """`attempt_page` for the page a learner answers on (the `attempt` view): the same rows
-    without the columns only a review or the grading reads. The joined rows repeat the quiz's
-    columns once per question, and psycopg decodes every value of every row (the quiz's review
-    options, JSON, twelve times for a 12-question quiz); the deferred ones are loaded on first
-    use if the overdue rule grades the attempt on the way. Binds `attempt_id`."""
+def _with_questions() -> list:
+    """The attempt's questions and their versions, joined: one row each, one round trip instead
+    of a second SELECT for them (about 1 ms less on PostgreSQL, though each row repeats the
+    attempt's and the quiz's columns)."""
+    return [joinedload(Attempt.questions).joinedload(AttemptQuestion.question_version)]
+
+
+def _answering_only() -> list:
+    """Leave out the columns only a review or the grading reads: the joined rows repeat the
+    quiz's columns once per question, and psycopg decodes every value of every row (the quiz's
+    review options, JSON, twelve times for a 12-question quiz); the deferred ones are loaded on
+    first use if the overdue rule grades the attempt on the way."""
     questions = joinedload(Attempt.questions)
-    return attempt_page().options(
+    version = questions.joinedload(AttemptQuestion.question_version)
+    return [
         defer(Quiz.review),
         defer(Quiz.created_at),
         questions.defer(AttemptQuestion.feedback),
@@ -66,8 +61,41 @@ def attempt_to_answer() -> Select:
         questions.defer(AttemptQuestion.grader_comment),
         questions.defer(AttemptQuestion.graded_by),
         questions.defer(AttemptQuestion.graded_at),
-        questions.joinedload(AttemptQuestion.question_version).defer(QuestionVersion.content_hash),
-        questions.joinedload(AttemptQuestion.question_version).defer(QuestionVersion.created_at),
+        version.defer(QuestionVersion.content_hash),
+        version.defer(QuestionVersion.created_at),
+    ]
+
+
+@functools.cache
+def attempt_page() -> Select:
+    """An attempt with its questions and their versions, its quiz and its learner's override
+    (`services.load_attempt_quiz`): every attempt page runs it. Binds `attempt_id`."""
+    return (
+        select(Attempt, Quiz, QuizOverride)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(QuizOverride, _override_of_attempt())
+        .where(Attempt.id == bindparam("attempt_id"))
+        .options(*_with_questions())
+    )
+
+
+@functools.cache
+def attempt_to_answer() -> Select:
+    """`attempt_page` for the page a learner answers on (the `attempt` view), without the
+    columns only a review or the grading reads. Binds `attempt_id`."""
+    return attempt_page().options(*_answering_only())
+
+
+def attempt_to_answer_with(login: Select) -> Select:
+    """`attempt_to_answer` added to the log-in's statement (`login_rides.LoginRide.attach`): the
+    attempt, its quiz and the override outer-joined, so the log-in stands without them; the
+    attempt page's one statement. Binds `attempt_id`."""
+    return (
+        login.add_columns(Attempt, Quiz, QuizOverride)
+        .outerjoin(Attempt, Attempt.id == bindparam("attempt_id"))
+        .outerjoin(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(QuizOverride, _override_of_attempt())
+        .options(*_with_questions(), *_answering_only())
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from lms import db
-from lms.accounts.sessions import LoginRide, ride_rows, rides_login
+from lms.accounts.login_rides import LoginRide, ride_rows, rides_login
 from lms.courses.learning import Seat, get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
@@ -92,12 +92,24 @@ def get_own_attempt_settings_or_404(
     return _own(service.load_attempt_quiz(attempt_id))
 
 
+def _attempt_page_params() -> dict:
+    return {"attempt_id": request.view_args["attempt_id"]}
+
+
+#: The attempt page's read, in the log-in's statement: the page's one query.
+ATTEMPT_PAGE_READ = LoginRide(_attempt_page_params, attach=statements.attempt_to_answer_with)
+
+
 def get_own_attempt_to_answer_or_404(
     attempt_id: int,
 ) -> tuple[Attempt, Quiz, QuizOverride | None]:
     """The same for the page a learner answers on: without the columns only a review or the
-    grading reads (`service.load_attempt_quiz`'s `to_answer`)."""
-    return _own(service.load_attempt_quiz(attempt_id, to_answer=True))
+    grading reads (`service.load_attempt_quiz`'s `to_answer`), read with the log-in when it
+    rode along (`ATTEMPT_PAGE_READ`)."""
+    rows = ride_rows(ATTEMPT_PAGE_READ, {"attempt_id": attempt_id})
+    if rows is None:
+        return _own(service.load_attempt_quiz(attempt_id, to_answer=True))
+    return _own(rows[0] if rows else None)
 
 
 def get_own_attempt_to_submit_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
@@ -227,6 +239,7 @@ def _next_page(attempt: Attempt) -> str:
 
 @bp.route("/attempt/<lms_id:attempt_id>")
 @access(LOGIN)
+@rides_login(ATTEMPT_PAGE_READ)
 def attempt(attempt_id: int):
     """One page of questions; sequential navigation only shows the page the learner is on."""
     attempt, quiz, override = get_own_attempt_to_answer_or_404(attempt_id)
@@ -305,7 +318,7 @@ def _autosave_read_params() -> dict:
 
 #: The autosave's read, sent in the log-in's statement: one round trip and one statement less
 #: on the exam day's most frequent request.
-AUTOSAVE_READ = LoginRide(statements.attempt_to_autosave, _autosave_read_params)
+AUTOSAVE_READ = LoginRide(_autosave_read_params, statement=statements.attempt_to_autosave)
 
 
 @bp.route("/attempt/<lms_id:attempt_id>/autosave", methods=["POST"])
