@@ -210,10 +210,12 @@ PAGES = {
     # (module outlines of published versions come from the memo), and home's coming sessions.
     "home": (3, lambda w: "/"),
     "my classes": (2, lambda w: "/learn/"),
-    # The seat, the quizzes with the learner's attempts and overrides, sessions, notices (the
-    # worlds have some; a learner without any costs one query less).
-    "class page": (5, lambda w: f"/learn/{w.class_id}"),
-    "module page": (4, lambda w: f"/learn/{w.class_id}/modules/2"),
+    # The seat (in the log-in's statement, `login_rides`), the quizzes with the learner's
+    # attempts and overrides, sessions, notices (the worlds have some; a learner without any
+    # costs one query less).
+    "class page": (4, lambda w: f"/learn/{w.class_id}"),
+    # The seat (in the log-in's), the visit, the module's quiz.
+    "module page": (3, lambda w: f"/learn/{w.class_id}/modules/2"),
     "class quizzes": (4, lambda w: f"/quiz/class/{w.class_id}"),
     # The quiz with its slots and the learner's override, the seat, the attempts.
     "quiz page": (4, lambda w: f"/quiz/{w.quiz_id}"),

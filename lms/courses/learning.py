@@ -28,7 +28,8 @@ from sqlalchemy import Select, String, bindparam, cast, exists, func, null, sele
 from sqlalchemy.orm import contains_eager, lazyload
 
 from lms import db
-from lms.accounts.models import Role
+from lms.accounts.login_rides import LoginRide, ride_rows, rides_login
+from lms.accounts.models import Account, Role
 from lms.accounts.permissions import can
 from lms.classes.models import Enrolment, EnrolmentStatus, ModuleCompletion, TrainingClass
 from lms.courses import progress, storage
@@ -70,17 +71,10 @@ class Seat:
         return self.enrolment is None
 
 
-@functools.cache
-def _seat_statement(done: bool, noticed: bool = False) -> Select:
-    """`get_seat_or_404`'s statement, built once per shape: every class, module and quiz page
-    runs it, and building it anew (joins, subquery, cache key) cost more than running it.
-
-    The class's course version comes from the explicit join (`contains_eager`), not a second
-    join of the same table; the enrolment's class is the row's class, found in the identity map
-    without a query (`lazyload`), instead of a third join repeating the class, version and unit.
-    With `noticed`, whether the learner has attendance notices in the class: few have, so the
-    class page asks for them only then, and most learners' pages cost a round trip less.
-    """
+def _seat_extras(done: bool, noticed: bool) -> tuple:
+    """The seat read's two computed columns: the finished modules' ids (with `done`), and
+    whether the learner has attendance notices in the class (with `noticed`: few have, so the
+    class page asks for them only then, and most learners' pages cost a round trip less)."""
     from lms.attendance.models import AttendanceNotice
 
     has_notices = (
@@ -100,23 +94,68 @@ def _seat_statement(done: bool, noticed: bool = False) -> Select:
         if done
         else null()
     )
+    return finished, has_notices
+
+
+def _seat_options() -> list:
+    """The class's course version comes from the explicit join (`contains_eager`), not a second
+    join of the same table; the enrolment's class is the row's class, found in the identity map
+    without a query (`lazyload`), instead of a third join repeating the class, version and
+    unit."""
+    return [
+        contains_eager(TrainingClass.course_version).options(
+            *progress.catalogue_columns_deferred()
+        ),
+        lazyload(Enrolment.training_class),
+    ]
+
+
+def _enrolled(user_id) -> object:
+    """The join of a class to `user_id`'s enrolment in it (a bindparam, or the log-in's id)."""
     return (
-        select(TrainingClass, Enrolment, finished, has_notices)
-        .join(TrainingClass.course_version)
-        .outerjoin(
-            Enrolment,
-            (Enrolment.class_id == TrainingClass.id)
-            & (Enrolment.user_id == bindparam("user_id"))
-            & (Enrolment.status == EnrolmentStatus.ENROLLED),
-        )
-        .where(TrainingClass.id == bindparam("class_id"))
-        .options(
-            contains_eager(TrainingClass.course_version).options(
-                *progress.catalogue_columns_deferred()
-            ),
-            lazyload(Enrolment.training_class),
-        )
+        (Enrolment.class_id == TrainingClass.id)
+        & (Enrolment.user_id == user_id)
+        & (Enrolment.status == EnrolmentStatus.ENROLLED)
     )
+
+
+@functools.cache
+def _seat_statement(done: bool, noticed: bool = False) -> Select:
+    """`get_seat_or_404`'s statement, built once per shape: every class, module and quiz page
+    runs it, and building it anew (joins, subquery, cache key) cost more than running it."""
+    return (
+        select(TrainingClass, Enrolment, *_seat_extras(done, noticed))
+        .join(TrainingClass.course_version)
+        .outerjoin(Enrolment, _enrolled(bindparam("user_id")))
+        .where(TrainingClass.id == bindparam("class_id"))
+        .options(*_seat_options())
+    )
+
+
+def _seat_with(done: bool, noticed: bool, login: Select) -> Select:
+    """The seat read added to the log-in's statement (`login_rides.LoginRide.attach`): the
+    class outer-joined (the log-in stands without it), the enrolment the logged-in account's.
+    Binds `class_id`."""
+    learner = cast(Account.__table__.c.id, String)
+    return (
+        login.add_columns(TrainingClass, Enrolment, *_seat_extras(done, noticed))
+        .outerjoin(TrainingClass, TrainingClass.id == bindparam("class_id"))
+        .outerjoin(TrainingClass.course_version)
+        .outerjoin(Enrolment, _enrolled(learner))
+        .options(*_seat_options())
+    )
+
+
+def _class_id_of_url() -> dict:
+    return {"class_id": request.view_args["class_id"]}
+
+
+#: The seat read of the class page and of a module page, in the log-in's statement: a round
+#: trip less on the two pages a learner opens most, by the shape each reads.
+SEAT_RIDES = {
+    shape: LoginRide(_class_id_of_url, attach=functools.partial(_seat_with, *shape))
+    for shape in ((True, True), (True, False))
+}
 
 
 def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
@@ -130,10 +169,15 @@ def get_seat_or_404(class_id: int, done: bool = False) -> Seat:
 
 def _load_seat(class_id: int, done: bool, noticed: bool) -> Seat:
     user_id = str(current_user.get_id())
-    row = db.session.execute(
-        _seat_statement(done, noticed), {"user_id": user_id, "class_id": class_id}
-    ).first()
-    if row is None:
+    ride = SEAT_RIDES.get((done, noticed))
+    rows = None if ride is None else ride_rows(ride, {"class_id": class_id})
+    if rows is None:
+        row = db.session.execute(
+            _seat_statement(done, noticed), {"user_id": user_id, "class_id": class_id}
+        ).first()
+    else:
+        row = rows[0] if rows else None
+    if row is None or row[0] is None:  # riding, a missing class is a row of Nones
         abort(404)
     training_class, enrolment, finished_ids, has_notices = row
     if enrolment is None and not (
@@ -248,6 +292,7 @@ def index():
 
 @bp.route("/<lms_id:class_id>")
 @access(LOGIN)
+@rides_login(SEAT_RIDES[True, True])
 def class_home(class_id: int):
     from lms.attendance.checkin import upcoming_for
     from lms.attendance.notices import notices_for
@@ -270,6 +315,7 @@ def class_home(class_id: int):
 
 @bp.route("/<lms_id:class_id>/modules/<lms_id:position>")
 @access(LOGIN)
+@rides_login(SEAT_RIDES[True, False])
 def module(class_id: int, position: int):
     """One module to read, with previous/next links; opening it moves the resume point."""
     seat = get_seat_or_404(class_id, done=True)
