@@ -435,3 +435,41 @@ def test_empty_autosave_reports_the_time_left_without_writing(client_in, quiz, c
     assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
     move_back(attempt, 21)
     assert autosave(client_in, attempt, {}, token).status_code == 409
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_the_attempt_page_authorises_riding_or_not(client, quiz, learner, make_person, method):
+    """GET reads the attempt in the log-in's statement (`login_rides`); HEAD does not ride,
+    and reads it itself, as a host portal's log-in does: both refuse another learner's attempt
+    (403) and a missing one (404), and open the learner's own."""
+    attempt = attempts.start_attempt(quiz, str(learner.id))
+    db.session.commit()
+    path = f"/quiz/attempt/{attempt.id}"
+    login(client, make_person("nguoikhac"))
+    assert client.open(path, method=method).status_code == 403
+    assert client.open("/quiz/attempt/999999", method=method).status_code == 404
+    login(client, learner)
+    assert client.open(path, method=method).status_code == 200
+
+
+def test_a_learner_holding_grants_sees_each_question_once(
+    client, quiz, learner, unit, make_unit, count_queries
+):
+    """A trainer or organizer taking a quiz: their grants multiply the rows of the log-in's
+    statement the attempt rides in, and the page still shows each question once, in order,
+    from one statement."""
+    from lms.accounts.models import Role, RoleGrant
+
+    for role, where in ((Role.TRAINER, unit), (Role.ORGANIZER, make_unit("SO-TP", "Sở Tư pháp"))):
+        db.session.add(RoleGrant(user_id=str(learner.id), role=role, unit_id=where.id))
+    attempt = attempts.start_attempt(quiz, str(learner.id))
+    db.session.commit()
+    login(client, learner)
+    path = f"/quiz/attempt/{attempt.id}?page=1"
+    with count_queries() as statements:
+        page = client.get(path).get_data(as_text=True)
+    assert len(statements) == 1, statements
+    assert page.count('class="question card') == 2
+    assert page.index('id="q1"') < page.index('id="q2"')
+    # The question list: every question of the attempt once.
+    assert [int(p) for p in re.findall(r'data-qnav="(\d+)"', page)] == [1, 2, 3, 4]

@@ -138,15 +138,43 @@ def test_class_home_marks_modules_done(client, seat, learner, version):
     assert page.count('class="done"') == 1 and page.count('class="todo"') == 5
 
 
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
 @pytest.mark.parametrize("path", ["", "/modules/1"])
-def test_outsiders_and_withdrawn_learners_are_refused(client, seat, learner, make_person, path):
-    """Only enrolled learners study: others get 403, a missing class 404."""
+def test_a_learner_holding_grants_studies_as_any_learner(
+    client, seat, learner, version, unit, make_unit, method, path
+):
+    """The seat rides in the log-in's statement (`courses.seats.SEAT_RIDES`), whose rows the
+    learner's grants multiply: a learner who is also a trainer and an organizer elsewhere sees
+    their own progress once; HEAD, which does not ride, reads the seat itself."""
+    from lms.accounts.models import RoleGrant
+
+    for role, where in ((Role.TRAINER, unit), (Role.ORGANIZER, make_unit("SO-TP", "Sở Tư pháp"))):
+        db.session.add(RoleGrant(user_id=str(learner.id), role=role, unit_id=where.id))
+    db.session.add(ModuleCompletion(enrolment_id=seat.id, module_id=version.modules[1].id))
+    db.session.commit()
+    response = login(client, learner).open(f"/learn/{seat.class_id}{path}", method=method)
+    assert response.status_code == 200
+    if method == "GET" and not path:
+        page = response.get_data(as_text=True)
+        assert page.count('class="done"') == 1 and page.count('class="todo"') == 5
+    assert client.open(f"/learn/999999{path}", method=method).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("path", ["", "/modules/1"])
+def test_outsiders_and_withdrawn_learners_are_refused(
+    client, seat, learner, make_person, path, method
+):
+    """Only enrolled learners study: others get 403, a missing class 404; whether the seat
+    rides in the log-in's statement (GET) or is read on its own (HEAD, as under a host's
+    log-in)."""
     login(client, make_person())
-    assert client.get(f"/learn/{seat.class_id}{path}").status_code == 403
-    assert client.get(f"/learn/999999{path}").status_code == 404
+    assert client.open(f"/learn/{seat.class_id}{path}", method=method).status_code == 403
+    assert client.open(f"/learn/999999{path}", method=method).status_code == 404
     seat.status = EnrolmentStatus.WITHDRAWN
     db.session.commit()
-    assert login(client, learner).get(f"/learn/{seat.class_id}{path}").status_code == 403
+    response = login(client, learner).open(f"/learn/{seat.class_id}{path}", method=method)
+    assert response.status_code == 403
 
 
 def test_trainer_and_organizer_preview_read_only(client, seat, make_person, make_unit, unit):

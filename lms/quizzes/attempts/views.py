@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from lms import db
 from lms.accounts.login_rides import LoginRide, ride_rows, rides_login
-from lms.courses.learning import Seat, get_seat_or_404
+from lms.courses.seats import Seat, get_seat_or_404
 from lms.db import utcnow
 from lms.i18n import local_time
 from lms.jsonbody import BodyError, read_json
@@ -109,7 +109,9 @@ def get_own_attempt_to_answer_or_404(
     rows = ride_rows(ATTEMPT_PAGE_READ, {"attempt_id": attempt_id})
     if rows is None:
         return _own(service.load_attempt_quiz(attempt_id, to_answer=True))
-    return _own(rows[0] if rows else None)
+    # Outer-joined there, the quiz could come back None where the view's own read (an inner
+    # join) finds nothing: both are a 404.
+    return _own(rows[0] if rows and rows[0][1] is not None else None)
 
 
 def get_own_attempt_to_submit_or_404(attempt_id: int) -> tuple[Attempt, Quiz]:
