@@ -46,7 +46,7 @@ class LoginRide:
 
 
 @dataclass(frozen=True)
-class Seat:
+class Placement:
     """Where the read sits in the log-in's rows: its columns (`part`) and, for a Core read, the
     column that says the row is one of its own (None on the outer join's empty side)."""
 
@@ -54,22 +54,22 @@ class Seat:
     marker: int | None
 
 
-def join_to(login: Select, ride: LoginRide, at: int) -> tuple[Select, Seat]:
+def join_to(login: Select, ride: LoginRide, at: int) -> tuple[Select, Placement]:
     """The log-in's statement (whose first `at` columns are its own) with `ride`'s read."""
     if ride.attach is not None:
-        return ride.attach(login), Seat(slice(at, None), None)
+        return ride.attach(login), Placement(slice(at, None), None)
     read = ride.statement().add_columns(literal(1).label("lms_ride_found")).subquery("ride")
     width = len(read.c) - 1
-    seat = Seat(slice(at, at + width), at + width)
-    return login.add_columns(*read.c).outerjoin(read, true()), seat
+    placement = Placement(slice(at, at + width), at + width)
+    return login.add_columns(*read.c).outerjoin(read, true()), placement
 
 
-def rows_of(seat: Seat, rows: list[Row]) -> list:
+def rows_of(placement: Placement, rows: list[Row]) -> list:
     """The read's own rows among the log-in's (none when it found nothing). An ORM read's
     objects repeat on every grant's row: each comes once, in order."""
-    if seat.marker is not None:
-        return [row[seat.part] for row in rows if row[seat.marker] is not None]
-    found = dict.fromkeys(tuple(row[seat.part]) for row in rows)
+    if placement.marker is not None:
+        return [row[placement.part] for row in rows if row[placement.marker] is not None]
+    found = dict.fromkeys(tuple(row[placement.part]) for row in rows)
     return [objects for objects in found if any(item is not None for item in objects)]
 
 
@@ -83,13 +83,20 @@ def rides_login(ride: LoginRide):
     return mark
 
 
+def view_mark(name: str, default: object = None) -> object:
+    """A mark a decorator set on the view this request goes to (`rides_login`,
+    `sessions.loads_profile`); `default` outside a request and for a request that matched no
+    view."""
+    view = current_app.view_functions.get(request.endpoint or "") if has_request_context() else None
+    return getattr(view, name, default)
+
+
 def view_ride() -> LoginRide | None:
     """The ride of the view this request goes to; None outside a request, for a request that
     matched no view, and for OPTIONS and HEAD (answered without the view's read)."""
-    if not has_request_context() or request.method in ("OPTIONS", "HEAD"):
+    if has_request_context() and request.method in ("OPTIONS", "HEAD"):
         return None
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "lms_login_ride", None)
+    return view_mark("lms_login_ride")
 
 
 def keep(ride: LoginRide, params: dict, rows: list) -> None:

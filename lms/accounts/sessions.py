@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g
 from sqlalchemy import Select, String, bindparam, cast, delete, or_, select, update
 from werkzeug.exceptions import HTTPException
 
@@ -76,8 +76,7 @@ def loads_profile(view):
 
 
 def _view_loads_profile() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "") if has_request_context() else None
-    return getattr(view, "lms_loads_profile", False)
+    return login_rides.view_mark("lms_loads_profile", False)
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ class _LoginRead:
     statement: Select
     parts: dict[str, tuple[MappedColumns, slice]]
     last_seen: int
-    ride: login_rides.Seat | None = None
+    ride: login_rides.Placement | None = None
 
 
 @functools.cache
@@ -130,9 +129,9 @@ def _login_read(with_profile: bool, ride: LoginRide | None = None) -> _LoginRead
         query = query.outerjoin(
             profiles, profiles.c.user_id == cast(accounts.c.id, String)
         ).outerjoin(profile_units, profile_units.c.id == profiles.c.unit_id)
-    seat = None
+    placement = None
     if ride is not None:
-        query, seat = login_rides.join_to(query, ride, at)
+        query, placement = login_rides.join_to(query, ride, at)
     statement = query.where(
         accounts.c.id == bindparam("account_id"),
         accounts.c.active.is_(True),
@@ -141,7 +140,7 @@ def _login_read(with_profile: bool, ride: LoginRide | None = None) -> _LoginRead
         sessions.c.expires_at > bindparam("now"),
         sessions.c.last_seen_at > bindparam("idle_since"),
     )
-    return _LoginRead(statement, parts, last_seen=len(objects["account"]), ride=seat)
+    return _LoginRead(statement, parts, last_seen=len(objects["account"]), ride=placement)
 
 
 def _build(read: _LoginRead, name: str, row, **related):
