@@ -7,9 +7,10 @@ from flask import Flask, session
 from flask_babel import gettext
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import config, connections
+from lms import config, connections, jsontext
 from lms.accounts.models import ACCOUNT_SESSION_KEY
 from lms.config import N_
 from lms.extension import LMS
@@ -60,10 +61,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _engine_options(app: Flask) -> dict:
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    # JSON columns (a question's data, a learner's response) read with orjson (`lms.jsontext`).
+    options: dict = {"json_deserializer": jsontext.loads}
     if uri.startswith("sqlite"):
-        return {"connect_args": {"timeout": 15}}
+        options["connect_args"] = {"timeout": 15}
+    elif make_url(uri).get_driver_name() == "psycopg":
+        options["connect_args"] = {"cursor_factory": connections.DescribedOnceCursor}
     # Not `pool_pre_ping`: a round trip on every request; `connections.ping_when_idle` instead.
-    return {}
+    return options
 
 
 def _init_login(app: Flask) -> None:

@@ -19,7 +19,9 @@ plus the server's own.
 import functools
 import re
 import time
+import weakref
 
+import psycopg
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -127,3 +129,50 @@ def holds_uncommitted(session: Session) -> bool:
         return int(status) != 0
     # sqlite3, and any other driver: in_transaction where it has it, else assume a write.
     return getattr(dbapi, "in_transaction", True)
+
+
+#: Result descriptions kept per connection before its memo starts afresh: an app runs a few
+#: hundred distinct statements (an IN list of each length is a text of its own).
+DESCRIPTIONS_KEPT = 1024
+
+
+class DescribedOnceCursor(psycopg.Cursor):
+    """A psycopg cursor (the standalone app's `cursor_factory`) that describes a statement's
+    result once per connection and text, not on every execution.
+
+    SQLAlchemy asks for `cursor.description` after every SELECT, and psycopg answers with a new
+    list, one `Column` per result column, each read from the result through five calls: the
+    attempt page's one statement has 72 columns, and describing them took 5 % of the page. A
+    statement's text gives the same columns every time on a connection (SQLAlchemy keeps its
+    result metadata per compiled statement on the same assumption, and PostgreSQL refuses a
+    prepared statement whose result changed shape). Kept per connection, as type oids differ
+    between databases; a query that is not plain text, or run with executemany, is described
+    every time."""
+
+    _lms_statement: str | bytes | None = None
+
+    def execute(self, query, params=None, **kwargs):
+        self._lms_statement = query if isinstance(query, str | bytes) else None
+        return super().execute(query, params, **kwargs)
+
+    def executemany(self, query, params_seq, **kwargs):
+        self._lms_statement = None
+        return super().executemany(query, params_seq, **kwargs)
+
+    @property
+    def description(self):
+        result, statement = self.pgresult, self._lms_statement
+        if statement is None or result is None or not result.nfields:
+            return super().description
+        kept = _descriptions.setdefault(self.connection, {})
+        key = (statement, result.nfields)
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= DESCRIPTIONS_KEPT:
+                kept.clear()
+            found = kept[key] = tuple(super().description)
+        return list(found)
+
+
+#: Each connection's described results (`described_once_cursor`), gone with the connection.
+_descriptions: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

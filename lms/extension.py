@@ -8,9 +8,9 @@ from flask import Blueprint, Flask, current_app, redirect, request, url_for
 from flask_babel import Babel
 from flask_login import current_user
 from flask_migrate import Migrate
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError
 
-from lms import config, connections, db, i18n, ratelimit, routing, security
+from lms import config, connections, db, i18n, ratelimit, routing, security, signed
 from lms.accounts import sessions as login_sessions
 from lms.errors import register_error_handlers
 from lms.resources import PACKAGE_DIR, data_dir
@@ -64,7 +64,7 @@ class LMS:
             # the user's language.
             register_error_handlers(app)
         i18n.register_template_helpers(app)
-        app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
+        app.jinja_env.globals.setdefault("csrf_token", signed.csrf_token)
         app.context_processor(_template_context)
         from lms.commands import lms_group
 

@@ -93,6 +93,10 @@ def _template_gettext(context, string: str, **variables) -> str:
     text = translations().ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)
+    # Without variables or a "%", formatting would give the text back: Markup's `%` escapes
+    # and copies all the same, and a quiz page asks for some thirty such strings.
+    if not variables and "%" not in text:
+        return text
     return text % variables
 
 

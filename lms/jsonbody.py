@@ -6,11 +6,12 @@ recursion limit (a 500). Here the body is read from the stream, at most `limit` 
 anything too big, unreadable or nested deeper than `MAX_DEPTH` is a `BodyError` with a message.
 """
 
-import json
 from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
+
+from lms import jsontext
 
 #: Deeper than any body the LMS's own pages or API clients send.
 MAX_DEPTH = 32
@@ -32,7 +33,7 @@ def read_json(limit: int) -> Any:
     if len(raw) > limit:
         raise BodyError(_("Too much data was sent at once."), 413)
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = jsontext.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise BodyError(_("The data sent is not valid JSON.")) from error
     except RecursionError as error:

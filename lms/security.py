@@ -11,9 +11,10 @@ from flask import Flask, abort, current_app, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError
 from wtforms.validators import ValidationError
 
+from lms import signed
 from lms.accounts.permissions import has_any_role
 from lms.config import ConfigError
 from lms.ratelimit import Limit, RateLimiter
@@ -30,7 +31,7 @@ def check_csrf() -> None:
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
-        validate_csrf(token)
+        signed.check_csrf_token(token)
     except ValidationError as error:
         raise CSRFError(str(error)) from error
 
@@ -93,7 +94,8 @@ def local_redirect_target(target: str | None, default: str) -> str:
 class LMSSessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over HTTPS, and keeps its
     signing serializer: Flask builds a new one (signer, key list, salt) twice per request, to
-    read the cookie and to write it, which cost every page about as much as its CSP header."""
+    read the cookie and to write it, which cost every page about as much as its CSP header. The
+    one kept checks each cookie's signature once (`signed.CookieSerializer`)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
@@ -103,7 +105,7 @@ class LMSSessionInterface(SecureCookieSessionInterface):
         keys = (id(app), app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = getattr(self, "_kept_serializer", None)
         if kept is None or kept[0] != keys:
-            kept = (keys, super().get_signing_serializer(app))
+            kept = (keys, signed.CookieSerializer(super().get_signing_serializer(app)))
             self._kept_serializer = kept
         return kept[1]
 

@@ -267,3 +267,27 @@ def test_something_waiting_for_the_commit_is_something_to_commit():
     waiting = _session_on(idle, info={"lms_pending_jobs": [("app", 1)]})
     assert connections.holds_uncommitted(waiting) is True
     assert connections.holds_uncommitted(_session_on(idle, info={"lms_pending_jobs": []})) is False
+
+
+def test_a_statement_s_result_is_described_once_per_connection(postgres_app):
+    """`DescribedOnceCursor`: the same text's description comes from the memo (the same columns,
+    read once); another text, or one run with executemany, is described afresh."""
+    engine = db.session.get_bind()
+    with engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()
+        assert isinstance(cursor, connections.DescribedOnceCursor)
+        cursor.execute("SELECT 1 AS one, 'a'::text AS letter")
+        first = cursor.description
+        cursor.execute("SELECT 1 AS one, 'a'::text AS letter")
+        again = cursor.description
+        assert [column.name for column in again] == ["one", "letter"]
+        assert [a is b for a, b in zip(first, again, strict=True)] == [True, True]
+        cursor.execute("SELECT 2 AS two")
+        assert [column.name for column in cursor.description] == ["two"]
+        cursor.execute("SELECT 1 AS one, 'a'::text AS letter")
+        assert cursor.description[0] is first[0]
+        cursor.executemany("SELECT %s::int AS n", [(1,), (2,)], returning=True)
+        assert [column.name for column in cursor.description] == ["n"]
+        cursor.execute("CREATE TEMP TABLE described (n int)")
+        assert cursor.description is None
+        cursor.close()
