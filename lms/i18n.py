@@ -101,7 +101,9 @@ def _template_gettext(context, string: str, **variables) -> str:
 
 
 def current_language() -> str:
-    locale = get_locale()
+    # The request's locale as Flask-Babel keeps it, read without its `g` proxies (a page asks
+    # twice or more: its menu's memo key, its number formats); chosen by Flask-Babel if not yet.
+    locale = getattr(_babel_state(), "babel_locale", None) or get_locale()
     return locale.language if locale else current_app.config["LMS_DEFAULT_LOCALE"]
 
 

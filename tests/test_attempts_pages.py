@@ -409,6 +409,28 @@ def test_attempt_page_queries_do_not_grow_with_questions(
     assert counts[0] == counts[1] <= 8, counts
 
 
+def test_a_submit_writes_the_grade_with_its_audit_event(client_in, quiz, uid, count_queries):
+    """The attempt's grade and its "attempt.grade" event: one statement on PostgreSQL (a WITH
+    holding the UPDATE), the UPDATE and then the event on SQLite; the event is the same."""
+    attempt = start(client_in, quiz)
+    token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
+    with count_queries() as statements:
+        done = client_in.post(f"/quiz/attempt/{attempt.id}/submit", data={"csrf_token": token})
+    assert done.status_code == 303
+    events = [s for s in statements if "lms_audit_events" in s]
+    closing = [s for s in statements if "UPDATE lms_attempts SET" in s]
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    assert len(events) == 1 and len(closing) == 1, statements
+    assert (events == closing) is postgres
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.grade")).one()
+    db.session.expire_all()
+    graded = db.session.get(Attempt, attempt.id)
+    assert (event.object_type, event.object_id, event.actor_id) == ("attempt", str(attempt.id), uid)
+    assert event.before == {"fraction": None}
+    assert event.after == {"fraction": graded.fraction, "reason": "submit"}
+    assert graded.state == AttemptState.FINISHED
+
+
 def test_autosave_is_a_few_queries_and_small_writes(client_in, training_class, uid, count_queries):
     """An autosave of one answer: a bounded number of queries, one small update (the answer's
     row; the attempt row is locked by the read of that question, not written)."""

@@ -7,6 +7,7 @@ same on every reload of the attempt (so saved answers and the browser's offline 
 different in every attempt, and mapped back to the index on the server before a type reads it.
 """
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -26,9 +27,16 @@ TOKEN_PREFIX = "v"
 
 def value_token(attempt_id: int | None, position: int, index: int) -> str:
     """The value an input for the author's `index` carries in this attempt's page."""
-    secret = str(current_app.secret_key or "").encode()
+    return _token(str(current_app.secret_key or ""), attempt_id, position, index)
+
+
+@functools.lru_cache(maxsize=8192)
+def _token(secret: str, attempt_id: int | None, position: int, index: int) -> str:
+    # Kept: an attempt's page and each of its autosaves work out the same tokens again (an HMAC
+    # each, a dozen per page), and they never change for the same secret.
     message = f"lms-answer:{attempt_id or 'preview'}:{position}:{index}".encode()
-    return TOKEN_PREFIX + hmac.new(secret, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return TOKEN_PREFIX + digest[:TOKEN_LENGTH]
 
 
 def encode(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db
-from lms.audit.services import record_now
+from lms.audit.services import event_values, record_now
 from lms.courses import progress
 from lms.courses.models import Module
 from lms.quizzes.attempts import statements
@@ -39,21 +39,27 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
     """Close the attempt (submit or autosubmit, under its lock) and grade every question by its
     type; essays wait for a person.
 
-    Three statements whatever the number of questions: the attempt's state and grade in one
-    guarded UPDATE, every question's grade in one executemany, the audit event.
+    Two statements whatever the number of questions on PostgreSQL: the attempt's state and
+    grade in one guarded UPDATE with its audit event (`statements.finish_recorded`), and every
+    question's grade in one executemany; on SQLite the event is a third.
     """
     rows = _grade_questions(attempt)
     before = attempt.fraction
     fraction = attempt_fraction(attempt.questions)
-    closed = db.session.execute(
-        statements.finish(),
-        {
-            "attempt_id": attempt.id,
-            "state": AttemptState.FINISHED,
-            "finished_at": finished_at,
-            "fraction": fraction,
-        },
-    )
+    closing = {
+        "attempt_id": attempt.id,
+        "state": AttemptState.FINISHED,
+        "finished_at": finished_at,
+        "fraction": fraction,
+    }
+    change = _grade_change(before, fraction, reason)
+    # The grade's audit event goes with the UPDATE where the database can write both at once.
+    recorded = db.session.get_bind().dialect.name == "postgresql"
+    if recorded:
+        event = event_values(GRADE_EVENT, "attempt", *change)
+        closed = db.session.execute(statements.finish_recorded(), {**closing, **event})
+    else:
+        closed = db.session.execute(statements.finish(), closing)
     if closed.rowcount != 1:
         # Cannot happen under the attempt's lock; kept as the last guard. Raising rolls the
         # whole request back, so nothing is graded twice.
@@ -66,7 +72,10 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
         set_committed_value(attempt, name, value)
     if rows:
         db.session.execute(statements.question_grades(), rows)
-    _graded(attempt, quiz, reason, before, always_record=True)
+    if not recorded:
+        record_now(GRADE_EVENT, "attempt", attempt.id, *change)
+    if fraction is not None:
+        complete_module_if_passed(quiz, attempt.user_id)
 
 
 def _grade_questions(attempt: Attempt) -> list[dict]:
@@ -107,17 +116,22 @@ def update_attempt_grade(
     _graded(attempt, quiz, reason, before, always_record)
 
 
+#: The audit event of an attempt's grade (its closing grade, a regrade, a person's grading).
+GRADE_EVENT = "attempt.grade"
+
+
+def _grade_change(before: float | None, after: float | None, reason: str) -> tuple[dict, dict]:
+    """The grade event's before and after."""
+    return {"fraction": before}, {"fraction": after, "reason": reason}
+
+
 def _graded(
     attempt: Attempt, quiz: Quiz, reason: str, before: float | None, always_record: bool
 ) -> None:
     """Audit a grade just stored, and complete the quiz's module when the learner now passes."""
     if always_record or before != attempt.fraction:
         record_now(
-            "attempt.grade",
-            "attempt",
-            attempt.id,
-            before={"fraction": before},
-            after={"fraction": attempt.fraction, "reason": reason},
+            GRADE_EVENT, "attempt", attempt.id, *_grade_change(before, attempt.fraction, reason)
         )
     if attempt.fraction is not None:
         complete_module_if_passed(quiz, attempt.user_id)
