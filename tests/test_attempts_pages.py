@@ -411,7 +411,8 @@ def test_attempt_page_queries_do_not_grow_with_questions(
 
 def test_a_submit_writes_the_grade_with_its_audit_event(client_in, quiz, uid, count_queries):
     """The attempt's grade and its "attempt.grade" event: one statement on PostgreSQL (a WITH
-    holding the UPDATE), the UPDATE and then the event on SQLite; the event is the same."""
+    holding the UPDATE), the UPDATE and then the event on SQLite; the event is the same, and
+    every question is graded."""
     attempt = start(client_in, quiz)
     token = csrf_token(client_in, f"/quiz/attempt/{attempt.id}")
     with count_queries() as statements:
@@ -422,6 +423,9 @@ def test_a_submit_writes_the_grade_with_its_audit_event(client_in, quiz, uid, co
     postgres = db.session.get_bind().dialect.name == "postgresql"
     assert len(events) == 1 and len(closing) == 1, statements
     assert (events == closing) is postgres
+    # The questions' grades: one UPDATE from a VALUES list on PostgreSQL, an executemany here.
+    grades = [s for s in statements if "UPDATE lms_attempt_questions" in s]
+    assert len(grades) == 1 and ("FROM (VALUES" in grades[0]) is postgres, grades
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.grade")).one()
     db.session.expire_all()
     graded = db.session.get(Attempt, attempt.id)
@@ -429,6 +433,7 @@ def test_a_submit_writes_the_grade_with_its_audit_event(client_in, quiz, uid, co
     assert event.before == {"fraction": None}
     assert event.after == {"fraction": graded.fraction, "reason": "submit"}
     assert graded.state == AttemptState.FINISHED
+    assert all(question.fraction is not None for question in graded.questions)
 
 
 def test_autosave_is_a_few_queries_and_small_writes(client_in, training_class, uid, count_queries):

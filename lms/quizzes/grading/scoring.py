@@ -41,7 +41,7 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
 
     Two statements whatever the number of questions on PostgreSQL: the attempt's state and
     grade in one guarded UPDATE with its audit event (`statements.finish_recorded`), and every
-    question's grade in one executemany; on SQLite the event is a third.
+    question's grade in one UPDATE; on SQLite the UPDATE, an executemany, and the event.
     """
     rows = _grade_questions(attempt)
     before = attempt.fraction
@@ -53,9 +53,10 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
         "fraction": fraction,
     }
     change = _grade_change(before, fraction, reason)
-    # The grade's audit event goes with the UPDATE where the database can write both at once.
-    recorded = db.session.get_bind().dialect.name == "postgresql"
-    if recorded:
+    # PostgreSQL writes the grade's audit event with the UPDATE, and the questions' grades in
+    # one statement (see `statements`); SQLite, in process, runs them apart.
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
         event = event_values(GRADE_EVENT, "attempt", *change)
         closed = db.session.execute(statements.finish_recorded(), {**closing, **event})
     else:
@@ -70,9 +71,12 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
         ("fraction", fraction),
     ):
         set_committed_value(attempt, name, value)
-    if rows:
+    if rows and postgres:
+        at_once = statements.question_grades_at_once(len(rows))
+        db.session.execute(at_once, statements.numbered(rows))
+    elif rows:
         db.session.execute(statements.question_grades(), rows)
-    if not recorded:
+    if not postgres:
         record_now(GRADE_EVENT, "attempt", attempt.id, *change)
     if fraction is not None:
         complete_module_if_passed(quiz, attempt.user_id)
