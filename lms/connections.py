@@ -146,8 +146,8 @@ class DescribedOnceCursor(psycopg.Cursor):
     statement's text gives the same columns every time on a connection (SQLAlchemy keeps its
     result metadata per compiled statement on the same assumption, and PostgreSQL refuses a
     prepared statement whose result changed shape). Kept per connection, as type oids differ
-    between databases; a query that is not plain text, or run with executemany, is described
-    every time."""
+    between databases; a query that is not plain text, or run otherwise than by `execute`, is
+    described every time."""
 
     _lms_statement: str | bytes | None = None
 
@@ -155,9 +155,24 @@ class DescribedOnceCursor(psycopg.Cursor):
         self._lms_statement = query if isinstance(query, str | bytes) else None
         return super().execute(query, params, **kwargs)
 
+    # Whatever else gives the cursor a result, or another result of the same statement (a text
+    # of several statements), is described as psycopg does.
+
     def executemany(self, query, params_seq, **kwargs):
         self._lms_statement = None
         return super().executemany(query, params_seq, **kwargs)
+
+    def stream(self, query, params=None, **kwargs):
+        self._lms_statement = None
+        return super().stream(query, params, **kwargs)
+
+    def copy(self, statement, params=None, **kwargs):
+        self._lms_statement = None
+        return super().copy(statement, params, **kwargs)
+
+    def nextset(self):
+        self._lms_statement = None
+        return super().nextset()
 
     @property
     def description(self):

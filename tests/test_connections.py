@@ -288,6 +288,15 @@ def test_a_statement_s_result_is_described_once_per_connection(postgres_app):
         assert cursor.description[0] is first[0]
         cursor.executemany("SELECT %s::int AS n", [(1,), (2,)], returning=True)
         assert [column.name for column in cursor.description] == ["n"]
+        cursor.execute("SELECT 1 AS first; SELECT 2 AS second")
+        assert [column.name for column in cursor.description] == ["first"]
+        assert cursor.nextset()
+        assert [column.name for column in cursor.description] == ["second"]
+        assert [row for row in cursor.stream("SELECT 1 AS one, 'a'::text AS letter")] == [(1, "a")]
+        with cursor.copy("COPY (SELECT 3 AS three) TO STDOUT") as copy:
+            # psycopg's own description of a COPY: unnamed columns.
+            assert [column.name for column in cursor.description] == ["column_1"]
+            list(copy)
         cursor.execute("CREATE TEMP TABLE described (n int)")
         assert cursor.description is None
         cursor.close()
