@@ -20,8 +20,13 @@ from tests.conftest import csrf_token, login
 #: statement, then its write).
 #: It was 17 (a query per question grade column set, the attempt read twice, two writes of it),
 #: then 11 (the re-evaluation read its class, enrolment, rules and standing apart), then 8 (the
-#: attempt read, then read again under its lock).
-BUDGET = 7
+#: attempt read, then read again under its lock). On PostgreSQL the audit event is written by
+#: the attempt's closing statement (a WITH holding its UPDATE): one fewer.
+BUDGET = {"sqlite": 7, "postgresql": 6}
+
+
+def on_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 @pytest.fixture
@@ -63,22 +68,25 @@ def test_submit_stays_within_its_budget_at_any_size(client_in, training_class, l
         with sql() as seen:
             assert send().status_code == 303
         counts.append(len(seen))
-    assert counts[0] == counts[1] <= BUDGET, counts
+    assert counts[0] == counts[1] <= BUDGET[db.session.get_bind().dialect.name], counts
 
 
 def test_question_grades_go_in_one_batch_and_the_attempt_in_one_write(
     client_in, training_class, learner, sql
 ):
-    """Every question's grade in one batched UPDATE; the attempt row written once, closed and
-    graded together."""
+    """Every question's grade in one batched UPDATE (PostgreSQL: one statement from a VALUES
+    list; SQLite: an executemany); the attempt row written once, closed and graded together (on
+    PostgreSQL with its audit event)."""
     attempt = start(training_class, learner, 12)
     attempt_id, send = attempt.id, submit(client_in, attempt.id)
     with sql() as seen:
         assert send().status_code == 303
     questions = [p for s, p in seen if s.startswith("UPDATE lms_attempt_questions")]
-    assert len(questions) == 1 and len(questions[0]) == 12
-    (closing,) = [s for s, _ in seen if s.startswith("UPDATE lms_attempts")]
+    rows = len(questions[0]) // 3 if on_postgres() else len(questions[0])
+    assert len(questions) == 1 and rows == 12
+    (closing,) = [s for s, _ in seen if "UPDATE lms_attempts" in s]
     assert set_columns(closing) == {"state", "finished_at", "fraction"}
+    assert closing.startswith("WITH closed AS") is on_postgres()
     db.session.expire_all()
     stored = db.session.get(Attempt, attempt_id)
     assert stored.state == AttemptState.FINISHED
