@@ -189,5 +189,5 @@ class DescribedOnceCursor(psycopg.Cursor):
         return list(found)
 
 
-#: Each connection's described results (`described_once_cursor`), gone with the connection.
+#: Each connection's described results (`DescribedOnceCursor`), gone with the connection.
 _descriptions: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
