@@ -23,7 +23,7 @@ from sqlalchemy import String, case, delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.db import Base, utcnow
+from lms.db import Base, upsert_insert, utcnow
 
 _LIMIT_RE = re.compile(
     r"^\s*(\d+)\s*(?:per|/)\s*(\d+)?\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE
@@ -75,15 +75,8 @@ class DatabaseStore:
     that rolls back still counted, and no lock outlives the statement)."""
 
     def __init__(self, engine: Engine) -> None:
-        if engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        elif engine.dialect.name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            raise RuntimeError(
-                f"Rate limits in the database need SQLite or PostgreSQL, not "
-                f"{engine.dialect.name}; set LMS_REDIS_URL to count them in Redis."
-            )
+        # Any other database: set LMS_REDIS_URL to count them in Redis.
+        insert = upsert_insert(engine.dialect.name, "Rate limits in the database")
         self.engine = engine
         self._insert = insert
 

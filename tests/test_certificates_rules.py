@@ -7,7 +7,7 @@ complete learners handed to a background job.
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms import db, signals
 from lms.certificates import completion, receivers, services, settings, signoffs
@@ -298,3 +298,38 @@ def test_a_learners_re_evaluation_reads_changes_not_yet_flushed(
     assert found is not None
     assert [rule.kind for rule in found[1]] == ["modules", "signoff"]
     assert found[2] == [learner_id]
+
+
+def test_an_evaluation_that_missed_a_row_written_meanwhile_updates_it(
+    klass, learner, rates, monkeypatch
+):
+    """Two quizzes of a class submitted at once: both evaluations read no stored standing and
+    both write one. The second one's INSERT meets the first's row and updates it (it used to
+    fail the submit with a 500), keeping the moment the learner first completed."""
+    add_rule(klass, "attendance", min_percent=80)
+    user_id = str(learner.id)
+    rates[user_id] = Rate(90.0)
+    completion.evaluate(klass.id, [user_id])
+    db.session.commit()
+    first = stored(klass, learner).completed_at
+    read_few = completion._read_few
+
+    def read_before_the_other_committed(class_id, user_ids):
+        key, rules, learners, _stored = read_few(class_id, user_ids)
+        return key, rules, learners, {}
+
+    monkeypatch.setattr(completion, "_read_few", read_before_the_other_committed)
+    rates[user_id] = Rate(95.0)
+    completion.evaluate(klass.id, [user_id])
+    db.session.commit()
+    db.session.expire_all()
+    row = stored(klass, learner)
+    assert row.completed_at == first
+    assert row.outcomes[0]["detail"] == {"percent": 95.0, "min": 80}
+
+    rates[user_id] = Rate(50.0)
+    completion.evaluate(klass.id, [user_id])
+    db.session.commit()
+    db.session.expire_all()
+    assert stored(klass, learner).completed_at is None
+    assert db.session.scalar(select(func.count()).select_from(Completion)) == 1

@@ -7,14 +7,14 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Insert, Select, Update, bindparam, insert, select, update
+from sqlalchemy import Insert, Select, Update, bindparam, case, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import db
 from lms.certificates.models import CertificatePolicy, Completion, CompletionRule
 from lms.certificates.rules import RULE_TYPES, Outcome
 from lms.classes.models import Enrolment, EnrolmentStatus, TrainingClass
-from lms.db import utcnow
+from lms.db import upsert_insert, utcnow
 from lms.quizzes.models import Quiz
 from lms.rows import MappedColumns
 
@@ -275,15 +275,33 @@ def _store(
             set_committed_value(row, name, value)
         updates.append({"row_id": row.id, **values})
     if inserts:
-        db.session.execute(_insert_statement(), [{**row, "evaluated_at": now} for row in inserts])
+        statement = _insert_statement(db.session.get_bind().dialect.name)
+        db.session.execute(statement, [{**row, "evaluated_at": now} for row in inserts])
     if updates:
         db.session.execute(_update_statement(), [{**row, "evaluated_at": now} for row in updates])
     return newly
 
 
 @functools.cache
-def _insert_statement() -> Insert:
-    return insert(Completion.__table__)
+def _insert_statement(dialect_name: str) -> Insert:
+    """The new rows' INSERT; a row another transaction wrote meanwhile for the same learner (two
+    quizzes of the class submitted at once: both evaluations found no row) is updated instead,
+    keeping the moment the learner first completed. Binds the row's columns."""
+    table = Completion.__table__
+    statement = upsert_insert(dialect_name, "Completion standings")(table)
+    new = statement.excluded
+    completed_at = case(
+        (new.completed_at.is_(None), None),
+        else_=func.coalesce(table.c.completed_at, new.completed_at),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.class_id, table.c.user_id],
+        set_={
+            "completed_at": completed_at,
+            "outcomes": new.outcomes,
+            "evaluated_at": new.evaluated_at,
+        },
+    )
 
 
 @functools.cache

@@ -12,27 +12,18 @@ from sqlalchemy import literal_column
 
 from lms import db
 from lms.certificates.models import SerialCounter
+from lms.db import upsert_insert
 
 #: Digits of the sequence at least (it grows past them rather than wrap).
 SEQUENCE_DIGITS = 5
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}-\d{4}-\d{5,}$")
 
 
-def _insert():
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        raise RuntimeError(f"Certificate serials need SQLite or PostgreSQL, not {dialect}.")
-    return insert
-
-
 def next_sequence(unit_code: str, year: int) -> int:
     """Take the next sequence number of the unit's year (1 for the first certificate)."""
     table = SerialCounter.__table__
-    statement = _insert()(table).values(unit_code=unit_code, year=year, last=1)
+    insert = upsert_insert(db.session.get_bind().dialect.name, "Certificate serials")
+    statement = insert(table).values(unit_code=unit_code, year=year, last=1)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.unit_code, table.c.year],
         set_={"last": table.c.last + literal_column("1")},
