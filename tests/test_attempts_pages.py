@@ -423,9 +423,9 @@ def test_a_submit_writes_the_grade_with_its_audit_event(client_in, quiz, uid, co
     postgres = db.session.get_bind().dialect.name == "postgresql"
     assert len(events) == 1 and len(closing) == 1, statements
     assert (events == closing) is postgres
-    # The questions' grades: one UPDATE from a VALUES list on PostgreSQL, an executemany here.
+    # The questions' grades: one UPDATE from arrays on PostgreSQL, an executemany here.
     grades = [s for s in statements if "UPDATE lms_attempt_questions" in s]
-    assert len(grades) == 1 and ("FROM (VALUES" in grades[0]) is postgres, grades
+    assert len(grades) == 1 and ("FROM unnest(" in grades[0]) is postgres, grades
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.grade")).one()
     db.session.expire_all()
     graded = db.session.get(Attempt, attempt.id)

@@ -23,7 +23,7 @@ from lms.quizzes.bank.services import as_data
 from lms.quizzes.types import get_question_type
 from tests.access.learning import enrol, make_class, small_source
 from tests.access.quizzes import make_quiz, shipped_bank
-from tests.conftest import csrf_token, login
+from tests.conftest import Counted, csrf_token, login
 
 #: A statement may repeat this often in one request before it counts as a query per row.
 REPEATS = 2
@@ -45,14 +45,14 @@ def assert_no_query_per_row(statements: list[str]) -> None:
     assert not repeated, f"a query inside a loop over rows: {repeated}"
 
 
-def statements_of(client, count_queries, method: str, url: str, **kwargs) -> list[str]:
+def statements_of(client, count_queries, method: str, url: str, **kwargs) -> Counted:
     """The statements of one request, after a first one warmed the same path up."""
     call = getattr(client, method)
     assert call(url, **kwargs).status_code == 200, url  # warm up: the same work either way
     with count_queries() as statements:
         response = call(url, **kwargs)
     assert response.status_code == 200, url
-    return list(statements)
+    return statements
 
 
 class World:
@@ -237,6 +237,7 @@ def test_learner_page_budget(client, worlds, count_queries, page):
         login(client, world.learner)
         statements = statements_of(client, count_queries, "get", url(world))
         assert_no_query_per_row(statements)
+        assert not statements.uncached, "compiled on every request (no cache key)"
         counts.append(len(statements))
     assert counts[0] == counts[1] <= budget, counts
 
@@ -259,7 +260,7 @@ def test_autosave_budget(client, worlds, count_queries):
                 )
             assert response.status_code == 200
         assert_no_query_per_row(statements)
-
+        assert not statements.uncached, "compiled on every request (no cache key)"
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 2, counts
 

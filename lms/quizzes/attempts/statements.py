@@ -7,6 +7,7 @@ Python as running them. Built once with `bindparam`s, each request only binds it
 """
 
 import functools
+import json
 
 from sqlalchemy import (
     Insert,
@@ -17,12 +18,11 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    column,
     func,
     select,
     update,
-    values,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from lms.audit.services import insert_for_each
@@ -358,32 +358,38 @@ def question_grades() -> Update:
     )
 
 
-@functools.lru_cache(maxsize=64)
-def question_grades_at_once(count: int) -> Update:
-    """`question_grades` for `count` questions as one UPDATE from a VALUES list (PostgreSQL; a
-    statement per question count, built once each): psycopg runs an executemany as a pipeline
-    of one statement per row, whose Python cost a submit about 7 %. Binds `question_id_<n>`,
-    `fraction_<n>` and `feedback_<n>` for n in 0 … count - 1 (`numbered`)."""
+@functools.cache
+def question_grades_at_once() -> Update:
+    """`question_grades` as one UPDATE from three arrays unnested side by side (PostgreSQL):
+    psycopg runs an executemany as a pipeline of one statement per row, whose Python cost a
+    submit about 7 %. One statement whatever the number of questions, so SQLAlchemy compiles
+    it once (a VALUES list of bound rows, the form before, has no cache key: it was compiled
+    again on every submit, 15 % of one). Binds `question_ids`, `fractions` and `feedbacks`, the
+    feedback as JSON text (`as_arrays`)."""
     table = AttemptQuestion.__table__
-    # (column, the parameter's name) for each value a row gives.
-    fields = [
-        (table.c.id, "question_id"),
-        (table.c.fraction, "fraction"),
-        (table.c.feedback, "feedback"),
-    ]
-    graded = values(*(column(c.name, c.type) for c, _name in fields), name="graded").data(
-        [
-            tuple(cast(bindparam(f"{name}_{n}", type_=c.type), c.type) for c, name in fields)
-            for n in range(count)
-        ]
+    graded = (
+        func.unnest(
+            bindparam("question_ids", type_=ARRAY(table.c.id.type)),
+            bindparam("fractions", type_=ARRAY(table.c.fraction.type)),
+            # Text, cast to JSON per row: an array of JSON arrays would bind as a
+            # multidimensional array.
+            bindparam("feedbacks", type_=ARRAY(Text)),
+        )
+        .table_valued("id", "fraction", "feedback")
+        .render_derived(name="graded")
     )
+    feedback = cast(graded.c.feedback, table.c.feedback.type)
     return (
         update(table)
         .where(table.c.id == graded.c.id)
-        .values(fraction=graded.c.fraction, feedback=graded.c.feedback)
+        .values(fraction=graded.c.fraction, feedback=feedback)
     )
 
 
-def numbered(rows: list[dict]) -> dict:
-    """`question_grades` rows as `question_grades_at_once(len(rows))` binds them."""
-    return {f"{name}_{n}": value for n, row in enumerate(rows) for name, value in row.items()}
+def as_arrays(rows: list[dict]) -> dict:
+    """`question_grades` rows as `question_grades_at_once` binds them."""
+    return {
+        "question_ids": [row["question_id"] for row in rows],
+        "fractions": [row["fraction"] for row in rows],
+        "feedbacks": [json.dumps(row["feedback"]) for row in rows],
+    }

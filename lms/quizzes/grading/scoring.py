@@ -72,8 +72,7 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
     ):
         set_committed_value(attempt, name, value)
     if rows and postgres:
-        at_once = statements.question_grades_at_once(len(rows))
-        db.session.execute(at_once, statements.numbered(rows))
+        db.session.execute(statements.question_grades_at_once(), statements.as_arrays(rows))
     elif rows:
         db.session.execute(statements.question_grades(), rows)
     if not postgres:
