@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql import FromClause
 
@@ -61,7 +61,11 @@ class MappedColumns:
         if held is not None:
             return held
         instance = inspect(self.model).class_manager.new_instance()
-        for key, value in (*found.items(), *related.items()):
+        # The columns straight into the instance's dictionary, as the ORM's own loading does
+        # (an attribute set one by one costs a history record each); relationships through
+        # the attribute, which knows a collection from a single object.
+        instance_state(instance).dict.update(found)
+        for key, value in related.items():
             set_committed_value(instance, key, value)
         # History reset as if freshly loaded; then persistent in the session, with no SQL.
         make_transient_to_detached(instance)
