@@ -75,8 +75,11 @@ class DatabaseStore:
     that rolls back still counted, and no lock outlives the statement)."""
 
     def __init__(self, engine: Engine) -> None:
-        # Any other database: set LMS_REDIS_URL to count them in Redis.
-        insert = upsert_insert(engine.dialect.name, "Rate limits in the database")
+        insert = upsert_insert(
+            engine.dialect.name,
+            "Rate limits in the database",
+            "; set LMS_REDIS_URL to count them in Redis",
+        )
         self.engine = engine
         self._insert = insert
 

@@ -1,20 +1,25 @@
-"""Serial numbers under concurrent issuers: several processes issue certificates of the same
-unit at once on PostgreSQL (the database a multi-worker deployment uses); every serial is unique
-and the sequence has no gap. Skipped on SQLite, whose one writer at a time cannot race.
+"""Certificates under concurrent writers on PostgreSQL (the database a multi-worker deployment
+uses): several processes issue certificates of the same unit at once, and every serial is unique
+with no gap in the sequence; two changes of one learner's standing commit at once, and the
+standing stored counts both. Skipped on SQLite, whose one writer at a time cannot race.
 """
 
 import multiprocessing
 import os
 import re
+import threading
+import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from lms import create_app, db
-from lms.certificates import services, settings, signing
-from lms.certificates.models import Certificate
+from lms.certificates import services, settings, signing, signoffs
+from lms.certificates.models import Certificate, Completion
 from lms.classes import enrolment as enrolments
+from lms.courses import progress
+from lms.courses.models import Module
 from tests.access.certificates import BASE_URL, add_rule, finish_modules, make_template
 from tests.access.classes import open_class, small_version
 
@@ -83,3 +88,67 @@ def test_concurrent_issuers_never_share_or_skip_a_serial(app, make_unit, make_pe
     assert numbers == list(range(1, PROCESSES * PER_PROCESS + 1))
     stored = db.session.scalars(select(Certificate.serial)).all()
     assert sorted(stored) == sorted(serials)
+
+
+def test_two_changes_of_one_learner_at_once_leave_both_counted(app, make_unit, make_person):
+    """A trainer signs a learner off while the learner finishes the last required module, in two
+    transactions at the same moment. The second evaluation waits for the first to commit (the
+    learner's enrolment row is locked) and then reads it: the learner, who met both rules, is
+    stored complete. Without the wait each evaluation missed the other's change, and the one
+    committed last stored the learner incomplete."""
+    unit = make_unit("SNV", "Sở Nội vụ")
+    trainer, learner = make_person(unit=unit), make_person(unit=unit)
+    training_class = open_class(unit, "DONG-THOI", version=small_version())
+    enrolments.enrol(training_class, str(learner.id))
+    db.session.commit()
+    add_rule(training_class, "signoff")
+    add_rule(training_class, "modules")
+    class_id, user_id, trainer_id = training_class.id, str(learner.id), str(trainer.id)
+    *done, last = db.session.scalars(
+        select(Module).where(
+            Module.version_id == training_class.course_version_id, Module.required.is_(True)
+        )
+    ).all()
+    for module in done:
+        progress.complete_module(progress.find_enrolment(class_id, user_id), module)
+    db.session.commit()
+    last_id = last.id
+    signed, commit_now = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def in_a_request(work) -> None:
+        with app.test_request_context(base_url=BASE_URL):
+            try:
+                work()
+                db.session.commit()
+            except BaseException as error:  # reported by the test, not lost in the thread
+                failures.append(error)
+            finally:
+                signed.set()
+                db.session.remove()
+
+    def sign_off() -> None:
+        signoffs.sign_off(class_id, user_id, trainer_id)
+        signed.set()  # evaluated and written, not committed
+        commit_now.wait(10)
+
+    def finish_the_last_module() -> None:
+        enrolment = progress.find_enrolment(class_id, user_id)
+        progress.complete_module(enrolment, db.session.get(Module, last_id))
+
+    first = threading.Thread(target=in_a_request, args=(sign_off,))
+    first.start()
+    assert signed.wait(10)
+    second = threading.Thread(target=in_a_request, args=(finish_the_last_module,))
+    second.start()
+    time.sleep(0.5)  # the second evaluates meanwhile, or waits for the first
+    commit_now.set()
+    first.join(10)
+    second.join(10)
+    assert not failures, failures
+    db.session.expire_all()
+    standing = db.session.scalars(
+        select(Completion).where(Completion.class_id == class_id, Completion.user_id == user_id)
+    ).one()
+    assert [outcome["met"] for outcome in standing.outcomes] == [True, True]
+    assert standing.completed_at is not None

@@ -176,7 +176,14 @@ def _few_read() -> _FewRead:
     """The class's course version, its rules, which of `user_ids` are enrolled and their stored
     standing: the four reads of a re-evaluation in one round trip, built once (a submit runs it
     for its learner). Core rows made into the session's objects (`lms.rows`), without the ORM's
-    loading machinery. Binds `class_id` and `user_ids` (expanding)."""
+    loading machinery. Binds `class_id` and `user_ids` (expanding).
+
+    On PostgreSQL it locks the learners' enrolment rows (FOR NO KEY UPDATE, in learner order)
+    until the transaction ends: two evaluations of one learner (two quizzes submitted at once, a
+    sign-off while a quiz is submitted) run one after the other. The second waits here, and the
+    rules it evaluates next, each a statement of its own, read what the first committed; without
+    the lock each missed the other's change and the last to commit wrote a standing missing one
+    (a learner who met every rule stored as incomplete). SQLite has one writer at a time."""
     classes, enrolments = TrainingClass.__table__, Enrolment.__table__
     rules, completions = CompletionRule.__table__, Completion.__table__
     rule, completion = MappedColumns.of(CompletionRule), MappedColumns.of(Completion)
@@ -194,15 +201,21 @@ def _few_read() -> _FewRead:
         )
         .select_from(classes)
         .outerjoin(rules, rules.c.class_id == classes.c.id)
-        .outerjoin(enrolments, enrolled)
+        # Joined, not outer-joined: PostgreSQL locks no row on an outer join's empty side.
+        # None of the learners enrolled gives no row, as a missing class does: nobody to
+        # evaluate either way.
+        .join(enrolments, enrolled)
         .outerjoin(completions, stored)
         .where(classes.c.id == bindparam("class_id"))
+        .order_by(enrolments.c.user_id)
+        .with_for_update(of=enrolments, key_share=True)
     )
     return _FewRead(statement, rule, completion)
 
 
 def _read_few(class_id: int, user_ids: list[str]) -> _Found | None:
-    """`_few_read`'s rows sorted out; None when the class does not exist."""
+    """`_few_read`'s rows sorted out; None when the class does not exist or has none of the
+    learners enrolled."""
     read = _few_read()
     # A Core statement does not autoflush, as the ORM's did: pending changes (an enrolment, a
     # rule, a standing) are written first, so this reads them.
@@ -285,7 +298,8 @@ def _store(
 def _insert_statement() -> TextClause:
     """The new rows' INSERT. A row another transaction wrote meanwhile for the same learner (two
     quizzes of the class submitted at once: both evaluations found no row) is updated instead,
-    keeping the moment the learner first completed. Binds the row's columns.
+    keeping the completion moment it holds while the learner stays complete. Binds the row's
+    columns.
 
     Text, which SQLite and PostgreSQL both read: SQLAlchemy 2.0 gives its dialects' INSERT …
     ON CONFLICT no cache key, so that construct was compiled again on every execution (3 % of a

@@ -390,6 +390,8 @@ def as_arrays(rows: list[dict]) -> dict:
     """`question_grades` rows as `question_grades_at_once` binds them."""
     return {
         "question_ids": [row["question_id"] for row in rows],
-        "fractions": [row["fraction"] for row in rows],
+        # Floats all: psycopg refuses a list mixing int and float, which a question type
+        # answering a whole 1 or 0 would give.
+        "fractions": [None if row["fraction"] is None else float(row["fraction"]) for row in rows],
         "feedbacks": [json.dumps(row["feedback"]) for row in rows],
     }
