@@ -53,9 +53,10 @@ def utcnow() -> datetime:
 
 def upsert_insert(dialect_name: str, refusal: str, advice: str = ""):
     """The dialect's `insert` (SQLite's or PostgreSQL's), whose statements take
-    `on_conflict_do_update`: an INSERT that meets a row another transaction just wrote updates
-    it instead of failing. `refusal` says what needs it, in the error any other database gets
-    ("… need SQLite or PostgreSQL, not mysql"), followed by `advice` ("; set …")."""
+    `on_conflict_do_update`: an INSERT that meets an existing row with the same key (a counter
+    already started, a row another transaction just wrote) updates it instead of failing.
+    `refusal` says what needs it, in the error any other database gets ("… need SQLite or
+    PostgreSQL, not mysql"), followed by `advice` ("; set …")."""
     if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect_name == "sqlite":
