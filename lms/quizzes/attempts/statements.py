@@ -312,16 +312,16 @@ def locked_attempt() -> Select:
 
 
 @functools.cache
-def finish() -> Update:
-    """Close an attempt still in progress, with its grade, in one UPDATE. Binds `attempt_id`,
-    `state`, `finished_at` and `fraction`. A Core statement on the table: the ORM's bulk UPDATE
-    path (its own compile state and session bookkeeping, which `synchronize_session=False` did
-    not skip) was a tenth of a submit's Python; the caller sets the values it wrote as
-    committed on the attempt it holds."""
+def finish(attempt_key: str = "attempt_id") -> Update:
+    """Close an attempt still in progress, with its grade, in one UPDATE. Binds `attempt_key`
+    (the attempt's id), `state`, `finished_at` and `fraction`. A Core statement on the table:
+    the ORM's bulk UPDATE path (its own compile state and session bookkeeping, which
+    `synchronize_session=False` did not skip) was a tenth of a submit's Python; the caller sets
+    the values it wrote as committed on the attempt it holds."""
     table = Attempt.__table__
     return (
         update(table)
-        .where(table.c.id == bindparam("attempt_id"), table.c.state == AttemptState.IN_PROGRESS)
+        .where(table.c.id == bindparam(attempt_key), table.c.state == AttemptState.IN_PROGRESS)
         .values(
             state=bindparam("state", type_=table.c.state.type),
             finished_at=bindparam("finished_at", type_=table.c.finished_at.type),
@@ -330,16 +330,34 @@ def finish() -> Update:
     )
 
 
+#: The attempt's id as `finish_recorded` binds it. Not `attempt_id`: SQLAlchemy sets every
+#: column a statement's parameters name that an UPDATE does not set itself, in a WITH too, and
+#: the questions' table has an `attempt_id` (its UPDATE would move every question graded).
+CLOSED_ATTEMPT = "closed_attempt_id"
+
+
 @functools.cache
 def finish_recorded() -> Insert:
-    """`finish` and the attempt's "attempt.grade" audit event as one statement (PostgreSQL, see
-    `audit.services.insert_for_each`): a submit's round trip less. Its rowcount is finish's: 1
-    when the attempt was still in progress and is now closed, 0 otherwise (then no event
-    either). Binds `finish`'s values and the event's (`audit.services.event_values`)."""
-    closed = finish().returning(Attempt.__table__.c.id).cte("closed")
+    """`finish`, the questions' grades and the attempt's "attempt.grade" audit event as one
+    statement (PostgreSQL, see `audit.services.insert_for_each`): two round trips of a submit
+    fewer. Its rowcount is finish's: 1 when the attempt was still in progress and is now
+    closed, 0 otherwise (then no event and no grade either). Binds `finish`'s values (the
+    attempt's id as `CLOSED_ATTEMPT`), the questions' grades as `question_grades_at_once` does
+    (`as_arrays`) and the event's (`audit.services.event_values`)."""
+    closed = finish(CLOSED_ATTEMPT).returning(Attempt.__table__.c.id).cte("closed")
+    questions = AttemptQuestion.__table__
+    # A WITH that nothing reads is left out unless added: PostgreSQL runs every data-modifying
+    # WITH of a statement once, read or not. Only the questions of the attempt just closed.
+    graded = question_grades_at_once().where(
+        questions.c.attempt_id.in_(select(closed.c.id).scalar_subquery())
+    )
     # An INSERT's rowcount is read from the cursor only when asked for (for an UPDATE it is
     # kept): kept here, as the guard reads it.
-    return insert_for_each(closed).execution_options(preserve_rowcount=True)
+    return (
+        insert_for_each(closed)
+        .add_cte(graded.cte("grades"))
+        .execution_options(preserve_rowcount=True)
+    )
 
 
 @functools.cache
@@ -360,12 +378,12 @@ def question_grades() -> Update:
 
 @functools.cache
 def question_grades_at_once() -> Update:
-    """`question_grades` as one UPDATE from three arrays unnested side by side (PostgreSQL):
-    psycopg runs an executemany as a pipeline of one statement per row, whose Python cost a
-    submit about 7 %. One statement whatever the number of questions, so SQLAlchemy compiles
-    it once (a VALUES list of bound rows, the form before, has no cache key: it was compiled
-    again on every submit, 15 % of one). Binds `question_ids`, `fractions` and `feedbacks`, the
-    feedback as JSON text (`as_arrays`)."""
+    """`question_grades` as one UPDATE from three arrays unnested side by side (PostgreSQL,
+    run inside `finish_recorded`): psycopg runs an executemany as a pipeline of one statement
+    per row, whose Python cost a submit about 7 %. One statement whatever the number of
+    questions, so SQLAlchemy compiles it once (a VALUES list of bound rows, the form before,
+    has no cache key: it was compiled again on every submit, 15 % of one). Binds
+    `question_ids`, `fractions` and `feedbacks`, the feedback as JSON text (`as_arrays`)."""
     table = AttemptQuestion.__table__
     graded = (
         func.unnest(

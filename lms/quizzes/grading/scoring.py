@@ -39,28 +39,25 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
     """Close the attempt (submit or autosubmit, under its lock) and grade every question by its
     type; essays wait for a person.
 
-    Two statements whatever the number of questions on PostgreSQL: the attempt's state and
-    grade in one guarded UPDATE with its audit event (`statements.finish_recorded`), and every
-    question's grade in one UPDATE; on SQLite the UPDATE, an executemany, and the event.
+    One statement whatever the number of questions on PostgreSQL: the attempt's state and
+    grade in a guarded UPDATE, every question's grade and the audit event, together
+    (`statements.finish_recorded`); on SQLite the UPDATE, an executemany, and the event.
     """
     rows = _grade_questions(attempt)
     before = attempt.fraction
     fraction = attempt_fraction(attempt.questions)
-    closing = {
-        "attempt_id": attempt.id,
-        "state": AttemptState.FINISHED,
-        "finished_at": finished_at,
-        "fraction": fraction,
-    }
+    closing = {"state": AttemptState.FINISHED, "finished_at": finished_at, "fraction": fraction}
     change = _grade_change(before, fraction, reason)
-    # PostgreSQL writes the grade's audit event with the UPDATE, and the questions' grades in
-    # one statement (see `statements`); SQLite, in process, runs them apart.
+    # PostgreSQL writes the questions' grades and the audit event with the UPDATE (see
+    # `statements`); SQLite, in process, runs them apart.
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if postgres:
         event = event_values(GRADE_EVENT, "attempt", *change)
-        closed = db.session.execute(statements.finish_recorded(), {**closing, **event})
+        grades = statements.as_arrays(rows)
+        closing |= {statements.CLOSED_ATTEMPT: attempt.id, **grades, **event}
+        closed = db.session.execute(statements.finish_recorded(), closing)
     else:
-        closed = db.session.execute(statements.finish(), closing)
+        closed = db.session.execute(statements.finish(), {"attempt_id": attempt.id, **closing})
     if closed.rowcount != 1:
         # Cannot happen under the attempt's lock; kept as the last guard. Raising rolls the
         # whole request back, so nothing is graded twice.
@@ -71,11 +68,9 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
         ("fraction", fraction),
     ):
         set_committed_value(attempt, name, value)
-    if rows and postgres:
-        db.session.execute(statements.question_grades_at_once(), statements.as_arrays(rows))
-    elif rows:
-        db.session.execute(statements.question_grades(), rows)
     if not postgres:
+        if rows:
+            db.session.execute(statements.question_grades(), rows)
         record_now(GRADE_EVENT, "attempt", attempt.id, *change)
     if fraction is not None:
         complete_module_if_passed(quiz, attempt.user_id)
