@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from lms import create_app, db
-from lms.certificates import services, settings, signing, signoffs
+from lms.certificates import completion, services, settings, signing, signoffs
 from lms.certificates.models import Certificate, Completion
 from lms.classes import enrolment as enrolments
 from lms.courses import progress
@@ -90,6 +90,39 @@ def test_concurrent_issuers_never_share_or_skip_a_serial(app, make_unit, make_pe
     assert sorted(stored) == sorted(serials)
 
 
+def _at_once(app, first, second) -> list[BaseException]:
+    """Run `first` in a request until it has written (not committed), then `second` in another;
+    commit the first half a second later, when the second has read (or waits to). Returns what
+    either raised."""
+    written, commit_now = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def in_a_request(work, hold: bool) -> None:
+        with app.test_request_context(base_url=BASE_URL):
+            try:
+                work()
+                if hold:
+                    written.set()
+                    commit_now.wait(10)
+                db.session.commit()
+            except BaseException as error:  # reported by the test, not lost in the thread
+                failures.append(error)
+            finally:
+                written.set()
+                db.session.remove()
+
+    held = threading.Thread(target=in_a_request, args=(first, True))
+    held.start()
+    assert written.wait(10)
+    other = threading.Thread(target=in_a_request, args=(second, False))
+    other.start()
+    time.sleep(0.5)  # the second evaluates meanwhile, or waits for the first
+    commit_now.set()
+    held.join(10)
+    other.join(10)
+    return failures
+
+
 def test_two_changes_of_one_learner_at_once_leave_both_counted(app, make_unit, make_person):
     """A trainer signs a learner off while the learner finishes the last required module, in two
     transactions at the same moment. The second evaluation waits for the first to commit (the
@@ -113,38 +146,15 @@ def test_two_changes_of_one_learner_at_once_leave_both_counted(app, make_unit, m
         progress.complete_module(progress.find_enrolment(class_id, user_id), module)
     db.session.commit()
     last_id = last.id
-    signed, commit_now = threading.Event(), threading.Event()
-    failures: list[BaseException] = []
-
-    def in_a_request(work) -> None:
-        with app.test_request_context(base_url=BASE_URL):
-            try:
-                work()
-                db.session.commit()
-            except BaseException as error:  # reported by the test, not lost in the thread
-                failures.append(error)
-            finally:
-                signed.set()
-                db.session.remove()
 
     def sign_off() -> None:
         signoffs.sign_off(class_id, user_id, trainer_id)
-        signed.set()  # evaluated and written, not committed
-        commit_now.wait(10)
 
     def finish_the_last_module() -> None:
         enrolment = progress.find_enrolment(class_id, user_id)
         progress.complete_module(enrolment, db.session.get(Module, last_id))
 
-    first = threading.Thread(target=in_a_request, args=(sign_off,))
-    first.start()
-    assert signed.wait(10)
-    second = threading.Thread(target=in_a_request, args=(finish_the_last_module,))
-    second.start()
-    time.sleep(0.5)  # the second evaluates meanwhile, or waits for the first
-    commit_now.set()
-    first.join(10)
-    second.join(10)
+    failures = _at_once(app, sign_off, finish_the_last_module)
     assert not failures, failures
     db.session.expire_all()
     standing = db.session.scalars(
@@ -152,3 +162,42 @@ def test_two_changes_of_one_learner_at_once_leave_both_counted(app, make_unit, m
     ).one()
     assert [outcome["met"] for outcome in standing.outcomes] == [True, True]
     assert standing.completed_at is not None
+
+
+def test_a_whole_class_evaluation_waits_for_a_learner_being_evaluated(app, make_unit, make_person):
+    """An organizer's change re-evaluates the whole class (here a rule added) while a trainer
+    signs one learner off. The class's evaluation waits for the sign-off to commit (it locks
+    every learner's enrolment row, as a learner's own evaluation does) and then counts it: the
+    learner is stored complete. Without the wait it read the learner unsigned and, committed
+    last, stored that."""
+    unit = make_unit("SNV", "Sở Nội vụ")
+    trainer = make_person(unit=unit)
+    learners = [make_person(unit=unit) for _ in range(3)]
+    training_class = open_class(unit, "CA-LOP", version=small_version())
+    for learner in learners:
+        enrolments.enrol(training_class, str(learner.id))
+    db.session.commit()
+    add_rule(training_class, "signoff")
+    class_id, trainer_id = training_class.id, str(trainer.id)
+    user_id = str(learners[1].id)
+
+    def sign_off() -> None:
+        signoffs.sign_off(class_id, user_id, trainer_id)
+
+    def evaluate_the_class() -> None:
+        completion.evaluate(class_id)
+
+    assert not _at_once(app, sign_off, evaluate_the_class)
+    db.session.expire_all()
+    stored = dict(
+        db.session.execute(
+            select(Completion.user_id, Completion.completed_at).where(
+                Completion.class_id == class_id
+            )
+        ).all()
+    )
+    assert stored[user_id] is not None
+    assert [stored[str(learner.id)] for learner in learners if str(learner.id) != user_id] == [
+        None,
+        None,
+    ]

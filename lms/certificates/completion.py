@@ -95,12 +95,16 @@ def policy_of(class_id: int) -> CertificatePolicy:
 
 def enrolled_ids(class_id: int, user_ids: list[str] | None = None) -> list[str]:
     """Enrolled (not withdrawn) learners of the class, optionally only some of them."""
+    return list(db.session.scalars(_enrolled(class_id, user_ids)))
+
+
+def _enrolled(class_id: int, user_ids: list[str] | None) -> Select:
     query = select(Enrolment.user_id).where(
         Enrolment.class_id == class_id, Enrolment.status == EnrolmentStatus.ENROLLED
     )
     if user_ids is not None:
         query = query.where(Enrolment.user_id.in_(user_ids))
-    return list(db.session.scalars(query.order_by(Enrolment.user_id)))
+    return query.order_by(Enrolment.user_id)
 
 
 def standings(
@@ -242,11 +246,16 @@ def _read_few(class_id: int, user_ids: list[str]) -> _Found | None:
 
 
 def _read_all(class_id: int, user_ids: list[str] | None) -> _Found | None:
-    """The same reads apart, for many learners (one row each, not one per rule and learner)."""
+    """The same reads apart, for many learners (one row each, not one per rule and learner).
+    The learners' enrolment rows are locked as `_few_read` locks them, in the same order, so a
+    whole class's re-evaluation (a rule edited, an attendance list imported) and one learner's
+    (a quiz submitted) run one after the other, whichever comes first."""
     training_class = db.session.get(TrainingClass, class_id)
     if training_class is None:
         return None
-    learners = enrolled_ids(class_id, user_ids)
+    learners = list(
+        db.session.scalars(_enrolled(class_id, user_ids).with_for_update(key_share=True))
+    )
     stored = {
         row.user_id: row
         for row in db.session.scalars(
