@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,6 +177,39 @@ def save_server_log(log: Path, output: Path, reason: str) -> Path | None:
     return kept
 
 
+#: Steps of the machine probe: some 30–60 ms of pure Python on this machine.
+PROBE_STEPS = 300_000
+
+
+def machine_probe_ms() -> float:
+    """How long a fixed piece of pure Python takes the runner just now, best of three, in ms:
+    how fast the machine is at that moment. A shared machine's speed moves within a minute by
+    more than the differences the bench measures (this one's probe went from 31 to 56 ms and
+    back between two probes seconds apart), and the LMS's pages slow down more than the hello
+    page when it does: probed before every round, a run that met a change of speed says so."""
+    best = float("inf")
+    for _ in range(3):
+        began = time.perf_counter()
+        table: dict[int, str] = {}
+        for step in range(PROBE_STEPS):
+            table[step % 1000] = str(step)
+        best = min(best, time.perf_counter() - began)
+    return round(best * 1000, 1)
+
+
+def probe_summary(probes: list[float]) -> str | None:
+    """The line the run ends with about the machine's speed over its rounds."""
+    if not probes:
+        return None
+    low, high = min(probes), max(probes)
+    return (
+        f"Machine probe (the same Python before every round, lower is faster): "
+        f"{low:.1f}–{high:.1f} ms, median {statistics.median(probes):.1f} ms over "
+        f"{len(probes)} rounds; a spread beyond a tenth means the machine changed speed "
+        "during the run."
+    )
+
+
 def run_http(names: list[str], instance: Instance, args, children: Children, logs: Path) -> dict:
     """Start both servers; for each scenario alternate ceiling and scenario runs, round by round.
 
@@ -200,9 +234,10 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
         if scenario.targets is not None:
             say(f"  {name}: preparing the requests (its data are seeded once per instance) …")
             targets = scenario.targets(instance)
-        mine, theirs = [], []
+        mine, theirs, probes = [], [], []
         rss_before = workers_rss_mb(lms)
         for number in range(1, args.rounds + 1):
+            probes.append(machine_probe_ms())
             say(
                 f"  {name} round {number}/{args.rounds}: hello, then {scenario.method} {path}, "
                 f"{seconds:.1f} s each …"
@@ -219,6 +254,7 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
         row = {"scenario": name, "description": scenario.description, "path": path}
         # Each worker's resident size before the scenario's first round and after its last.
         row["workers_rss_mb"] = {"before": rss_before, "after": workers_rss_mb(lms)}
+        row["machine_probe_ms"] = probes
         failed = failures(mine, theirs)
         if failed:
             row["error"] = failed[0]
@@ -368,6 +404,13 @@ def main(argv: list[str] | None = None) -> int:
     print(format_tables(results))
     start, end = results["machine"]["loadavg_start"][0], results["machine"]["loadavg_end"][0]
     print(f"\nLoad average {start:.1f} before, {end:.1f} after, on {os.cpu_count()} CPUs.")
+    probes = [
+        probe
+        for row in results.get("http", {}).get("scenarios", [])
+        for probe in row.get("machine_probe_ms", [])
+    ]
+    if summary := probe_summary(probes):
+        print(summary)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     say(f"\nWritten to {args.output}")

@@ -59,3 +59,19 @@ def test_a_failure_before_any_server_keeps_no_log(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "prepare_instance", demo_fails)
     assert bench(tmp_path) == 1
     assert not (tmp_path / "results").exists()
+
+
+def test_the_machine_probe_is_the_best_of_three_timings_of_one_loop(monkeypatch):
+    """Three timings of the same loop (50, 40 and 45 ms here): the fastest, in milliseconds."""
+    ticks = iter([0.0, 0.050, 1.0, 1.040, 2.0, 2.045])
+    monkeypatch.setattr(run, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    monkeypatch.setattr(run, "PROBE_STEPS", 10)
+    assert run.machine_probe_ms() == 40.0
+
+
+def test_the_run_ends_with_the_machine_speed_over_its_rounds():
+    """The closing line gives the probes' range and median, so a reader sees the machine change
+    speed during a run; none without an HTTP scenario."""
+    assert run.probe_summary([]) is None
+    line = run.probe_summary([31.0, 56.5, 33.0])
+    assert "31.0–56.5 ms, median 33.0 ms over 3 rounds" in line
