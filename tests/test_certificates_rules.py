@@ -333,3 +333,33 @@ def test_an_evaluation_that_missed_a_row_written_meanwhile_updates_it(
     db.session.expire_all()
     assert stored(klass, learner).completed_at is None
     assert db.session.scalar(select(func.count()).select_from(Completion)) == 1
+
+
+def test_a_regrade_locks_its_learners_enrolments_first_in_learner_order(
+    klass, unit, learner, make_person, sql
+):
+    """A regrade writes the enrolment of each learner it passes (their module completed) in its
+    plan's order, by name. It locks them all first, in learner order, the order a whole
+    class's re-evaluation of completion locks them in: the two wait for each other instead of
+    deadlocking (FOR NO KEY UPDATE on PostgreSQL)."""
+    # Named to sort first, made second: name order and learner order differ.
+    other = make_person(unit=unit, full_name="An Thị Đầu")
+    enrolments.enrol(klass, str(other.id))
+    quiz = make_quiz(klass, small_bank(), title="Kiểm tra", shuffle_questions=False, pass_mark=100)
+    db.session.commit()
+    for account in (learner, other):
+        finish(quiz, account, RIGHT | {"tn-3": "40"})
+    db.session.commit()
+    fix(FIX_TN3)
+    with sql() as seen:
+        plan = regrade.apply_regrade(quiz)
+    assert [item.attempt.user_id for item in plan.attempts] == [str(other.id), str(learner.id)]
+    first, parameters = next((s, p) for s, p in seen if "lms_enrolments" in s)
+    assert first.startswith("SELECT lms_enrolments.id FROM lms_enrolments")
+    assert "ORDER BY lms_enrolments.user_id" in first
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    assert sorted(str(value) for value in values) == sorted(
+        [str(klass.id), str(learner.id), str(other.id)]
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert first.endswith("FOR NO KEY UPDATE")

@@ -129,6 +129,21 @@ def lock_class(training_class: TrainingClass) -> None:
     )
 
 
+def lock_learners(class_id: int, user_ids: list[str]) -> None:
+    """Lock these learners' enrolment rows in the class until the transaction ends, in learner
+    (user id) order, the order the completion engine locks them in (`certificates.completion`):
+    a change writing several learners' enrolments (a regrade completing their modules) takes
+    them first, so it waits for a whole class's re-evaluation, or makes it wait, instead of
+    crossing it (a deadlock). FOR NO KEY UPDATE on PostgreSQL; SQLite has one writer at a time.
+    """
+    db.session.execute(
+        select(Enrolment.id)
+        .where(Enrolment.class_id == class_id, Enrolment.user_id.in_(user_ids))
+        .order_by(Enrolment.user_id)
+        .with_for_update(key_share=True)
+    ).all()
+
+
 def write_enrolment(
     training_class: TrainingClass,
     user_id: str,

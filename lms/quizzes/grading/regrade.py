@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from lms import db, signals
 from lms.accounts.models import LearnerProfile
 from lms.audit.services import record
+from lms.classes.enrolment import lock_learners
 from lms.quizzes.bank.services import as_data
 from lms.quizzes.grading import scoring
 from lms.quizzes.models import (
@@ -211,6 +212,12 @@ def plan_regrade(quiz: Quiz, mode: str = VERSIONS) -> RegradePlan:
 def apply_regrade(quiz: Quiz, mode: str = VERSIONS) -> RegradePlan:
     """Regrade for real: audit every changed question, then update each changed attempt's grade."""
     plan = plan_regrade(quiz, mode)
+    # A passing grade completes the learner's module, a write to their enrolment: taken first
+    # and in learner order, not in the plan's (by name), where they could cross a whole
+    # class's re-evaluation of completion, which locks them in learner order.
+    learners = sorted({item.attempt.user_id for item in plan.attempts if item.changes})
+    if learners:
+        lock_learners(quiz.class_id, learners)
     for item in plan.attempts:
         for change in item.changes:
             question = change.question
@@ -232,12 +239,11 @@ def apply_regrade(quiz: Quiz, mode: str = VERSIONS) -> RegradePlan:
         if item.changes:
             scoring.update_attempt_grade(item.attempt, quiz, "regrade")
     db.session.flush()
-    regraded = sorted({item.attempt.user_id for item in plan.attempts if item.changes})
-    if regraded:
+    if learners:
         signals.quiz_graded.send(
             current_app._get_current_object(),
             class_id=quiz.class_id,
             quiz_id=quiz.id,
-            user_ids=regraded,
+            user_ids=learners,
         )
     return plan
