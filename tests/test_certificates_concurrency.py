@@ -1,7 +1,8 @@
 """Certificates under concurrent writers on PostgreSQL (the database a multi-worker deployment
 uses): several processes issue certificates of the same unit at once, and every serial is unique
 with no gap in the sequence; two changes of one learner's standing commit at once, and the
-standing stored counts both. Skipped on SQLite, whose one writer at a time cannot race.
+standing stored counts both; a whole class's re-evaluation waits for one learner's. Skipped on
+SQLite, whose one writer at a time cannot race.
 """
 
 import multiprocessing
@@ -12,7 +13,7 @@ import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from lms import create_app, db
 from lms.certificates import completion, services, settings, signing, signoffs
@@ -90,10 +91,31 @@ def test_concurrent_issuers_never_share_or_skip_a_serial(app, make_unit, make_pe
     assert sorted(stored) == sorted(serials)
 
 
+def _waits_for_a_lock(seconds: float = 10) -> bool:
+    """Whether a connection to the test database waits for a lock, within `seconds`: asked
+    again in a new transaction each time (PostgreSQL keeps what pg_stat_activity shows for the
+    rest of a transaction)."""
+    deadline = time.monotonic() + seconds
+    with db.session.get_bind().connect() as connection:
+        while time.monotonic() < deadline:
+            waiting = connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+            connection.rollback()
+            if waiting:
+                return True
+            time.sleep(0.02)
+    return False
+
+
 def _at_once(app, first, second) -> list[BaseException]:
     """Run `first` in a request until it has written (not committed), then `second` in another;
-    commit the first half a second later, when the second has read (or waits to). Returns what
-    either raised."""
+    commit the first once the second waits for a lock the first holds (with the completion
+    lock, its enrolment's; without, the standing the first wrote, after reading without the
+    first's change). Returns what either raised."""
     written, commit_now = threading.Event(), threading.Event()
     failures: list[BaseException] = []
 
@@ -116,10 +138,11 @@ def _at_once(app, first, second) -> list[BaseException]:
     assert written.wait(10)
     other = threading.Thread(target=in_a_request, args=(second, False))
     other.start()
-    time.sleep(0.5)  # the second evaluates meanwhile, or waits for the first
+    assert _waits_for_a_lock(), "the second never met the first's locks"
     commit_now.set()
     held.join(10)
     other.join(10)
+    assert not held.is_alive() and not other.is_alive()
     return failures
 
 
@@ -165,11 +188,11 @@ def test_two_changes_of_one_learner_at_once_leave_both_counted(app, make_unit, m
 
 
 def test_a_whole_class_evaluation_waits_for_a_learner_being_evaluated(app, make_unit, make_person):
-    """An organizer's change re-evaluates the whole class (here a rule added) while a trainer
-    signs one learner off. The class's evaluation waits for the sign-off to commit (it locks
-    every learner's enrolment row, as a learner's own evaluation does) and then counts it: the
-    learner is stored complete. Without the wait it read the learner unsigned and, committed
-    last, stored that."""
+    """An organizer's change re-evaluates the whole class (a rule edited, an attendance list
+    imported: here the evaluation itself) while a trainer signs one learner off. The class's
+    evaluation waits for the sign-off to commit (it locks every learner's enrolment row, as a
+    learner's own evaluation does) and then counts it: the learner is stored complete. Without
+    the wait it read the learner unsigned and, committed last, stored that."""
     unit = make_unit("SNV", "Sở Nội vụ")
     trainer = make_person(unit=unit)
     learners = [make_person(unit=unit) for _ in range(3)]
@@ -187,7 +210,8 @@ def test_a_whole_class_evaluation_waits_for_a_learner_being_evaluated(app, make_
     def evaluate_the_class() -> None:
         completion.evaluate(class_id)
 
-    assert not _at_once(app, sign_off, evaluate_the_class)
+    failures = _at_once(app, sign_off, evaluate_the_class)
+    assert not failures, failures
     db.session.expire_all()
     stored = dict(
         db.session.execute(
