@@ -1,5 +1,6 @@
 """`bench.run`: a run that fails keeps the LMS server's log (the traceback that says why) beside
-the results, although its temporary folder is gone."""
+the results, although its temporary folder is gone; the machine probe timed before each round,
+and the line a run ends with about it."""
 
 import signal
 from types import SimpleNamespace

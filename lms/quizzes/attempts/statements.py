@@ -339,11 +339,12 @@ CLOSED_ATTEMPT = "closed_attempt_id"
 @functools.cache
 def finish_recorded() -> Insert:
     """`finish`, the questions' grades and the attempt's "attempt.grade" audit event as one
-    statement (PostgreSQL, see `audit.services.insert_for_each`): two round trips of a submit
-    fewer. Its rowcount is finish's: 1 when the attempt was still in progress and is now
-    closed, 0 otherwise (then no event and no grade either). Binds `finish`'s values (the
-    attempt's id as `CLOSED_ATTEMPT`), the questions' grades as `question_grades_at_once` does
-    (`as_arrays`) and the event's (`audit.services.event_values`)."""
+    statement (PostgreSQL, see `audit.services.insert_for_each`): two round trips fewer than
+    the three statements apart. Its rowcount is finish's: 1 when the attempt was still in
+    progress and is now closed, 0 otherwise (then no event and no grade either). Binds
+    `finish`'s values (the attempt's id as `CLOSED_ATTEMPT`), the questions' grades as
+    `question_grades_at_once` does (`as_arrays`) and the event's
+    (`audit.services.event_values`)."""
     closed = finish(CLOSED_ATTEMPT).returning(Attempt.__table__.c.id).cte("closed")
     questions = AttemptQuestion.__table__
     # A WITH that nothing reads is left out unless added: PostgreSQL runs every data-modifying
