@@ -311,17 +311,24 @@ def locked_attempt() -> Select:
     )
 
 
+#: The attempt's id as `finish` binds it. Not `attempt_id`: SQLAlchemy sets every column a
+#: statement's parameters name that an UPDATE does not set itself, in a WITH too, and the
+#: questions' table has an `attempt_id` (in `finish_recorded`, their UPDATE would move every
+#: question graded).
+CLOSED_ATTEMPT = "closed_attempt_id"
+
+
 @functools.cache
-def finish(attempt_key: str = "attempt_id") -> Update:
-    """Close an attempt still in progress, with its grade, in one UPDATE. Binds `attempt_key`
-    (the attempt's id), `state`, `finished_at` and `fraction`. A Core statement on the table:
-    the ORM's bulk UPDATE path (its own compile state and session bookkeeping, which
-    `synchronize_session=False` did not skip) was a tenth of a submit's Python; the caller sets
-    the values it wrote as committed on the attempt it holds."""
+def finish() -> Update:
+    """Close an attempt still in progress, with its grade, in one UPDATE. Binds
+    `CLOSED_ATTEMPT` (the attempt's id), `state`, `finished_at` and `fraction`. A Core
+    statement on the table: the ORM's bulk UPDATE path (its own compile state and session
+    bookkeeping, which `synchronize_session=False` did not skip) was a tenth of a submit's
+    Python; the caller sets the values it wrote as committed on the attempt it holds."""
     table = Attempt.__table__
     return (
         update(table)
-        .where(table.c.id == bindparam(attempt_key), table.c.state == AttemptState.IN_PROGRESS)
+        .where(table.c.id == bindparam(CLOSED_ATTEMPT), table.c.state == AttemptState.IN_PROGRESS)
         .values(
             state=bindparam("state", type_=table.c.state.type),
             finished_at=bindparam("finished_at", type_=table.c.finished_at.type),
@@ -330,22 +337,15 @@ def finish(attempt_key: str = "attempt_id") -> Update:
     )
 
 
-#: The attempt's id as `finish_recorded` binds it. Not `attempt_id`: SQLAlchemy sets every
-#: column a statement's parameters name that an UPDATE does not set itself, in a WITH too, and
-#: the questions' table has an `attempt_id` (its UPDATE would move every question graded).
-CLOSED_ATTEMPT = "closed_attempt_id"
-
-
 @functools.cache
 def finish_recorded() -> Insert:
     """`finish`, the questions' grades and the attempt's "attempt.grade" audit event as one
     statement (PostgreSQL, see `audit.services.insert_for_each`): two round trips fewer than
     the three statements apart. Its rowcount is finish's: 1 when the attempt was still in
     progress and is now closed, 0 otherwise (then no event and no grade either). Binds
-    `finish`'s values (the attempt's id as `CLOSED_ATTEMPT`), the questions' grades as
-    `question_grades_at_once` does (`as_arrays`) and the event's
-    (`audit.services.event_values`)."""
-    closed = finish(CLOSED_ATTEMPT).returning(Attempt.__table__.c.id).cte("closed")
+    `finish`'s values, the questions' grades as `question_grades_at_once` does (`as_arrays`)
+    and the event's (`audit.services.event_values`)."""
+    closed = finish().returning(Attempt.__table__.c.id).cte("closed")
     questions = AttemptQuestion.__table__
     # A WITH that nothing reads is left out unless added: PostgreSQL runs every data-modifying
     # WITH of a statement once, read or not. Only the questions of the attempt just closed.

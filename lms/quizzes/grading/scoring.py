@@ -46,7 +46,12 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
     rows = _grade_questions(attempt)
     before = attempt.fraction
     fraction = attempt_fraction(attempt.questions)
-    closing = {"state": AttemptState.FINISHED, "finished_at": finished_at, "fraction": fraction}
+    closing = {
+        statements.CLOSED_ATTEMPT: attempt.id,
+        "state": AttemptState.FINISHED,
+        "finished_at": finished_at,
+        "fraction": fraction,
+    }
     change = _grade_change(before, fraction, reason)
     # PostgreSQL writes the questions' grades and the audit event with the UPDATE (see
     # `statements`); SQLite, in process, runs them apart.
@@ -54,10 +59,9 @@ def grade_attempt(attempt: Attempt, quiz: Quiz, reason: str, finished_at: dateti
     if postgres:
         event = event_values(GRADE_EVENT, "attempt", *change)
         grades = statements.as_arrays(rows)
-        closing |= {statements.CLOSED_ATTEMPT: attempt.id, **grades, **event}
-        closed = db.session.execute(statements.finish_recorded(), closing)
+        closed = db.session.execute(statements.finish_recorded(), {**closing, **grades, **event})
     else:
-        closed = db.session.execute(statements.finish(), {"attempt_id": attempt.id, **closing})
+        closed = db.session.execute(statements.finish(), closing)
     if closed.rowcount != 1:
         # Cannot happen under the attempt's lock; kept as the last guard. Raising rolls the
         # whole request back, so nothing is graded twice.
