@@ -197,6 +197,53 @@ def machine_probe_ms() -> float:
     return round(best * 1000, 1)
 
 
+#: The machine is quiet when, over one look of QUIET_LOOK_S, its CPUs were busy less than this
+#: share of one CPU's time; the runner waits at most QUIET_WAIT_S for it.
+QUIET_SHARE = 0.15
+QUIET_LOOK_S = 0.25
+QUIET_WAIT_S = 60.0
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """The machine's CPU time so far, busy and in all, in clock ticks (/proc/stat's first line:
+    idle and iowait are the 4th and 5th of its counters)."""
+    first_line = Path("/proc/stat").read_text().split("\n", 1)[0]
+    counters = [int(field) for field in first_line.split()[1:]]
+    total = sum(counters[:8])  # guest time is counted again inside user time
+    return total - counters[3] - counters[4], total
+
+
+def wait_until_quiet() -> float:
+    """Wait until the machine's CPUs are nearly idle, at most QUIET_WAIT_S; the seconds waited.
+
+    When a load run ends, wrk closes its connections but the workers and their database
+    sessions finish the requests already taken: seconds of work after a report or an export.
+    Probing the machine or starting the next round meanwhile times that leftover work with it
+    (stop 27's first full run: the class page's first round, after the report's, probed 45,7 ms
+    against 27 in its other rounds)."""
+    began = time.monotonic()
+    cpus = os.cpu_count() or 1
+    busy, total = cpu_ticks()
+    while time.monotonic() - began < QUIET_WAIT_S:
+        time.sleep(QUIET_LOOK_S)
+        now_busy, now_total = cpu_ticks()
+        if now_total > total and (now_busy - busy) * cpus < QUIET_SHARE * (now_total - total):
+            break
+        busy, total = now_busy, now_total
+    return round(time.monotonic() - began, 2)
+
+
+def quiet_summary(waits: list[float]) -> str | None:
+    """The line the run ends with when the machine stayed busy before some of its rounds."""
+    busy = sum(wait >= QUIET_WAIT_S for wait in waits)
+    if not busy:
+        return None
+    return (
+        f"Before {busy} of {len(waits)} rounds the machine stayed busy for {QUIET_WAIT_S:.0f} s "
+        "with work of its own: those rounds shared it."
+    )
+
+
 def probe_summary(probes: list[float]) -> str | None:
     """The line the run ends with about the machine's speed over its rounds."""
     if not probes:
@@ -234,9 +281,10 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
         if scenario.targets is not None:
             say(f"  {name}: preparing the requests (its data are seeded once per instance) …")
             targets = scenario.targets(instance)
-        mine, theirs, probes = [], [], []
+        mine, theirs, probes, waits = [], [], [], []
         rss_before = workers_rss_mb(lms)
         for number in range(1, args.rounds + 1):
+            waits.append(wait_until_quiet())
             probes.append(machine_probe_ms())
             say(
                 f"  {name} round {number}/{args.rounds}: hello, then {scenario.method} {path}, "
@@ -255,6 +303,7 @@ def run_http(names: list[str], instance: Instance, args, children: Children, log
         # Each worker's resident size before the scenario's first round and after its last.
         row["workers_rss_mb"] = {"before": rss_before, "after": workers_rss_mb(lms)}
         row["machine_probe_ms"] = probes
+        row["quiet_wait_s"] = waits
         failed = failures(mine, theirs)
         if failed:
             row["error"] = failed[0]
@@ -410,6 +459,13 @@ def main(argv: list[str] | None = None) -> int:
         for probe in row.get("machine_probe_ms", [])
     ]
     if summary := probe_summary(probes):
+        print(summary)
+    waits = [
+        wait
+        for row in results.get("http", {}).get("scenarios", [])
+        for wait in row.get("quiet_wait_s", [])
+    ]
+    if summary := quiet_summary(waits):
         print(summary)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -1,6 +1,6 @@
 """`bench.run`: a run that fails keeps the LMS server's log (the traceback that says why) beside
-the results, although its temporary folder is gone; the machine probe timed before each round,
-and the line a run ends with about it."""
+the results, although its temporary folder is gone; the wait for a quiet machine and the machine
+probe before each round, and the lines a run ends with about them."""
 
 import signal
 from types import SimpleNamespace
@@ -76,3 +76,38 @@ def test_the_run_ends_with_the_machine_speed_over_its_rounds():
     assert run.probe_summary([]) is None
     line = run.probe_summary([31.0, 56.5, 33.0])
     assert "31.0–56.5 ms, median 33.0 ms over 3 rounds" in line
+
+
+def test_a_round_waits_until_the_machine_is_quiet(monkeypatch):
+    """The CPUs busy half the time over a look (a worker finishing a report wrk left), then
+    nearly idle: the wait ends at the first quiet look, two looks in."""
+    clock = iter(range(100))
+    ticks = iter([(0, 0), (50, 100), (52, 200)])  # busy, total: 50 % then 2 %
+    monkeypatch.setattr(run, "cpu_ticks", lambda: next(ticks))
+    monkeypatch.setattr(run.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(
+        run, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda _s: None)
+    )
+    assert run.wait_until_quiet() == 3  # the clock read at the start, after each look, at the end
+
+
+def test_a_machine_never_quiet_is_waited_for_only_so_long(monkeypatch):
+    """Always busy: the wait gives up after QUIET_WAIT_S, and the run's last line says so."""
+    clock = iter(range(0, 1000, 10))
+    counter = iter(range(0, 10_000, 100))
+    monkeypatch.setattr(run, "cpu_ticks", lambda: (next(counter), next(counter)))
+    monkeypatch.setattr(
+        run, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda _s: None)
+    )
+    assert run.wait_until_quiet() >= run.QUIET_WAIT_S
+    assert run.quiet_summary([0.3, 0.0]) is None
+    line = run.quiet_summary([0.3, run.QUIET_WAIT_S + 0.2, 1.0])
+    assert line.startswith("Before 1 of 3 rounds the machine stayed busy for 60 s")
+
+
+def test_the_machines_cpu_ticks_leave_out_idle_and_waiting_for_disk(monkeypatch, tmp_path):
+    """/proc/stat's first line: user nice system idle iowait irq softirq steal guest guest_nice."""
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  100 5 20 800 40 0 10 3 7 0\ncpu0 1 2 3 4 5 6 7 8 9 0\n")
+    monkeypatch.setattr(run, "Path", lambda _p: stat)
+    assert run.cpu_ticks() == (138, 978)
