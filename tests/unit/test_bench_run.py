@@ -2,6 +2,7 @@
 the results, although its temporary folder is gone; the wait for a quiet machine and the machine
 probe before each round, and the lines a run ends with about them."""
 
+import itertools
 import signal
 from types import SimpleNamespace
 
@@ -78,31 +79,55 @@ def test_the_run_ends_with_the_machine_speed_over_its_rounds():
     assert "31.0–56.5 ms, median 33.0 ms over 3 rounds" in line
 
 
-def test_a_round_waits_until_the_machine_is_quiet(monkeypatch):
-    """The CPUs busy half the time over a look (a worker finishing a report wrk left), then
-    nearly idle: the wait ends at the first quiet look, two looks in."""
-    clock = iter(range(100))
-    ticks = iter([(0, 0), (50, 100), (52, 200)])  # busy, total: 50 % then 2 %
-    monkeypatch.setattr(run, "cpu_ticks", lambda: next(ticks))
-    monkeypatch.setattr(run.os, "cpu_count", lambda: 2)
+def looks_taken(monkeypatch, looks, cpus=2, clock_step=0.0):
+    """Wait for a quiet machine whose CPUs, look after look, were busy `looks` (busy ticks, ticks
+    in all, over every CPU): how many looks the wait took, or None if it gave up."""
+    totals = [(0, 0)]
+    for busy, total in looks:
+        totals.append((totals[-1][0] + busy, totals[-1][1] + total))
+    taken = iter(totals)
+    seconds = itertools.count(0, clock_step)
+    monkeypatch.setattr(run, "cpu_ticks", lambda: next(taken))
+    monkeypatch.setattr(run.os, "cpu_count", lambda: cpus)
     monkeypatch.setattr(
-        run, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda _s: None)
+        run, "time", SimpleNamespace(monotonic=lambda: next(seconds), sleep=lambda _s: None)
     )
-    assert run.wait_until_quiet() == 3  # the clock read at the start, after each look, at the end
+    waited = run.wait_until_quiet()
+    return None if waited is None else len(totals) - 1 - len(list(taken))
+
+
+def test_the_wait_ends_after_two_quiet_looks_in_a_row(monkeypatch):
+    """Half busy (a worker finishing a report wrk left), a pause, busy again, then quiet twice:
+    one quiet look in a pause of the leftover work does not end the wait."""
+    looks = [(50, 100), (2, 100), (30, 100), (1, 100), (1, 100), (90, 100)]
+    assert looks_taken(monkeypatch, looks) == 5
+
+
+def test_quiet_is_a_share_of_one_cpu_not_of_the_whole_machine(monkeypatch):
+    """On 4 CPUs, 10 busy ticks of 100 are 40 % of one CPU: not quiet; 3 of 100, 12 %: quiet."""
+    looks = [(10, 100), (3, 100), (3, 100), (3, 100)]
+    assert looks_taken(monkeypatch, looks, cpus=4) == 3
+
+
+def test_busy_exactly_at_the_share_is_not_quiet(monkeypatch):
+    looks = [(15, 100), (14, 100), (14, 100), (14, 100)]
+    assert looks_taken(monkeypatch, looks, cpus=1) == 3
 
 
 def test_a_machine_never_quiet_is_waited_for_only_so_long(monkeypatch):
-    """Always busy: the wait gives up after QUIET_WAIT_S, and the run's last line says so."""
-    clock = iter(range(0, 1000, 10))
-    counter = iter(range(0, 10_000, 100))
-    monkeypatch.setattr(run, "cpu_ticks", lambda: (next(counter), next(counter)))
-    monkeypatch.setattr(
-        run, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda _s: None)
-    )
-    assert run.wait_until_quiet() >= run.QUIET_WAIT_S
-    assert run.quiet_summary([0.3, 0.0]) is None
-    line = run.quiet_summary([0.3, run.QUIET_WAIT_S + 0.2, 1.0])
-    assert line.startswith("Before 1 of 3 rounds the machine stayed busy for 60 s")
+    """Always busy: the wait gives up after QUIET_WAIT_S, and the run's last line says before
+    which round (the runner waits no more after it)."""
+    looks = [(100, 100)] * 100
+    assert looks_taken(monkeypatch, looks, clock_step=1.0) is None
+    assert run.quiet_summary([0.5, 0.0]) is None
+    line = run.quiet_summary([0.5, None, 0.0, 0.0])
+    assert line.startswith("Before round 2 of 4 the machine stayed busy for 15 s")
+
+
+def test_after_one_round_found_the_machine_busy_no_round_waits(monkeypatch):
+    """A limit of nothing: no look at the machine, no wait."""
+    monkeypatch.setattr(run, "cpu_ticks", lambda: pytest.fail("looked at the machine"))
+    assert run.wait_until_quiet(0.0) == 0.0
 
 
 def test_the_machines_cpu_ticks_leave_out_idle_and_waiting_for_disk(monkeypatch, tmp_path):
@@ -111,3 +136,18 @@ def test_the_machines_cpu_ticks_leave_out_idle_and_waiting_for_disk(monkeypatch,
     stat.write_text("cpu  100 5 20 800 40 0 10 3 7 0\ncpu0 1 2 3 4 5 6 7 8 9 0\n")
     monkeypatch.setattr(run, "Path", lambda _p: stat)
     assert run.cpu_ticks() == (138, 978)
+
+
+def test_a_figure_taken_before_every_round_is_gathered_over_the_run():
+    """Every scenario's rounds in order; a failed scenario without the figure adds none."""
+    results = {
+        "http": {
+            "scenarios": [
+                {"scenario": "home", "quiet_wait_s": [0.5, None]},
+                {"scenario": "class", "error": "connect"},
+                {"scenario": "attempt", "quiet_wait_s": [0.5]},
+            ]
+        }
+    }
+    assert run.per_round(results, "quiet_wait_s") == [0.5, None, 0.5]
+    assert run.per_round({"functions": []}, "machine_probe_ms") == []
